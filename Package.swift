@@ -1,0 +1,58 @@
+// swift-tools-version: 6.1
+// FAIR Universe-style uncertainty-quantification harness.
+//
+// Targets (dependency direction, see ARCHITECTURE in the README):
+//   PseudoExperiments  events, challenge spec, systematics transform, simulator, sampler, set files,
+//                      and the types an estimator sees. Imports none of the other modules.
+//   Scoring            metrics on intervals and truths, the SQLite leaderboard store, reports.
+//   Baselines          built-in estimators; never sees a truth, never imports Scoring.
+//   Evaluation         the runner that ties them (library code so tests can drive it).
+//   bench              the command line; parses arguments and calls the libraries.
+//   CZlib              system zlib (compressed pool and set files).
+import PackageDescription
+
+let package = Package(
+    name: "fair-uq-bench",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "bench", targets: ["bench"]),
+        .library(name: "PseudoExperiments", targets: ["PseudoExperiments"]),
+        .library(name: "Scoring", targets: ["Scoring"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CZlib",
+            path: "Sources/CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
+        .target(
+            name: "PseudoExperiments",
+            dependencies: ["CZlib"]
+        ),
+        .target(
+            name: "Scoring",
+            dependencies: [
+                "PseudoExperiments",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        .executableTarget(
+            name: "bench",
+            dependencies: [
+                "PseudoExperiments", "Scoring",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // Shared test helpers: locating ../shared/reference and running the built `bench`.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "PseudoExperimentsTests", dependencies: ["PseudoExperiments", "TestSupport"]),
+        .testTarget(name: "ScoringTests", dependencies: ["Scoring", "TestSupport"]),
+        .testTarget(name: "BenchCommandTests", dependencies: ["bench", "TestSupport"]),
+    ],
+    swiftLanguageModes: [.v5]
+)
