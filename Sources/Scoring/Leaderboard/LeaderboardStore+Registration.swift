@@ -49,18 +49,22 @@ extension LeaderboardStore {
     ///   - hash: identifies the exact pseudo-experiments (spec, pool, seeds).
     ///   - challenge: the registered challenge they belong to.
     ///   - rootSeed: the root seed the sets were drawn from.
-    ///   - truths: the true mu and nuisances of every pseudo-experiment (at least one).
+    ///   - truths: the true mu (and nuisances, if known) of every pseudo-experiment, at least one,
+    ///     each key once.
     /// - Throws: ``LeaderboardStoreError/setManifestConflict(path:hash:detail:)`` when the hash
     ///   is registered with another challenge, seed or truths.
     public func registerSetManifest(hash: String, challenge: String, rootSeed: UInt64,
-                                    truths: [PseudoExperimentKey: PseudoExperimentTruth]) throws {
+                                    truths: [PseudoExperimentTruth]) throws {
         precondition(!hash.isEmpty, "a set manifest needs a hash")
         precondition(!truths.isEmpty, "a set manifest needs at least one pseudo-experiment")
-        for (key, truth) in truths {
-            let values = [truth.mu, truth.nuisances.tes, truth.nuisances.jes, truth.nuisances.softMet,
-                          truth.nuisances.ttbarScale, truth.nuisances.dibosonScale, truth.nuisances.bkgScale]
-            precondition(values.allSatisfy(\.isFinite) && key.set >= 0 && key.pseudoExperiment >= 0,
-                         "truth of \(key) must be finite with non-negative indices: \(truth)")
+        let sorted = truths.sorted { $0.key < $1.key }
+        for (a, b) in zip(sorted, sorted.dropFirst()) {
+            precondition(a.key != b.key, "the truths of set manifest \(hash) hold \(a.key) twice")
+        }
+        for t in sorted {
+            let values = [t.mu] + Self.nuisanceNumbers(t.nuisances).compactMap { $0 }
+            precondition(values.allSatisfy(\.isFinite) && t.setIndex >= 0 && t.index >= 0,
+                         "truth of \(t.key) must be finite with non-negative indices: \(t)")
         }
         try write { db in
             let challengeID = try challengeID(challenge, db)
@@ -69,7 +73,7 @@ extension LeaderboardStore {
                 WHERE s.hash = ?
                 """, arguments: [hash]) {
                 try checkSameManifest(hash: hash, id: row[0], storedSeed: row[1], storedChallenge: row[2],
-                                      challenge: challenge, rootSeed: rootSeed, truths: truths, db)
+                                      challenge: challenge, rootSeed: rootSeed, truths: sorted, db)
                 return
             }
             try db.execute(sql: """
@@ -81,17 +85,22 @@ extension LeaderboardStore {
                                    ttbar_scale, diboson_scale, bkg_scale)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
-            for (key, t) in truths.sorted(by: { $0.key < $1.key }) {
-                let n = t.nuisances
-                try insert.execute(arguments: [manifestID, key.set, key.pseudoExperiment, t.mu, n.tes, n.jes,
-                                               n.softMet, n.ttbarScale, n.dibosonScale, n.bkgScale])
+            for t in sorted {
+                try insert.execute(arguments: StatementArguments([manifestID, t.setIndex, t.index, t.mu]
+                                                                 + Self.nuisanceNumbers(t.nuisances)))
             }
         }
     }
 
+    /// The six nuisance values in column order, or six NULLs when unknown.
+    private static func nuisanceNumbers(_ n: NuisanceValues?) -> [Double?] {
+        guard let n else { return Array(repeating: nil, count: 6) }
+        return [n.tes, n.jes, n.softMet, n.ttbarScale, n.dibosonScale, n.bkgScale]
+    }
+
     private func checkSameManifest(hash: String, id: Int64, storedSeed: String, storedChallenge: String,
                                    challenge: String, rootSeed: UInt64,
-                                   truths: [PseudoExperimentKey: PseudoExperimentTruth], _ db: Database) throws {
+                                   truths: [PseudoExperimentTruth], _ db: Database) throws {
         func conflict(_ detail: String) -> LeaderboardStoreError {
             .setManifestConflict(path: path, hash: hash, detail: detail)
         }
@@ -103,13 +112,13 @@ extension LeaderboardStore {
         guard stored.count == truths.count else {
             throw conflict("\(stored.count) pseudo-experiments, now \(truths.count)")
         }
-        if let key = truths.keys.sorted().first(where: { stored[$0] != truths[$0] }) {
-            throw conflict("another truth for \(key)")
+        if let (old, new) = zip(stored, truths).first(where: { $0 != $1 }) {
+            throw conflict(old.key == new.key ? "another truth for \(new.key)" : "\(new.key) instead of \(old.key)")
         }
     }
 
-    /// The sealed truths of a set manifest, for scoring.
-    public func truths(setManifestHash hash: String) throws -> [PseudoExperimentKey: PseudoExperimentTruth] {
+    /// The sealed truths of a set manifest, in key order, for scoring.
+    public func truths(setManifestHash hash: String) throws -> [PseudoExperimentTruth] {
         try read { db in try truths(setManifestID: setManifestID(hash, db), db) }
     }
 
@@ -119,25 +128,24 @@ extension LeaderboardStore {
             let id = try setManifestID(hash, db)
             return try Row.fetchAll(db, sql: """
                 SELECT set_index, pe_index FROM truth WHERE set_manifest_id = ? ORDER BY set_index, pe_index
-                """, arguments: [id]).map { PseudoExperimentKey(set: $0[0], pseudoExperiment: $0[1]) }
+                """, arguments: [id]).map { PseudoExperimentKey(setIndex: $0[0], index: $0[1]) }
         }
     }
 
     // MARK: - Lookups shared by the store's facets
 
-    func truths(setManifestID id: Int64, _ db: Database) throws -> [PseudoExperimentKey: PseudoExperimentTruth] {
-        let rows = try Row.fetchCursor(db, sql: """
+    func truths(setManifestID id: Int64, _ db: Database) throws -> [PseudoExperimentTruth] {
+        try Row.fetchAll(db, sql: """
             SELECT set_index, pe_index, mu, tes, jes, soft_met, ttbar_scale, diboson_scale, bkg_scale
-            FROM truth WHERE set_manifest_id = ?
-            """, arguments: [id])
-        var truths: [PseudoExperimentKey: PseudoExperimentTruth] = [:]
-        while let row = try rows.next() {
-            truths[PseudoExperimentKey(set: row[0], pseudoExperiment: row[1])] = PseudoExperimentTruth(
-                mu: row[2],
-                nuisances: NuisanceValues(tes: row[3], jes: row[4], softMet: row[5],
-                                          ttbarScale: row[6], dibosonScale: row[7], bkgScale: row[8]))
+            FROM truth WHERE set_manifest_id = ? ORDER BY set_index, pe_index
+            """, arguments: [id]).map { row in
+            var nuisances: NuisanceValues?
+            if let tes = row[3] as Double? {
+                nuisances = NuisanceValues(tes: tes, jes: row[4], softMet: row[5],
+                                           ttbarScale: row[6], dibosonScale: row[7], bkgScale: row[8])
+            }
+            return PseudoExperimentTruth(setIndex: row[0], index: row[1], mu: row[2], nuisances: nuisances)
         }
-        return truths
     }
 
     func challengeID(_ name: String, _ db: Database) throws -> Int64 {

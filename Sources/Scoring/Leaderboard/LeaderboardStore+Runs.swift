@@ -62,18 +62,15 @@ extension LeaderboardStore {
             _ = try runState(run, db)
             return Set(try Row.fetchAll(db, sql: "SELECT set_index, pe_index FROM result WHERE run_id = ?",
                                         arguments: [run.rawValue])
-                .map { PseudoExperimentKey(set: $0[0], pseudoExperiment: $0[1]) })
+                .map { PseudoExperimentKey(setIndex: $0[0], index: $0[1]) })
         }
     }
 
     /// Records one result in its own transaction: durable when this returns.
     ///
-    /// An empty failure message is stored as "failed without a message" (the column forbids
-    /// empty text so that a failure is always visible).
     /// - Throws: ``LeaderboardStoreError/runNotRunning(path:run:status:)``,
-    ///   ``LeaderboardStoreError/unknownPseudoExperiment(path:run:set:pseudoExperiment:)``,
-    ///   ``LeaderboardStoreError/duplicateResult(path:run:set:pseudoExperiment:)``; nothing is
-    ///   written then.
+    ///   ``LeaderboardStoreError/unknownPseudoExperiment(path:run:key:)``,
+    ///   ``LeaderboardStoreError/duplicateResult(path:run:key:)``; nothing is written then.
     public func record(_ outcome: PseudoExperimentOutcome, in run: RunID) throws {
         precondition(outcome.runtimeSeconds.isFinite && outcome.runtimeSeconds >= 0,
                      "runtime must be a finite number of seconds >= 0, got \(outcome.runtimeSeconds)")
@@ -85,33 +82,25 @@ extension LeaderboardStore {
             let key = outcome.key
             let known = try Bool.fetchOne(db, sql: """
                 SELECT EXISTS (SELECT 1 FROM truth WHERE set_manifest_id = ? AND set_index = ? AND pe_index = ?)
-                """, arguments: [manifestID, key.set, key.pseudoExperiment]) ?? false
+                """, arguments: [manifestID, key.setIndex, key.index]) ?? false
             guard known else {
-                throw LeaderboardStoreError.unknownPseudoExperiment(
-                    path: path, run: run.rawValue, set: key.set, pseudoExperiment: key.pseudoExperiment)
+                throw LeaderboardStoreError.unknownPseudoExperiment(path: path, run: run.rawValue, key: key)
             }
             let duplicate = try Bool.fetchOne(db, sql: """
                 SELECT EXISTS (SELECT 1 FROM result WHERE run_id = ? AND set_index = ? AND pe_index = ?)
-                """, arguments: [run.rawValue, key.set, key.pseudoExperiment]) ?? false
+                """, arguments: [run.rawValue, key.setIndex, key.index]) ?? false
             guard !duplicate else {
-                throw LeaderboardStoreError.duplicateResult(
-                    path: path, run: run.rawValue, set: key.set, pseudoExperiment: key.pseudoExperiment)
+                throw LeaderboardStoreError.duplicateResult(path: path, run: run.rawValue, key: key)
             }
-            var numbers: [Double?] = [nil, nil, nil]
-            var error: String?
-            switch outcome.value {
-            case let .estimate(mu, p16, p84):
-                numbers = [mu, p16, p84].map { $0.isNaN ? nil : $0 }
-            case let .failure(message):
-                error = message.isEmpty ? "failed without a message" : message
-            }
+            let (numbers, nanMask) = Self.encodeNumbers(outcome.estimate)
             try db.execute(sql: """
-                INSERT INTO result (run_id, set_manifest_id, set_index, pe_index, mu_hat, p16, p84,
-                                    runtime_s, error, recorded_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [run.rawValue, manifestID, key.set, key.pseudoExperiment,
-                                 numbers[0], numbers[1], numbers[2], outcome.runtimeSeconds, error,
-                                 Self.timestamp()])
+                INSERT INTO result (run_id, set_manifest_id, set_index, pe_index, has_estimate, mu_hat,
+                                    uncertainty, p16, p84, p2_5, p97_5, nan_mask, runtime_s, error, recorded_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: StatementArguments(
+                    [run.rawValue, manifestID, key.setIndex, key.index, outcome.estimate != nil]
+                    + numbers.map { $0 as (any DatabaseValueConvertible)? }
+                    + [nanMask, outcome.runtimeSeconds, outcome.failure, Self.timestamp()]))
         }
     }
 
@@ -163,6 +152,23 @@ extension LeaderboardStore {
         }
     }
 
+    /// The results of a run joined to their truths, as the metrics take them.
+    public func scoredResults(of run: RunID) throws -> [ScoredResult] {
+        try read { db in try scoredResults(of: run, db) }
+    }
+
+    func scoredResults(of run: RunID, _ db: Database) throws -> [ScoredResult] {
+        let (_, manifestID) = try runState(run, db)
+        let truths = Dictionary(uniqueKeysWithValues: try truths(setManifestID: manifestID, db).map { ($0.key, $0) })
+        return try Self.fetchOutcomes(run, db).map { outcome in
+            // The foreign key guarantees the truth; only a damaged file lacks it.
+            guard let truth = truths[outcome.key] else {
+                throw LeaderboardStoreError.corrupt(path: path, detail: "the result for \(outcome.key) of run \(run) has no truth")
+            }
+            return outcome.scored(against: truth)
+        }
+    }
+
     // MARK: - Helpers
 
     /// The status and set-manifest row of a run.
@@ -180,20 +186,34 @@ extension LeaderboardStore {
 
     static func fetchOutcomes(_ run: RunID, _ db: Database) throws -> [PseudoExperimentOutcome] {
         try Row.fetchAll(db, sql: """
-            SELECT set_index, pe_index, mu_hat, p16, p84, runtime_s, error FROM result
-            WHERE run_id = ? ORDER BY set_index, pe_index
+            SELECT set_index, pe_index, has_estimate, mu_hat, uncertainty, p16, p84, p2_5, p97_5, nan_mask,
+                   runtime_s, error
+            FROM result WHERE run_id = ? ORDER BY set_index, pe_index
             """, arguments: [run.rawValue]).map { row in
-            let key = PseudoExperimentKey(set: row[0], pseudoExperiment: row[1])
-            let value: PseudoExperimentOutcome.Value
-            if let message = row[6] as String? {
-                value = .failure(message)
-            } else {
-                // NULL is how SQLite stores NaN.
-                value = .estimate(mu: row[2] as Double? ?? .nan, p16: row[3] as Double? ?? .nan,
-                                  p84: row[4] as Double? ?? .nan)
-            }
-            return PseudoExperimentOutcome(key: key, value: value, runtimeSeconds: row[5])
+            let hasEstimate: Bool = row[2]
+            let numbers: [Double?] = (3...8).map { row[$0] }
+            return PseudoExperimentOutcome(
+                key: PseudoExperimentKey(setIndex: row[0], index: row[1]),
+                estimate: hasEstimate ? decodeNumbers(numbers, nanMask: row[9]) : nil,
+                failure: row[11], runtimeSeconds: row[10])
         }
+    }
+
+    /// The six stored numbers of an estimate (NULL for NaN and for absent) and the mask whose
+    /// bit k marks a NaN in column k (SQLite turns NaN into NULL).
+    static func encodeNumbers(_ estimate: Estimate?) -> ([Double?], Int) {
+        guard let estimate else { return (Array(repeating: nil, count: 6), 0) }
+        var mask = 0
+        let numbers = estimate.storedNumbers.enumerated().map { k, x -> Double? in
+            guard let x, x.isNaN else { return x }
+            mask |= 1 << k
+            return nil
+        }
+        return (numbers, mask)
+    }
+
+    static func decodeNumbers(_ numbers: [Double?], nanMask: Int) -> Estimate? {
+        Estimate(storedNumbers: numbers.enumerated().map { k, x in nanMask & (1 << k) != 0 ? .nan : x })
     }
 
     /// Run manifests matching an SQL condition on `run r`, `submission u`, `set_manifest s`,

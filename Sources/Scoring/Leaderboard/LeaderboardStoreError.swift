@@ -45,9 +45,11 @@ public enum LeaderboardStoreError: Error, CustomStringConvertible, LocalizedErro
     /// The run is finished; results can only be added to a running run.
     case runNotRunning(path: String, run: Int64, status: String)
     /// The pseudo-experiment is not part of the run's set manifest.
-    case unknownPseudoExperiment(path: String, run: Int64, set: Int, pseudoExperiment: Int)
+    case unknownPseudoExperiment(path: String, run: Int64, key: PseudoExperimentKey)
     /// The run already holds a result for the pseudo-experiment.
-    case duplicateResult(path: String, run: Int64, set: Int, pseudoExperiment: Int)
+    case duplicateResult(path: String, run: Int64, key: PseudoExperimentKey)
+    /// Only completed runs are scored.
+    case runNotCompleted(path: String, run: Int64, status: String)
     /// The run cannot be marked completed: some pseudo-experiments have no result.
     case incompleteRun(path: String, run: Int64, missing: Int, total: Int)
     /// Any other SQLite failure, with SQLite's own message.
@@ -118,12 +120,15 @@ public enum LeaderboardStoreError: Error, CustomStringConvertible, LocalizedErro
         case let .runNotRunning(path, run, status):
             return "Run \(run) in \(path) is \(status); results can only be added to a running "
                 + "run. Start a new run instead."
-        case let .unknownPseudoExperiment(path, run, set, pe):
-            return "Set \(set), pseudo-experiment \(pe) is not part of the sets of run \(run) in "
-                + "\(path). Check the set and pseudo-experiment indices of the result."
-        case let .duplicateResult(path, run, set, pe):
-            return "Run \(run) in \(path) already has a result for set \(set), pseudo-experiment "
-                + "\(pe). Each pseudo-experiment is recorded once; skip the ones already recorded."
+        case let .unknownPseudoExperiment(path, run, key):
+            return "The \(key) is not part of the sets of run \(run) in \(path). Check the set and "
+                + "pseudo-experiment indices of the result."
+        case let .duplicateResult(path, run, key):
+            return "Run \(run) in \(path) already has a result for \(key). Each pseudo-experiment "
+                + "is recorded once; skip the ones already recorded."
+        case let .runNotCompleted(path, run, status):
+            return "Run \(run) in \(path) is \(status); only completed runs are scored. Resume it "
+                + "until every pseudo-experiment has a result, then score it."
         case let .incompleteRun(path, run, missing, total):
             return "Run \(run) in \(path) lacks results for \(missing) of \(total) "
                 + "pseudo-experiments, so it cannot be marked completed. Resume the run to "

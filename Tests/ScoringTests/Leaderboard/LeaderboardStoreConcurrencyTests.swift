@@ -61,9 +61,9 @@ final class LeaderboardStoreConcurrencyTests: XCTestCase {
         try intruder!.writeWithoutTransaction { db in
             try db.execute(sql: "BEGIN IMMEDIATE")
             try db.execute(sql: """
-                INSERT INTO result (run_id, set_manifest_id, set_index, pe_index, mu_hat, p16, p84,
+                INSERT INTO result (run_id, set_manifest_id, set_index, pe_index, has_estimate, mu_hat, p16, p84,
                                     runtime_s, error, recorded_at)
-                SELECT ?, set_manifest_id, 0, 1, 9, 8, 10, 1, NULL, 'now' FROM run WHERE id = ?
+                SELECT ?, set_manifest_id, 0, 1, 1, 9, 8, 10, 1, NULL, 'now' FROM run WHERE id = ?
                 """, arguments: [run.id.rawValue, run.id.rawValue])
         }
         let impatient = try LeaderboardStore(path: f.path, access: .readWrite, busyTimeout: 0.2)

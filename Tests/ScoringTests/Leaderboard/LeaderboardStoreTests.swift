@@ -37,7 +37,7 @@ final class LeaderboardStoreTests: XCTestCase {
                 path: f.path, name: "toy", storedHash: "spec-1", givenHash: "spec-2"))
         }
         var changed = f.truths
-        changed[f.keys[3]]!.mu = 1.5
+        changed[3].mu = 1.5
         XCTAssertThrowsError(try f.store.registerSetManifest(
             hash: StoreFixture.manifest, challenge: "toy", rootSeed: 42, truths: changed)) {
             XCTAssertEqual($0 as? LeaderboardStoreError, .setManifestConflict(
@@ -72,11 +72,23 @@ final class LeaderboardStoreTests: XCTestCase {
         XCTAssertEqual(run.manifest.harnessVersion, Harness.version)
         XCTAssertEqual(run.manifest.challenge, "toy")
         var written = f.keys.map { f.outcome($0, runtime: 0.25) }
-        written[1].value = .estimate(mu: .nan, p16: .nan, p84: 3)
-        written[2].value = .estimate(mu: 1, p16: -.infinity, p84: .infinity)
-        written[3].value = .failure("fit did not converge")
+        written[1].estimate = Estimate(interval68: ConfidenceInterval(lower: .nan, upper: 3), muHat: .nan)
+        written[2].estimate = Estimate(interval68: ConfidenceInterval(lower: -.infinity, upper: .infinity),
+                                       muHat: nil, uncertainty: 0.5,
+                                       interval95: ConfidenceInterval(lower: .nan, upper: 7))
+        written[3] = PseudoExperimentOutcome(key: f.keys[3], estimate: nil, failure: "fit did not converge",
+                                             runtimeSeconds: 2)
+        written[4] = PseudoExperimentOutcome(key: f.keys[4], estimate: nil, runtimeSeconds: 0)
+        written[5].failure = "timed out after the estimate"
         for outcome in written { try f.store.record(outcome, in: run.id) }
         XCTAssertEqual(try f.store.outcomes(of: run.id), written)
+        // NaN and "not reported" stay apart.
+        let back = try f.store.outcomes(of: run.id)
+        XCTAssertTrue(back[1].estimate!.muHat!.isNaN)
+        XCTAssertNil(back[2].estimate!.muHat)
+        XCTAssertTrue(back[2].estimate!.interval95!.lower.isNaN)
+        XCTAssertNil(back[0].estimate!.interval95)
+        XCTAssertEqual(try f.store.scoredResults(of: run.id).map(\.truth), f.truths)
         XCTAssertEqual(try f.store.completedPseudoExperiments(run.id), Set(f.keys))
         try f.store.finishRun(run.id, status: .completed)
         let manifest = try f.store.runManifest(run.id)
@@ -133,13 +145,13 @@ final class LeaderboardStoreTests: XCTestCase {
         try f.store.record(f.outcome(f.keys[0]), in: run.id)
         XCTAssertThrowsError(try f.store.record(f.outcome(f.keys[0], shift: 1), in: run.id)) {
             XCTAssertEqual($0 as? LeaderboardStoreError,
-                           .duplicateResult(path: f.path, run: run.id.rawValue, set: 0, pseudoExperiment: 0))
+                           .duplicateResult(path: f.path, run: run.id.rawValue, key: f.keys[0]))
         }
-        let stray = PseudoExperimentOutcome(key: PseudoExperimentKey(set: 7, pseudoExperiment: 0),
-                                            value: .failure("x"), runtimeSeconds: 0)
+        let stray = PseudoExperimentOutcome(key: PseudoExperimentKey(setIndex: 7, index: 0),
+                                            estimate: nil, failure: "x", runtimeSeconds: 0)
         XCTAssertThrowsError(try f.store.record(stray, in: run.id)) {
             XCTAssertEqual($0 as? LeaderboardStoreError,
-                           .unknownPseudoExperiment(path: f.path, run: run.id.rawValue, set: 7, pseudoExperiment: 0))
+                           .unknownPseudoExperiment(path: f.path, run: run.id.rawValue, key: stray.key))
         }
         XCTAssertThrowsError(try f.store.record(f.outcome(f.keys[1]), in: RunID(999))) {
             XCTAssertEqual($0 as? LeaderboardStoreError, .unknownRun(path: f.path, run: 999))
@@ -153,14 +165,5 @@ final class LeaderboardStoreTests: XCTestCase {
         try f.store.finishRun(run.id, status: .failed)
         XCTAssertThrowsError(try f.store.finishRun(run.id, status: .failed))
         XCTAssertEqual(try f.store.integrityProblems(), [])
-    }
-
-    func testEmptyFailureMessageIsStoredVisibly() throws {
-        let f = try StoreFixture()
-        defer { f.remove() }
-        let run = try f.store.beginRun(submission: StoreFixture.submission("alpha"),
-                                       setManifestHash: StoreFixture.manifest)
-        try f.store.record(PseudoExperimentOutcome(key: f.keys[0], value: .failure(""), runtimeSeconds: 1), in: run.id)
-        XCTAssertEqual(try f.store.outcomes(of: run.id).first?.value, .failure("failed without a message"))
     }
 }

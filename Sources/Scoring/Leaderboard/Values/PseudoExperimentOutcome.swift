@@ -1,57 +1,65 @@
-/// What an estimator returned for one pseudo-experiment: an estimate with its 68.27% interval,
-/// or a failure, and the time it took.
-///
-/// Numbers may be NaN or infinite (the scorer decides what they are worth); a failure carries
-/// the estimator's message instead of numbers.
-public struct PseudoExperimentOutcome: Hashable, Sendable {
-    /// The estimate or the failure.
-    public enum Value: Hashable, Sendable {
-        /// The point estimate of mu and the interval [p16, p84].
-        case estimate(mu: Double, p16: Double, p84: Double)
-        /// The estimator failed; the message says why.
-        case failure(String)
-    }
+import PseudoExperiments
 
+/// What an estimator returned for one pseudo-experiment, as the runner records it: the
+/// estimate (nil when nothing came back), the failure message if there was one, and the time.
+///
+/// Numbers are kept as reported, NaN and infinities included: ``ScoringPolicy`` decides what
+/// they are worth. The truth is not here: the store joins it when scoring
+/// (``scored(against:)``), so nothing that handles outcomes can leak it to an estimator.
+public struct PseudoExperimentOutcome: Sendable, Equatable {
     public var key: PseudoExperimentKey
-    public var value: Value
-    /// Seconds the estimate took (wall clock, >= 0).
+    /// The estimate, or nil when the estimator returned none.
+    public var estimate: Estimate?
+    /// Why the estimator failed (crash, timeout, error message), if it did.
+    public var failure: String?
+    /// Seconds the estimate took (wall clock, finite and >= 0).
     public var runtimeSeconds: Double
 
-    public init(key: PseudoExperimentKey, value: Value, runtimeSeconds: Double) {
+    public init(key: PseudoExperimentKey, estimate: Estimate?, failure: String? = nil, runtimeSeconds: Double) {
         self.key = key
-        self.value = value
+        self.estimate = estimate
+        self.failure = failure
         self.runtimeSeconds = runtimeSeconds
     }
 
-    /// Whether the estimator failed.
-    public var isFailure: Bool {
-        if case .failure = value { return true }
-        return false
+    /// The outcome next to its truth, as the metrics take it.
+    public func scored(against truth: PseudoExperimentTruth) -> ScoredResult {
+        precondition(truth.key == key, "truth of \(truth.key) joined to the outcome of \(key)")
+        return ScoredResult(truth: truth, estimate: estimate, failure: failure)
     }
 
-    // Hashable by bit pattern so that NaN results compare equal to themselves.
+    /// Equal fields, with NaN equal to NaN (SQLite keeps no NaN payloads, so neither does this).
     public static func == (a: Self, b: Self) -> Bool {
-        guard a.key == b.key, a.runtimeSeconds.bitPattern == b.runtimeSeconds.bitPattern else { return false }
-        switch (a.value, b.value) {
-        case let (.estimate(m1, l1, h1), .estimate(m2, l2, h2)):
-            return Self.same(m1, m2) && Self.same(l1, l2) && Self.same(h1, h2)
-        case let (.failure(e1), .failure(e2)):
-            return e1 == e2
-        default:
-            return false
+        guard a.key == b.key, a.failure == b.failure, a.runtimeSeconds == b.runtimeSeconds else { return false }
+        switch (a.estimate, b.estimate) {
+        case (nil, nil): return true
+        case let (x?, y?): return zip(x.storedNumbers, y.storedNumbers).allSatisfy(same)
+        default: return false
         }
     }
 
-    public func hash(into hasher: inout Hasher) {
-        hasher.combine(key)
-        switch value {
-        case let .estimate(mu, p16, p84):
-            for x in [mu, p16, p84] { hasher.combine(x.isNaN ? Double.nan.bitPattern : x.bitPattern) }
-        case let .failure(message):
-            hasher.combine(message)
+    private static func same(_ x: Double?, _ y: Double?) -> Bool {
+        switch (x, y) {
+        case (nil, nil): return true
+        case let (u?, v?): return u == v || (u.isNaN && v.isNaN)
+        default: return false
         }
     }
+}
 
-    /// Equal values, with every NaN equal to every NaN (SQLite does not keep NaN payloads).
-    private static func same(_ x: Double, _ y: Double) -> Bool { x == y || (x.isNaN && y.isNaN) }
+extension Estimate {
+    /// The six numbers the store keeps, in column order: mu_hat, uncertainty, p16, p84,
+    /// p2_5, p97_5 (nil: not reported).
+    var storedNumbers: [Double?] {
+        [muHat, uncertainty, interval68.lower, interval68.upper, interval95?.lower, interval95?.upper]
+    }
+
+    /// The estimate from its six stored numbers; nil when p16 or p84 is absent.
+    init?(storedNumbers n: [Double?]) {
+        guard n.count == 6, let p16 = n[2], let p84 = n[3] else { return nil }
+        var interval95: ConfidenceInterval?
+        if let lower = n[4], let upper = n[5] { interval95 = ConfidenceInterval(lower: lower, upper: upper) }
+        self.init(interval68: ConfidenceInterval(lower: p16, upper: p84), muHat: n[0], uncertainty: n[1],
+                  interval95: interval95)
+    }
 }

@@ -1,0 +1,46 @@
+import GRDB
+
+/// What leaderboards and reports read: the latest completed run of each submission.
+extension LeaderboardStore {
+    /// The latest completed run (by end time) of every submission name on every set manifest,
+    /// optionally of one challenge; ordered by challenge, set-manifest hash and submission name.
+    ///
+    /// - Throws: ``LeaderboardStoreError/unknownChallenge(path:name:known:)`` for a challenge
+    ///   name that is not registered.
+    public func latestCompletedRuns(challenge: String? = nil) throws -> [RunManifest] {
+        try read { db in
+            var condition = "r.status = 'completed'"
+            var arguments: StatementArguments = []
+            if let challenge {
+                _ = try challengeID(challenge, db)
+                condition += " AND c.name = ?"
+                arguments += [challenge]
+            }
+            let all = try Self.fetchManifests(db, where: condition, arguments)
+            var latest: [String: RunManifest] = [:]
+            for run in all {
+                let key = [run.challenge, run.setManifestHash, run.submission.name].joined(separator: "\u{0}")
+                if let seen = latest[key], !Self.isLater(run, than: seen) { continue }
+                latest[key] = run
+            }
+            return latest.values.sorted {
+                ($0.challenge, $0.setManifestHash, $0.submission.name)
+                    < ($1.challenge, $1.setManifestHash, $1.submission.name)
+            }
+        }
+    }
+
+    /// The total seconds the estimates of a run took (the sum over its results).
+    public func runtimeSeconds(of run: RunID) throws -> Double {
+        try read { db in
+            _ = try runState(run, db)
+            return try Double.fetchOne(db, sql: "SELECT TOTAL(runtime_s) FROM result WHERE run_id = ?",
+                                       arguments: [run.rawValue]) ?? 0
+        }
+    }
+
+    private static func isLater(_ a: RunManifest, than b: RunManifest) -> Bool {
+        let ea = a.endedAt ?? a.startedAt, eb = b.endedAt ?? b.startedAt
+        return ea != eb ? ea > eb : a.id > b.id
+    }
+}
