@@ -52,7 +52,7 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "PseudoExperimentsTests", dependencies: ["PseudoExperiments", "TestSupport"]),
         .testTarget(name: "ScoringTests", dependencies: ["Scoring", "TestSupport"]),
-        .testTarget(name: "BenchCommandTests", dependencies: ["bench", "TestSupport"]),
+        .testTarget(name: "BenchCommandTests", dependencies: ["bench", "Scoring", "PseudoExperiments", "TestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )

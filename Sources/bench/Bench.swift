@@ -12,6 +12,8 @@ struct Bench: ParsableCommand {
         abstract: "Uncertainty-quantification challenges for particle physics (FAIR Universe style).",
         version: Harness.version,
         subcommands: [
+            LeaderboardCommand.self,
+            StoreCommand.self,
         ]
     )
 }

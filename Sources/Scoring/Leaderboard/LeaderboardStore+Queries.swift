@@ -44,3 +44,37 @@ extension LeaderboardStore {
         return ea != eb ? ea > eb : a.id > b.id
     }
 }
+
+/// How much a leaderboard file holds, for `bench store check`.
+public struct StoreContents: Sendable, Equatable {
+    public var challenges: Int
+    public var setManifests: Int
+    public var truths: Int
+    public var submissions: Int
+    /// Runs by status.
+    public var runs: [RunStatus: Int]
+    public var results: Int
+    public var scores: Int
+    /// The runs that the next beginRun of their identity would resume.
+    public var unfinishedRuns: [RunManifest]
+}
+
+extension LeaderboardStore {
+    /// Counts of everything in the file, and the unfinished runs.
+    public func contents() throws -> StoreContents {
+        try read { db in
+            func count(_ table: String) throws -> Int {
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)") ?? 0
+            }
+            var runs: [RunStatus: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT status, COUNT(*) FROM run GROUP BY status") {
+                if let status = RunStatus(rawValue: row[0]) { runs[status] = row[1] }
+            }
+            return StoreContents(
+                challenges: try count("challenge"), setManifests: try count("set_manifest"),
+                truths: try count("truth"), submissions: try count("submission"), runs: runs,
+                results: try count("result"), scores: try count("score"),
+                unfinishedRuns: try Self.fetchManifests(db, where: "r.status IN ('running', 'interrupted')", []))
+        }
+    }
+}

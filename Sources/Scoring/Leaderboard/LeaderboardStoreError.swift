@@ -50,6 +50,10 @@ public enum LeaderboardStoreError: Error, CustomStringConvertible, LocalizedErro
     case duplicateResult(path: String, run: Int64, key: PseudoExperimentKey)
     /// Only completed runs are scored.
     case runNotCompleted(path: String, run: Int64, status: String)
+    /// Imported results name pseudo-experiments that the set manifest does not have.
+    case resultsOutsideManifest(path: String, hash: String, count: Int, example: PseudoExperimentKey)
+    /// An import holds a result that differs from the one the unfinished run already has.
+    case conflictingResult(path: String, run: Int64, key: PseudoExperimentKey)
     /// The run cannot be marked completed: some pseudo-experiments have no result.
     case incompleteRun(path: String, run: Int64, missing: Int, total: Int)
     /// Any other SQLite failure, with SQLite's own message.
@@ -126,6 +130,14 @@ public enum LeaderboardStoreError: Error, CustomStringConvertible, LocalizedErro
         case let .duplicateResult(path, run, key):
             return "Run \(run) in \(path) already has a result for \(key). Each pseudo-experiment "
                 + "is recorded once; skip the ones already recorded."
+        case let .resultsOutsideManifest(path, hash, count, example):
+            return "\(count) of the results (e.g. \(example)) are not pseudo-experiments of the set "
+                + "manifest \(hash) in \(path); nothing was imported. Check the --set-manifest hash "
+                + "and the set_index and index columns."
+        case let .conflictingResult(path, run, key):
+            return "Run \(run) in \(path) already holds a different result for \(key); nothing was "
+                + "imported. The file changed since the earlier, unfinished import: import the "
+                + "original file, or mark run \(run) failed (`bench store fail-run`) and import again."
         case let .runNotCompleted(path, run, status):
             return "Run \(run) in \(path) is \(status); only completed runs are scored. Resume it "
                 + "until every pseudo-experiment has a result, then score it."
