@@ -21,13 +21,16 @@ public enum InteropError: Error, CustomStringConvertible, LocalizedError, Equata
     case countMismatch(path: String, found: Int, expected: Int, truthPath: String)
     case setCountMismatch(truthPath: String, groundTruthMus: Int, numOfSets: Int)
     case notOneMuPerSet(setIndex: Int, first: Double, other: Double)
+    case nonContiguousSets(missing: Int)
+    case nonContiguousIndices(setIndex: Int, missing: Int)
+    case badTruthValue(path: String, setIndex: Int, value: String)
 
     public var description: String {
         switch self {
         case .cannotRead(let path, let reason):
-            return "Cannot read \(path): \(reason). Check the path and its permissions."
+            return "Cannot read \(path): \(InteropError.sentence(reason)) Check the path and its permissions."
         case .cannotWrite(let path, let reason):
-            return "Cannot write \(path): \(reason). Check that the directory exists and is writable."
+            return "Cannot write \(path): \(InteropError.sentence(reason)) Check that the directory exists and is writable."
         case .emptyFile(let path, let expected):
             return "\(path) is empty: it should hold \(expected)."
         case .missingColumn(let path, let column, let header):
@@ -71,8 +74,24 @@ public enum InteropError: Error, CustomStringConvertible, LocalizedError, Equata
         case .notOneMuPerSet(let setIndex, let first, let other):
             return "Set \(setIndex) mixes true mu values (\(first) and \(other)): the challenge's layout "
                 + "has one true mu per set, so these results cannot be written as test_settings.json."
+        case .nonContiguousSets(let missing):
+            return "There are no results for set \(missing), but later sets have some: the challenge's "
+                + "test_settings.json lists one true mu per set from set 0 on; run or include every set."
+        case .nonContiguousIndices(let setIndex, let missing):
+            return "Set \(setIndex) has no result for pseudo-experiment \(missing) but has later ones: the "
+                + "challenge's result files are positional; record the missing one as a failure, or re-run it."
+        case .badTruthValue(let path, let setIndex, let value):
+            return "\(path): ground_truth_mus[\(setIndex)] is \(value), not a finite number: "
+                + "every set needs the true mu it is scored against."
         }
     }
 
     public var errorDescription: String? { description }
+
+    /// A system message as one sentence ending in a single period.
+    static func sentence(_ s: String) -> String {
+        var t = s.trimmingCharacters(in: .whitespacesAndNewlines)
+        while t.hasSuffix(".") { t.removeLast() }
+        return t + "."
+    }
 }

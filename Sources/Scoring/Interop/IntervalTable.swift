@@ -42,9 +42,8 @@ public struct IntervalTable: Sendable, Equatable {
 
     /// Parses CSV text; `path` names the source in errors.
     public static func parse(_ text: String, path: String) throws -> IntervalTable {
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map {
-            $0.hasSuffix("\r") ? $0.dropLast() : $0
-        }
+        // `\r\n` is one Character in Swift, and a newline: CRLF files split like LF files.
+        var lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
         while let last = lines.last, last.allSatisfy({ $0 == " " }) { lines.removeLast() }
         guard let headerLine = lines.first else {
             throw InteropError.emptyFile(path: path, expected: "a header mu_true,p16,p84 and one row per interval")

@@ -1,7 +1,8 @@
 /// Diagnostics of the point estimate `mu_hat` and its uncertainty `delta` (not part of the score).
 ///
-/// Computed over the results that are not failures and carry a finite `muHat` and a finite
-/// `uncertainty`; the others are counted in ``excluded``. The challenge's RMSE and MAE are its
+/// Computed over the results without a recorded failure that carry a finite `muHat` and a finite
+/// `uncertainty` (whatever their interval: these judge the point estimate, as the challenge's
+/// do); the others are counted in ``excluded``. The challenge's RMSE and MAE are its
 /// own definitions (they also judge the uncertainty), averaged per set, then over sets:
 /// ```
 /// e_i      = mu_hat_i - mu_i
