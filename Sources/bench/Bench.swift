@@ -15,6 +15,7 @@ struct Bench: ParsableCommand {
             ScoreCommand.self,
             LeaderboardCommand.self,
             StoreCommand.self,
+            ReportCommand.self,
         ]
     )
 }

@@ -30,6 +30,24 @@ extension LeaderboardStore {
         }
     }
 
+    /// The one latest completed run that matches a challenge and a submission name (either may
+    /// be omitted when it leaves a single run).
+    ///
+    /// - Throws: ``LeaderboardStoreError/noMatchingRun(path:challenge:submission:)`` when none
+    ///   matches, ``LeaderboardStoreError/ambiguousRun(path:candidates:)`` when several do.
+    public func latestCompletedRun(challenge: String?, submission: String?) throws -> RunManifest {
+        let matching = try latestCompletedRuns(challenge: challenge)
+            .filter { submission == nil || $0.submission.name == submission }
+        guard let run = matching.first else {
+            throw LeaderboardStoreError.noMatchingRun(path: path, challenge: challenge, submission: submission)
+        }
+        guard matching.count == 1 else {
+            throw LeaderboardStoreError.ambiguousRun(
+                path: path, candidates: matching.map { "\($0.submission.name) on \($0.challenge) (sets \($0.setManifestHash))" })
+        }
+        return run
+    }
+
     /// The total seconds the estimates of a run took (the sum over its results).
     public func runtimeSeconds(of run: RunID) throws -> Double {
         try read { db in

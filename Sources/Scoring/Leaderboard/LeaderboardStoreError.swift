@@ -56,6 +56,10 @@ public enum LeaderboardStoreError: Error, CustomStringConvertible, LocalizedErro
     case conflictingResult(path: String, run: Int64, key: PseudoExperimentKey)
     /// The run cannot be marked completed: some pseudo-experiments have no result.
     case incompleteRun(path: String, run: Int64, missing: Int, total: Int)
+    /// No completed run matches the challenge and submission asked for.
+    case noMatchingRun(path: String, challenge: String?, submission: String?)
+    /// Several completed runs match where one is needed.
+    case ambiguousRun(path: String, candidates: [String])
     /// Any other SQLite failure, with SQLite's own message.
     case sqlite(path: String, code: Int32, detail: String)
 
@@ -145,6 +149,14 @@ public enum LeaderboardStoreError: Error, CustomStringConvertible, LocalizedErro
             return "Run \(run) in \(path) lacks results for \(missing) of \(total) "
                 + "pseudo-experiments, so it cannot be marked completed. Resume the run to "
                 + "record the rest, or mark it failed."
+        case let .noMatchingRun(path, challenge, submission):
+            let what = [submission.map { "of submission '\($0)'" }, challenge.map { "on challenge '\($0)'" }]
+                .compactMap { $0 }.joined(separator: " ")
+            return "No completed run\(what.isEmpty ? "" : " " + what) in \(path). `bench leaderboard "
+                + "--database \(path)` lists the completed runs; check the names."
+        case let .ambiguousRun(path, candidates):
+            return "\(candidates.count) completed runs in \(path) match: \(candidates.joined(separator: "; ")). "
+                + "Pass --submission (and --challenge) to pick one."
         case let .sqlite(path, code, detail):
             return "SQLite error \(code) on the leaderboard database \(path): \(detail)."
         }
