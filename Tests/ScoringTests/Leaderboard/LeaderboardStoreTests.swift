@@ -166,4 +166,51 @@ final class LeaderboardStoreTests: XCTestCase {
         XCTAssertThrowsError(try f.store.finishRun(run.id, status: .failed))
         XCTAssertEqual(try f.store.integrityProblems(), [])
     }
+
+    func testScoresAreStoredWithTheirBreakdownsOncePerPolicy() throws {
+        let f = try StoreFixture()
+        defer { f.remove() }
+        let run = try f.store.beginRun(submission: StoreFixture.submission("alpha"),
+                                       setManifestHash: StoreFixture.manifest)
+        for (k, key) in f.keys.enumerated() { try f.store.record(f.outcome(key, shift: k % 3 == 0 ? 1 : 0), in: run.id) }
+        XCTAssertThrowsError(try f.store.scoreRun(run.id)) {
+            XCTAssertEqual($0 as? LeaderboardStoreError, .runNotCompleted(path: f.path, run: run.id.rawValue, status: "running"))
+        }
+        try f.store.finishRun(run.id, status: .completed)
+        let card = try f.store.scoreRun(run.id, bootstrap: BootstrapOptions(replicates: 20, seed: 1))
+        XCTAssertEqual(card.overall.n, 10)
+        XCTAssertEqual(card.overall.covered, 6)
+        try f.store.scoreRun(run.id, bootstrap: BootstrapOptions(replicates: 30, seed: 1))   // replaces
+        let wide = ScoringPolicy(muRange: 0...5)
+        try f.store.scoreRun(run.id, policy: wide, bootstrap: nil)                          // adds
+        try f.store.read { db in
+            XCTAssertEqual(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM score"), 2)
+            let row = try XCTUnwrap(Row.fetchOne(db, sql: """
+                SELECT pseudo_experiments, failures, score, coverage, interval, bootstrap_replicates, score_error
+                FROM score WHERE bootstrap_replicates = 30
+                """))
+            XCTAssertEqual(row[0] as Int, 10)
+            XCTAssertEqual(row[1] as Int, 0)
+            XCTAssertEqual(row[2] as Double, card.overall.score, accuracy: 1e-12)
+            XCTAssertEqual(row[3] as Double, 0.6)
+            XCTAssertEqual(row[4] as Double, card.overall.interval, accuracy: 1e-12)
+            XCTAssertGreaterThan(row[6] as Double, 0)
+            XCTAssertNil(try Double?.fetchOne(db, sql: "SELECT score_error FROM score WHERE bootstrap_replicates = 0") ?? nil)
+            let variables = try Row.fetchAll(db, sql: """
+                SELECT variable, COUNT(*) FROM score_breakdown b JOIN score s ON s.id = b.score_id
+                WHERE s.bootstrap_replicates = 30 GROUP BY variable ORDER BY variable
+                """).map { "\($0[0] as String)=\($0[1] as Int)" }
+            XCTAssertEqual(variables, ["bkg_scale=4", "diboson_scale=4", "jes=4", "mu=6", "set=2", "soft_met=4",
+                                       "tes=4", "ttbar_scale=4"])
+            let sets = try Row.fetchAll(db, sql: """
+                SELECT b.position, b.lower, b.pseudo_experiments, b.covered, b.score FROM score_breakdown b
+                JOIN score s ON s.id = b.score_id WHERE s.bootstrap_replicates = 30 AND variable = 'set' ORDER BY position
+                """)
+            XCTAssertEqual(sets.map { $0[1] as Double }, [0.5, 0.75])
+            XCTAssertEqual(sets.map { $0[2] as Int }, [5, 5])
+            XCTAssertEqual(sets.map { $0[3] as Int }, card.sets.map(\.metrics.covered))
+        }
+        XCTAssertEqual(try f.store.scorecard(for: run.id, policy: wide)?.policy, wide)
+        XCTAssertNil(try f.store.scorecard(for: run.id, policy: ScoringPolicy(muRange: 0...9)))
+    }
 }
