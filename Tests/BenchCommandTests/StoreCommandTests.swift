@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Scoring
 import TestSupport
 import XCTest
@@ -156,6 +157,26 @@ final class StoreCommandTests: XCTestCase {
         XCTAssertEqual(try f.store.outcomes(of: runs[1].id), b)
         XCTAssertEqual(try f.store.contents().results, 1200)
         XCTAssertEqual(try f.store.integrityProblems(), [])
+    }
+
+    /// Another process holding the write lock: the import waits --busy-timeout, then says so.
+    func testLockedDatabaseIsReportedAndNothingIsWritten() throws {
+        let f = try LeaderboardFixture("import-locked")
+        defer { f.remove() }
+        let csv = try writeCSV(f, f.outcomes { _ in 0.3 }, "alpha.csv")
+        var config = Configuration()
+        config.allowsUnsafeTransactions = true
+        let holder = try DatabaseQueue(path: f.path, configuration: config)
+        try holder.writeWithoutTransaction { try $0.execute(sql: "BEGIN IMMEDIATE") }
+        let started = Date()
+        let out = try BenchProcess.run(importArguments(f, csv: csv, submission: "alpha") + ["--busy-timeout", "0.5"])
+        XCTAssertGreaterThanOrEqual(Date().timeIntervalSince(started), 0.5)
+        try holder.writeWithoutTransaction { try $0.execute(sql: "ROLLBACK") }
+        XCTAssertNotEqual(out.status, 0)
+        XCTAssertTrue(out.stderr.contains("The leaderboard database \(f.path) stayed locked by another process for "
+                                          + "0.50 s. Wait for the other run to finish"), out.stderr)
+        XCTAssertEqual(try f.store.contents().results, 0)
+        XCTAssertEqual(try f.store.contents().runs, [:])
     }
 
     func testCheckReportsContentsAndUnfinishedRuns() throws {

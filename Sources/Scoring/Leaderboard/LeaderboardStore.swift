@@ -103,7 +103,7 @@ public final class LeaderboardStore: Sendable {
     private static func inspect(path: String, busyTimeout: Double, readOnly: Bool) throws {
         var config = configuration(busyTimeout: busyTimeout)
         config.readonly = true
-        let state = try LeaderboardStoreError.translating(path: path, busyTimeout: busyTimeout) {
+        let state = try LeaderboardStoreError.translating(path: path, busyTimeout: busyTimeout, reading: true) {
             try DatabaseQueue(path: path, configuration: config).read { try schemaState(of: $0) }
         }
         if !state.unknown.isEmpty {
@@ -190,7 +190,9 @@ public final class LeaderboardStore: Sendable {
 
     /// A read whose SQLite errors are translated.
     func read<T>(_ body: (Database) throws -> T) throws -> T {
-        try translated { try queue.read(body) }
+        try LeaderboardStoreError.translating(path: path, busyTimeout: busyTimeout, reading: true) {
+            try queue.read(body)
+        }
     }
 
     /// The current time as stored: ISO 8601 in UTC with milliseconds, e.g.

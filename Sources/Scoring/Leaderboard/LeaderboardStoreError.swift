@@ -16,6 +16,9 @@ public enum LeaderboardStoreError: Error, CustomStringConvertible, LocalizedErro
     case locked(path: String, waitedSeconds: Double)
     /// A write was refused because the file, its directory or the connection is read-only.
     case readOnly(path: String)
+    /// A read was refused: reading a WAL database needs its `-shm` file, which could not be
+    /// created (the directory is not writable).
+    case unreadableWAL(path: String)
     /// The file is not an SQLite database, or its pages are damaged.
     case corrupt(path: String, detail: String)
     /// The disk is full (or the file hit its size limit) during a write.
@@ -79,6 +82,11 @@ public enum LeaderboardStoreError: Error, CustomStringConvertible, LocalizedErro
             return "The leaderboard database \(path) is read-only, so nothing was written. Make "
                 + "the file and its directory writable (e.g. chmod u+w), or copy it to a "
                 + "writable place and pass --database with the copy."
+        case let .unreadableWAL(path):
+            return "Cannot read the leaderboard database \(path): SQLite reads it in WAL mode, which "
+                + "needs to create \(path)-shm beside it, and the directory is not writable. Make the "
+                + "directory writable, or copy the database to a writable place and pass --database "
+                + "with the copy."
         case let .corrupt(path, detail):
             return "\(path) is not a readable leaderboard database: the file is not SQLite or "
                 + "is damaged (\(detail)). Restore it from a backup, or pass --database with a "
@@ -172,22 +180,25 @@ public enum LeaderboardStoreError: Error, CustomStringConvertible, LocalizedErro
     ///
     /// Errors that are already ``LeaderboardStoreError`` (or not database errors at all)
     /// pass through unchanged.
-    static func translating<T>(path: String, busyTimeout: Double, _ body: () throws -> T) throws -> T {
+    /// `reading` says that `body` only reads, so that a read-only refusal is explained as such.
+    static func translating<T>(path: String, busyTimeout: Double, reading: Bool = false,
+                               _ body: () throws -> T) throws -> T {
         do {
             return try body()
         } catch let error as DatabaseError {
-            throw translate(error, path: path, busyTimeout: busyTimeout)
+            throw translate(error, path: path, busyTimeout: busyTimeout, reading: reading)
         }
     }
 
     /// The store error for an SQLite error on the database at `path`.
-    static func translate(_ error: DatabaseError, path: String, busyTimeout: Double) -> LeaderboardStoreError {
+    static func translate(_ error: DatabaseError, path: String, busyTimeout: Double,
+                          reading: Bool = false) -> LeaderboardStoreError {
         let detail = error.message ?? "\(error.resultCode)"
         switch error.resultCode {
         case .SQLITE_BUSY, .SQLITE_LOCKED:
             return .locked(path: path, waitedSeconds: busyTimeout)
         case .SQLITE_READONLY:
-            return .readOnly(path: path)
+            return reading ? .unreadableWAL(path: path) : .readOnly(path: path)
         case .SQLITE_NOTADB, .SQLITE_CORRUPT:
             return .corrupt(path: path, detail: detail)
         case .SQLITE_CANTOPEN:
