@@ -14,10 +14,13 @@ import GRDB
 /// `FULL`).
 ///
 /// ```swift
-/// let store = try LeaderboardStore(path: "leaderboards/leaderboard.sqlite", access: .create)
-/// let run = try store.beginRun(submission: sub, setManifestHash: hash, seeds: ["estimator": 7])
-/// for key in allKeys where !(try store.completedPseudoExperiments(run.id)).contains(key) { ... }
+/// let store = try LeaderboardStore(path: LeaderboardStore.defaultRelativePath, access: .create)
+/// try store.registerChallenge(name: "higgs", spec: specJSON, specHash: specHash)
+/// try store.registerSetManifest(hash: setsHash, challenge: "higgs", rootSeed: 42, truths: truths)
+/// let run = try store.beginRun(submission: sub, setManifestHash: setsHash, seeds: ["estimator": 7])
+/// // record outcomes (see the Runs facet), then:
 /// try store.finishRun(run.id, status: .completed)
+/// let card = try store.scoreRun(run.id)
 /// ```
 ///
 /// Estimators never get a store: the runner writes it, so truths stay sealed.
@@ -65,7 +68,8 @@ public final class LeaderboardStore: Sendable {
         var config = Self.configuration(busyTimeout: busyTimeout)
         config.readonly = access == .readOnly
         config.journalMode = access == .readOnly ? .default : .wal
-        queue = try LeaderboardStoreError.translating(path: path, busyTimeout: busyTimeout) {
+        queue = try LeaderboardStoreError.translating(path: path, busyTimeout: busyTimeout,
+                                                      reading: access == .readOnly) {
             try DatabaseQueue(path: path, configuration: config)
         }
         if access != .readOnly { try migrate() }

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 @testable import Scoring
+import TestSupport
 import XCTest
 
 /// Several connections on one real file at once: nothing lost, duplicated or corrupted.
@@ -29,6 +30,23 @@ final class LeaderboardStoreConcurrencyTests: XCTestCase {
             XCTAssertEqual(try reader.outcomes(of: run), f.keys.map { f.outcome($0, shift: Double(i)) })
             XCTAssertEqual(try reader.runManifest(run).status, .completed)
         }
+    }
+
+    func testConnectionsCreatingOneNewFileAtOnceAllSucceed() throws {
+        let directory = try ReferenceData.temporaryDirectory("create-race")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("new/leaderboard.sqlite").path
+        let failures = ErrorBox()
+        DispatchQueue.concurrentPerform(iterations: 4) { _ in
+            do {
+                let store = try LeaderboardStore(path: path, access: .create)
+                XCTAssertEqual(try store.appliedMigrations(), LeaderboardStore.migrationNames)
+            } catch {
+                failures.append(error)
+            }
+        }
+        XCTAssertEqual(failures.errors.count, 0, "\(failures.errors)")
+        XCTAssertEqual(try LeaderboardStore(path: path, access: .readOnly).integrityProblems(), [])
     }
 
     func testConcurrentBeginsOfOneIdentityShareOneRun() throws {
