@@ -54,8 +54,10 @@ public struct CoverageBreakdown: Codable, Sendable, Equatable {
         let step = (hi - lo) / Double(bins)
         var groups = Array(repeating: [IntervalOutcome](), count: bins)
         for r in results {
-            let raw = step > 0 ? Int(((r.truth.mu - lo) / step).rounded(.down)) : 0
-            groups[min(max(raw, 0), bins - 1)].append(policy.outcome(of: r))
+            // Clamp before converting: a NaN or huge mu must not trap in Int(_:).
+            let t = step > 0 ? ((r.truth.mu - lo) / step).rounded(.down) : 0
+            let j = t.isNaN ? 0 : Int(min(max(t, 0), Double(bins - 1)))
+            groups[j].append(policy.outcome(of: r))
         }
         let made = groups.enumerated().map { j, outcomes in
             bin(lower: lo + Double(j) * step, upper: j == bins - 1 ? hi : lo + Double(j + 1) * step,

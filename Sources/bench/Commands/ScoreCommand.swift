@@ -4,16 +4,22 @@ import Scoring
 
 /// `bench score`: scores intervals against true values with the challenge's metric.
 struct ScoreCommand: ParsableCommand {
+    private static let range = "[\(ScoringPolicy.fairUniverse2024MuRange.lowerBound), "
+        + "\(ScoringPolicy.fairUniverse2024MuRange.upperBound)]"
+
     static let configuration = CommandConfiguration(
         commandName: "score",
         abstract: "Score intervals with the challenge's coverage, mean width and penalised score.",
         discussion: """
-            Two inputs:
-              --intervals FILE.csv              rows of mu_true,p16,p84 (one pooled score)
-              --results DIR --truth FILE        the challenge ingestion's result_{set}.json files
-                                                against its test_settings.json (per set and overall)
-            A missing, NaN or infinite interval is a failure: not covered, and it counts the width
-            of the whole mu range (\(ScoringPolicy.fairUniverse2024MuRange.lowerBound)...\(ScoringPolicy.fairUniverse2024MuRange.upperBound)). Failures are counted and shown.
+            Inputs:
+              --intervals FILE.csv         rows of mu_true,p16,p84: one pooled score
+              --results DIR --truth FILE   the challenge's result_{set}.json files
+                                           against its test_settings.json:
+                                           per set and overall, with RMSE and MAE
+
+            A missing, NaN or infinite interval is a failure: not covered, and it
+            counts the width of the whole mu range \(range). Failures are
+            counted and shown.
             """)
 
     @Option(name: .long, help: ArgumentHelp("A CSV file with columns mu_true,p16,p84.", valueName: "file"))
