@@ -52,7 +52,10 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "PseudoExperimentsTests", dependencies: ["PseudoExperiments", "TestSupport"]),
         .testTarget(name: "ScoringTests", dependencies: ["Scoring", "TestSupport"]),
-        .testTarget(name: "BenchCommandTests", dependencies: ["bench", "TestSupport"]),
+        .testTarget(name: "BenchCommandTests", dependencies: [
+            "bench", "Scoring", "PseudoExperiments", "TestSupport",
+            .product(name: "GRDB", package: "GRDB.swift"),   // to hold a database lock in a test
+        ]),
     ],
     swiftLanguageModes: [.v5]
 )

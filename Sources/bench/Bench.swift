@@ -13,6 +13,9 @@ struct Bench: ParsableCommand {
         version: Harness.version,
         subcommands: [
             ScoreCommand.self,
+            LeaderboardCommand.self,
+            StoreCommand.self,
+            ReportCommand.self,
         ]
     )
 }
