@@ -20,6 +20,14 @@ final class LinearAlgebraTests: XCTestCase {
         XCTAssertEqual(l * l.transposed, a)
     }
 
+    func testOpenBLASThreadCountCanBeSetForParallelTasks() {
+        let before = OpenBLAS.threadCount
+        OpenBLAS.setThreadCount(1)
+        XCTAssertEqual(OpenBLAS.threadCount, 1)
+        OpenBLAS.setThreadCount(before)
+        XCTAssertEqual(OpenBLAS.threadCount, before)
+    }
+
     func testCholeskyOfAKnownMatrix() throws {
         let c = try Cholesky(a)
         XCTAssertEqual(c.factor, l)

@@ -126,6 +126,17 @@ final class ProfileLikelihoodTests: XCTestCase {
         XCTAssertLessThan(interval.conditionalFits, 16)
     }
 
+    func testSyntheticFitReachesTheSameMinimumFromAFarStart() throws {
+        let problem = try SyntheticTemplateProblem(seed: 11)
+        let profile = try problem.profile()
+        let nominal = try profile.bestFit()
+        let far = try profile.bestFit(from: [6, 1.08, 0.93, 3, 1.15, 1.8, 1.009])
+        XCTAssertEqual(far.value, nominal.value, accuracy: 1e-8)
+        for (a, b) in zip(far.values, nominal.values) { XCTAssertEqual(a, b, accuracy: 1e-5 * max(1, abs(b))) }
+        // The fluctuated data pull mu within a few sigma of the truth 1.3.
+        XCTAssertEqual(nominal["mu"]!, 1.3, accuracy: 4 * (try nominal.standardErrors()[0]))
+    }
+
     func testBenchmarkRunsAndReportsItsFigures() throws {
         let figures = try NumericsBenchmark.run(repetitions: 1)
         XCTAssertEqual(figures.map(\.0), ["profile_fit_ms", "profile_interval_ms", "profile_interval_conditional_fits"])

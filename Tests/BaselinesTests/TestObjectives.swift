@@ -11,13 +11,13 @@ struct Rosenbrock: Objective {
         return a * a + 100 * b * b
     }
 
-    func expansion(at p: [Double]) -> Expansion {
+    func expansion(at p: [Double]) -> SecondOrderExpansion {
         if finiteDifferences {
-            return Expansion(value: value(at: p), gradient: FiniteDifferences.gradient(of: value(at:), at: p),
+            return SecondOrderExpansion(value: value(at: p), gradient: FiniteDifferences.gradient(of: value(at:), at: p),
                              hessian: FiniteDifferences.hessian(of: value(at:), at: p))
         }
         let x = p[0], y = p[1]
-        return Expansion(value: value(at: p),
+        return SecondOrderExpansion(value: value(at: p),
                          gradient: [-2 * (1 - x) - 400 * x * (y - x * x), 200 * (y - x * x)],
                          hessian: Matrix([[2 - 400 * y + 1200 * x * x, -400 * x], [-400 * x, 200]]))
     }

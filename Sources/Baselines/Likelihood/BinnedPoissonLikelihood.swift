@@ -65,7 +65,7 @@ public struct BinnedPoissonLikelihood<Model: BinnedExpectation>: Objective {
         return g
     }
 
-    public func expansion(at x: [Double]) -> Expansion {
+    public func expansion(at x: [Double]) -> SecondOrderExpansion {
         let (nu, jacobian) = model.expectedWithJacobian(at: x)
         let p = dimension, bins = observed.count
         var value = 0.0
@@ -103,7 +103,7 @@ public struct BinnedPoissonLikelihood<Model: BinnedExpectation>: Objective {
             g[j] += constraints[j].derivative(x[j])
             h[j, j] += constraints[j].secondDerivative(x[j])
         }
-        return Expansion(value: value, gradient: g, hessian: h)
+        return SecondOrderExpansion(value: value, gradient: g, hessian: h)
     }
 
     public func diagnosis(at x: [Double]) -> FitError? {
@@ -118,3 +118,5 @@ public struct BinnedPoissonLikelihood<Model: BinnedExpectation>: Objective {
         return nil
     }
 }
+
+extension BinnedPoissonLikelihood: Sendable where Model: Sendable {}

@@ -131,3 +131,5 @@ public struct ProfileLikelihood<O: Objective> {
         return 0.1 * max(1, abs(best.values[k]))
     }
 }
+
+extension ProfileLikelihood: Sendable where O: Sendable {}

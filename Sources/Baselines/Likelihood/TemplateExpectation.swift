@@ -106,9 +106,10 @@ public struct TemplateExpectation: BinnedExpectation, Sendable {
                 }
             }
             let involved = Array(Set(process.normalisations + process.responses.map(\.parameter))).sorted()
+            let position = Dictionary(uniqueKeysWithValues: involved.enumerated().map { ($1, $0) })
             var slopes = [Double](repeating: 0, count: bins * involved.count)
             for r in process.responses {
-                let a = involved.firstIndex(of: r.parameter)!   // present by construction
+                guard let a = position[r.parameter] else { continue }   // always present: involved lists it
                 for i in 0..<bins { slopes[i * involved.count + a] += r.logSlopes[i] }
             }
             compiled.append(Compiled(involved: involved,

@@ -130,7 +130,8 @@ public struct BoundedMinimiser: Sendable {
                 if final.value <= e.value, final.value.isFinite, final.gradient.allSatisfy(\.isFinite),
                    final.hessian.firstNonFinite() == nil {
                     x = last
-                    e = Expansion(value: final.value, gradient: final.gradient, hessian: final.hessian.symmetrised)
+                    e = SecondOrderExpansion(value: final.value, gradient: final.gradient,
+                                             hessian: final.hessian.symmetrised)
                 }
                 return result(.expectedDistance)
             }
@@ -177,7 +178,7 @@ public struct BoundedMinimiser: Sendable {
     }
 
     /// The expansion at x, or the objective's diagnosis / a non-finite error naming the quantity.
-    private func checkedExpansion<O: Objective>(_ objective: O, at x: [Double], names: [String]) throws -> Expansion {
+    private func checkedExpansion<O: Objective>(_ objective: O, at x: [Double], names: [String]) throws -> SecondOrderExpansion {
         let e = objective.expansion(at: x)
         let quantity: String
         if !e.value.isFinite {
@@ -187,7 +188,7 @@ public struct BoundedMinimiser: Sendable {
         } else if let bad = e.hessian.firstNonFinite() {
             quantity = "Hessian entry (\(names[bad.row]), \(names[bad.column])) = \(bad.value)"
         } else {
-            return Expansion(value: e.value, gradient: e.gradient, hessian: e.hessian.symmetrised)
+            return SecondOrderExpansion(value: e.value, gradient: e.gradient, hessian: e.hessian.symmetrised)
         }
         throw objective.diagnosis(at: x) ?? FitError.nonFiniteValue(
             quantity: quantity, at: ParameterPoint(names: names, values: x))

@@ -13,7 +13,7 @@ import Foundation
 /// ```
 /// and returns b, the end with the smaller |f|.
 ///
-/// With ``Expansion`` the bracket is first widened outward (geometrically, by
+/// With ``BracketExpansion`` the bracket is first widened outward (geometrically, by
 /// `expansionFactor` times its width, up to a limit) until f changes sign; the end left behind
 /// becomes the other side of the bracket, so the bracket stays tight.
 ///
@@ -22,7 +22,7 @@ import Foundation
 /// for a NaN or infinite f, and whatever `f` itself throws.
 public struct BrentRootFinder: Sendable {
     /// How the bracket may be widened before the search.
-    public enum Expansion: Equatable, Sendable {
+    public enum BracketExpansion: Equatable, Sendable {
         /// The bracket is used as given.
         case none
         /// The upper end moves up (to at most `limit`) until f changes sign.
@@ -73,7 +73,7 @@ public struct BrentRootFinder: Sendable {
     /// `valueAtLower` / `valueAtUpper` pass values of f already known at the ends, to save
     /// evaluations (a profile interval knows t(mu_hat) = 0).
     public func root(of f: (Double) throws -> Double, lower: Double, upper: Double,
-                     expansion: Expansion = .none,
+                     expansion: BracketExpansion = .none,
                      valueAtLower: Double? = nil, valueAtUpper: Double? = nil) throws -> Root {
         precondition(lower <= upper, "the bracket must have lower <= upper, got [\(lower), \(upper)]")
         var evaluations = 0

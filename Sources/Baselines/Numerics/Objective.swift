@@ -35,7 +35,7 @@ public protocol Objective {
     func gradient(at x: [Double]) -> [Double]
 
     /// f, its gradient and its Hessian at x.
-    func expansion(at x: [Double]) -> Expansion
+    func expansion(at x: [Double]) -> SecondOrderExpansion
 
     /// Why f is not finite at x, when the objective can say (e.g. the bin whose expectation is
     /// zero); the minimiser throws it instead of a generic non-finite error.
@@ -43,7 +43,7 @@ public protocol Objective {
 }
 
 /// A second-order expansion of an objective at a point.
-public struct Expansion: Sendable {
+public struct SecondOrderExpansion: Sendable {
     public var value: Double
     public var gradient: [Double]
     public var hessian: Matrix
@@ -62,8 +62,8 @@ extension Objective {
         FiniteDifferences.gradient(of: value(at:), at: x)
     }
 
-    public func expansion(at x: [Double]) -> Expansion {
-        Expansion(value: value(at: x), gradient: gradient(at: x),
+    public func expansion(at x: [Double]) -> SecondOrderExpansion {
+        SecondOrderExpansion(value: value(at: x), gradient: gradient(at: x),
                   hessian: FiniteDifferences.hessian(of: value(at:), at: x))
     }
 
