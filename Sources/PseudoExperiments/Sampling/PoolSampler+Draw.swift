@@ -4,9 +4,8 @@ extension PoolSampler {
     /// The pool rows of one pseudo-experiment, sorted ascending, row `i` repeated `n_i` times.
     ///
     /// Throws ``SamplingError/invalidNormalisation(_:factor:mean:)`` if `mu` or a nuisance scale
-    /// makes a normalisation negative or non-finite, ``SamplingError/invalidPoissonMean(_:)`` for
-    /// a mean beyond ``PoissonVariate/maximumMean``, and ``SamplingError/tooManyRows(_:)`` if the
-    /// draw exceeds 32-bit indices. See the type's documentation for the distribution and the
+    /// makes a normalisation negative or non-finite, and ``SamplingError/drawTooLarge(expectedEvents:)``
+    /// if the draw would exceed 32-bit indices. See the type's documentation for the distribution and the
     /// order in which `rng` is consumed.
     public func draw(mu: Double, nuisances: NuisanceValues, using rng: inout SeededGenerator) throws -> [Int32] {
         var rows: [Int32] = [], scratch: [Int32] = []
@@ -27,36 +26,65 @@ extension PoolSampler {
 
     /// ``draw(mu:nuisances:using:)`` into caller-owned buffers, so a loop over
     /// pseudo-experiments reuses their storage. `rows` receives the result; `scratch` is
-    /// working space for the sort. Returns the number of events drawn per process.
+    /// working space for the sorts. Returns the number of events drawn per process.
     @discardableResult
     public func draw(mu: Double, nuisances: NuisanceValues, using rng: inout SeededGenerator,
                      into rows: inout [Int32], scratch: inout [Int32]) throws -> [PhysicsProcess: Int] {
-        let processes = PhysicsProcess.allCases
-        var totals = [Int](repeating: 0, count: processes.count)
-        for p in processes {
-            let mean = try mean(of: p, mu: mu, nuisances: nuisances)
-            totals[Int(p.code)] = try PoissonVariate(mean: mean).next(using: &rng)
-        }
-        let n = totals.reduce(0, +)
-        guard n <= Int(Int32.max) else { throw SamplingError.tooManyRows(n) }
-
+        let factors = try normalisations(mu: mu, nuisances: nuisances)
+        let processes = factors.count
+        // Room for the expected size plus 8 standard deviations; grown if ever exceeded.
+        let expected = zip(factors, processWeights).reduce(0) { $0 + $1.0 * $1.1 }
+        guard expected <= Double(Int32.max) else { throw SamplingError.drawTooLarge(expectedEvents: expected) }
         rows.removeAll(keepingCapacity: true)
-        rows.reserveCapacity(n)
-        rows.append(contentsOf: repeatElement(0, count: n))
-        rows.withUnsafeMutableBufferPointer { out in
-            var start = 0
-            for code in 0..<processes.count where totals[code] > 0 {
-                // A positive total implies a positive mean, hence a table.
-                guard let table = tables[code] else { continue }
-                let slice = UnsafeMutableBufferPointer(rebasing: out[start..<(start + totals[code])])
-                table.sample(totals[code], into: slice, using: &rng)
-                start += totals[code]
+        let room = Int(expected + 8 * expected.squareRoot()) + 64
+        rows.append(contentsOf: repeatElement(0, count: room))
+        var filled = 0
+        var totals = [Int](repeating: 0, count: processes)
+
+        try entries.withUnsafeBufferPointer { entries in
+            for block in 0..<blockCount {
+                let blockStart = filled
+                for code in 0..<processes {
+                    let cell = cells[block * processes + code]
+                    guard cell.count > 0 else { continue }
+                    let k = try PoissonVariate(mean: factors[code] * cell.weight).next(using: &rng)
+                    guard k > 0 else { continue }
+                    if filled + k > rows.count {
+                        guard filled + k <= Int(Int32.max) else { throw SamplingError.drawTooLarge(expectedEvents: expected) }
+                        rows.append(contentsOf: repeatElement(0, count: max(k, rows.count / 2)))
+                    }
+                    let table = UnsafeBufferPointer(rebasing: entries[cell.start..<(cell.start + cell.count)])
+                    if scratch.count < k { scratch.append(contentsOf: repeatElement(0, count: k - scratch.count)) }
+                    rows.withUnsafeMutableBufferPointer { out in
+                        scratch.withUnsafeMutableBufferPointer { s in
+                            // The sort scratch doubles as the coins' buffer (the sort runs later).
+                            s.withMemoryRebound(to: UInt32.self) { coins in
+                                AliasTable.sample(table, into: UnsafeMutableBufferPointer(rebasing: out[filled..<(filled + k)]),
+                                                  coins: coins, using: &rng)
+                            }
+                        }
+                    }
+                    filled += k
+                    totals[code] += k
+                }
+                if filled - blockStart > 1 {
+                    if scratch.count < filled - blockStart {
+                        scratch.append(contentsOf: repeatElement(0, count: filled - blockStart - scratch.count))
+                    }
+                    let lower = block * blockRows
+                    rows.withUnsafeMutableBufferPointer { out in
+                        scratch.withUnsafeMutableBufferPointer { s in
+                            IndexSort.sort(UnsafeMutableBufferPointer(rebasing: out[blockStart..<filled]),
+                                           lower: Int32(lower), upper: min(lower + blockRows, poolRows), scratch: s)
+                        }
+                    }
+                }
             }
         }
-        IndexSort.sort(&rows, below: poolRows, scratch: &scratch)
+        rows.removeLast(rows.count - filled)
 
         var byProcess: [PhysicsProcess: Int] = [:]
-        for p in processes { byProcess[p] = totals[Int(p.code)] }
+        for p in PhysicsProcess.allCases { byProcess[p] = totals[Int(p.code)] }
         return byProcess
     }
 

@@ -23,6 +23,8 @@ public enum SamplingError: Error, Equatable, CustomStringConvertible, LocalizedE
     case missingProcess(PhysicsProcess, rows: Int)
     /// A normalisation factor (mu or a nuisance scale) that makes a Poisson mean invalid.
     case invalidNormalisation(PhysicsProcess, factor: Double, mean: Double)
+    /// A draw whose size would exceed 32-bit indices (a signal strength or scale far too large).
+    case drawTooLarge(expectedEvents: Double)
     /// An expected pseudo-experiment size that is not a positive finite number.
     case invalidExpectedEvents(Double)
 
@@ -53,6 +55,9 @@ public enum SamplingError: Error, Equatable, CustomStringConvertible, LocalizedE
             return "The normalisation of \(p.rawValue) is \(factor), giving a Poisson mean of \(mean); "
                 + "signal strength and nuisance scales must be finite and non-negative (check the "
                 + "spec's priors and clip ranges)."
+        case .drawTooLarge(let e):
+            return "A pseudo-experiment would hold about \(e) events, more than 32-bit row indices address; "
+                + "check the signal strength and nuisance scales (or the pool weights) that produce it."
         case .invalidExpectedEvents(let e):
             return "The expected pseudo-experiment size must be a positive finite number of events, got \(e)."
         }

@@ -10,7 +10,9 @@
 /// ```
 /// Indices need not be sorted for correctness, only for speed. The element type is any
 /// bitwise-copyable value (Float hot records, UInt8 process codes, ...), so the systematics
-/// transform can gather its own record layout with it.
+/// transform can gather its own record layout with it. For large record arrays, allocate them
+/// with ``HugePages/allocate(_:count:)`` (2 MB pages and aligned rows): measured on 1.05 M rows
+/// of 16 Float32 from a 50 M-row array, 23 ms instead of 27-44 ms, against ~205 ms column by column.
 public enum SortedGather {
     /// Gathers rows `indices` of `records` (row-major, `stride` elements per row) into `out`,
     /// which must hold `indices.count * stride` elements.
@@ -26,12 +28,12 @@ public enum SortedGather {
                      "output holds \(out.count) values, \(indices.count) rows of \(stride) need \(indices.count * stride)")
         let rows = records.count / stride
         guard let src = records.baseAddress, let dst = out.baseAddress else { return }
-        let bytes = stride * MemoryLayout<T>.stride
         for j in 0..<indices.count {
             let r = Int(indices[j])
             precondition(r >= 0 && r < rows, "row \(r) is outside the \(rows) rows of the records")
-            UnsafeMutableRawPointer(dst + j * stride)
-                .copyMemory(from: UnsafeRawPointer(src + r * stride), byteCount: bytes)
+            // An element loop, not memcpy: for short rows the call costs more than the copy.
+            let from = src + r * stride, to = dst + j * stride
+            for c in 0..<stride { to[c] = from[c] }
         }
     }
 

@@ -100,6 +100,16 @@ final class AliasTableTests: XCTestCase {
         XCTAssertEqual((0..<500).map { _ in a.sample(using: &r1) }, (0..<500).map { _ in b.sample(using: &r2) })
     }
 
+    func testBatchSamplingConsumesTheSameStreamAsSingleSamples() throws {
+        let table = try AliasTable(weights: wideWeights(5000, seed: 13))
+        var a = SeededGenerator(seed: 14), b = SeededGenerator(seed: 14)
+        let singles = (0..<3000).map { _ in table.sample(using: &a) }
+        var batch = [Int32](repeating: -1, count: 3000)
+        batch.withUnsafeMutableBufferPointer { table.sample(3000, into: $0, using: &b) }
+        XCTAssertEqual(batch, singles)
+        XCTAssertEqual(a.next(), b.next())
+    }
+
     func testBadWeightsThrowErrorsNamingTheRow() {
         XCTAssertThrowsError(try AliasTable(weights: [Float]())) { XCTAssertEqual($0 as? SamplingError, .emptyWeights) }
         XCTAssertThrowsError(try AliasTable(weights: [Float(1), 2, -1])) {
