@@ -24,7 +24,7 @@ import Foundation
 /// - Memory: 12 bytes per outcome (threshold, primary, alias), so a sample touches one entry.
 ///
 /// An outcome is an `Int32` label: by default the index of the weight, or `outcomes[i]` when
-/// given (the pool sampler labels each process's table with pool row numbers, so one random
+/// given (the pool sampler labels each cell's table with pool row numbers, so one random
 /// access yields the row itself).
 ///
 /// Reference: M. D. Vose, "A linear algorithm for generating random numbers with a given
