@@ -187,7 +187,7 @@ final class PoolFileTests: XCTestCase {
 
     func testRealSampleRoundTrips() throws {
         // The 1000 FAIR Universe sample rows, read from the reference CSV (Float32 shortest form).
-        let table = try SampleCSV.load(ReferenceData.sample("input_rows.csv"))
+        let table = try EventTable.readCSV(from: ReferenceData.sample("input_rows.csv")).table
         XCTAssertEqual(table.count, 1000)
         let url = dir.appendingPathComponent("sample.pool")
         let w = try PoolWriter(url: url)
