@@ -196,3 +196,17 @@ final class PoolFileTests: XCTestCase {
         XCTAssertTrue(PoolTestTables.bitIdentical(try PoolReader.read(url).table, table))
     }
 }
+
+final class PoolBenchmarkTests: XCTestCase {
+    /// The benchmark's own checks run (tiny table; timings are not asserted).
+    func testBenchmarkRoundTripsAndReportsFigures() throws {
+        let dir = try ReferenceData.temporaryDirectory("pool-bench")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let result = try PoolBenchmark.measure(table: PoolTestTables.table(rows: 500), directory: dir)
+        XCTAssertEqual(result.rows, 500)
+        XCTAssertEqual(result.rawBytes, 500 * 117)
+        XCTAssertGreaterThan(result.fileBytes, 537)
+        XCTAssertEqual(result.figures.map(\.key).count, 7)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path), [], "the benchmark deletes its file")
+    }
+}
