@@ -1,0 +1,33 @@
+/// What an estimator is given to train on: what the challenge gave its participants.
+///
+/// - the challenge spec, with every nuisance parameter's prior and the mu range;
+/// - a training pool of weighted, labelled simulated events (the process of each row and its
+///   weight, expected events per row at the challenge's luminosity), disjoint from the pool the
+///   evaluation pseudo-experiments are drawn from;
+/// - the systematics transform as a function, so that templates can be built at any nuisance
+///   values;
+/// - a seeded random generator.
+public struct TrainingContext: Sendable {
+    /// The challenge being played.
+    public let spec: ChallengeSpec
+    /// The training pool: features, weights and processes (labels) of every row.
+    public let pool: EventTable
+    /// The training pool prepared once for the transform (angular invariants precomputed).
+    public let prepared: PreparedEvents
+    /// The generator for all randomness of fitting.
+    public var rng: SeededGenerator
+
+    public init(spec: ChallengeSpec, pool: EventTable, rng: SeededGenerator) {
+        self.spec = spec
+        self.pool = pool
+        self.prepared = PreparedEvents(pool)
+        self.rng = rng
+    }
+
+    /// The training pool after the systematics transform at `shift` (with cuts unless the shift
+    /// turns them off). Surviving rows keep their weights and processes. Soft-MET noise, when
+    /// `shift.softMet > 0`, is drawn from `rng` (pass `&context.rng` or a generator of your own).
+    public func transformedPool(at shift: SystematicShift, noise rng: inout SeededGenerator) -> EventTable {
+        prepared.applying(shift, noise: &rng).table(weightsAndProcessesFrom: pool)
+    }
+}
