@@ -16,6 +16,8 @@ struct Bench: ParsableCommand {
             LeaderboardCommand.self,
             StoreCommand.self,
             ReportCommand.self,
+            SystematicsCommand.self,
+            InspectCommand.self,
         ]
     )
 }
