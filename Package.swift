@@ -9,7 +9,7 @@
 //   Evaluation         the runner that ties them (library code so tests can drive it).
 //   bench              the command line; parses arguments and calls the libraries.
 //   CZlib              system zlib (compressed pool and set files).
-//   CPrefetch          header-only software prefetch for the pool gathers.
+//   CMemory          header-only memory hints: software prefetch, large-block reuse.
 import PackageDescription
 
 let package = Package(
@@ -37,14 +37,14 @@ let package = Package(
             path: "Sources/CLapack",
             providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]
         ),
-        // Header-only: a software prefetch hint for gathers of scattered pool records.
+        // Header-only: software prefetch for gathers of scattered pool records, glibc large-block reuse.
         .systemLibrary(
-            name: "CPrefetch",
-            path: "Sources/CPrefetch"
+            name: "CMemory",
+            path: "Sources/CMemory"
         ),
         .target(
             name: "PseudoExperiments",
-            dependencies: ["CZlib", "CPrefetch"]
+            dependencies: ["CZlib", "CMemory"]
         ),
         .target(
             name: "Scoring",

@@ -20,6 +20,7 @@ struct Bench: ParsableCommand {
             InspectCommand.self,
             GenerateCommand.self,
             ExportCommand.self,
+            SetsBenchmarkCommand.self,
         ]
     )
 }

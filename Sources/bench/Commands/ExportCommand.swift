@@ -30,6 +30,7 @@ struct ExportCommand: ParsableCommand {
     var output: String
 
     func run() throws {
+        AllocationTuning.reuseLargeBlocks()
         let sets = try SetDirectory.open(URL(fileURLWithPath: directory))
         try sets.checkIndices(set: set, pseudoExperiment: pe)
         let view: SealedView

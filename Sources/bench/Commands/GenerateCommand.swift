@@ -57,6 +57,7 @@ struct GenerateCommand: ParsableCommand {
     }
 
     func run() throws {
+        AllocationTuning.reuseLargeBlocks()
         let spec = try ChallengeSpec.resolve(challenge)
         let phaseName = phase ?? spec.defaultPhase
         guard let chosen = spec.phase(named: phaseName) else {
