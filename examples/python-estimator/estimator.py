@@ -125,7 +125,7 @@ class CutAndCount(fuq.Estimator):
                  "training_rows": context.training.rows}
         with open(context.model_path("model.json"), "w") as f:
             json.dump(model, f, indent=2)
-        print(f"fitted: region {region}, S = {model['S']:.2f}, B = {model['B']:.2f}", file=sys.stderr)
+        print("fitted model: " + json.dumps(model, sort_keys=True), file=sys.stderr)
 
     def load(self, model_dir, spec, features):
         with open(os.path.join(model_dir, "model.json")) as f:

@@ -19,9 +19,12 @@ public enum ExitStatus: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    /// "exited with status 3", "was killed by signal 11 (SIGSEGV)".
+    /// "exited with status 3", "was killed by signal 11 (SIGSEGV)". A status above 128 is how a
+    /// shell or the sandbox reports a child killed by signal `status - 128`, and says so.
     public var description: String {
         switch self {
+        case let .exited(code) where code > 128 && code < 128 + 65:
+            return "exited with status \(code) (= 128 + \(code - 128): a process inside was killed by signal \(code - 128), \(ExitStatus.signalName(code - 128)))"
         case let .exited(code):
             return "exited with status \(code)"
         case let .signalled(signal):
