@@ -116,6 +116,6 @@ final class RoundToEvenTests: XCTestCase {
 
 final class FeatureRecordPositionTests: XCTestCase {
     func testRecordPositionEqualsIndex() {
-        for f in Feature.allCases { XCTAssertEqual(f.recordPosition, f.index, f.rawValue) }
+        for (i, f) in Feature.allCases.enumerated() { XCTAssertEqual(f.index, i, f.rawValue) }
     }
 }

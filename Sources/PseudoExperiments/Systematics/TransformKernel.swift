@@ -139,9 +139,9 @@ struct TransformKernel {
             let mx = vectors[Self.features][lane], my = vectors[Self.features + 1][lane]
             phi = roundToThreeDecimals(Float(atan2(Double(my), Double(mx))))
         }
-        output[Feature.metPhi.recordPosition * outputStride + p] = phi
+        output[Feature.metPhi.index * outputStride + p] = phi
         DerivedFeatures.compute(primaries: output + p, stride: outputStride,
-                                into: output + Feature.massTransverseMetLep.recordPosition * outputStride + p,
+                                into: output + Feature.massTransverseMetLep.index * outputStride + p,
                                 outStride: outputStride)
     }
 
@@ -153,7 +153,7 @@ struct TransformKernel {
         @inline(__always) func load(_ f: Field) -> FloatLanes {
             block.load(fromByteOffset: f.rawValue * MemoryLayout<FloatLanes>.stride, as: FloatLanes.self)
         }
-        @inline(__always) func store(_ f: Feature, _ v: FloatLanes) { vectors[f.recordPosition] = v }
+        @inline(__always) func store(_ f: Feature, _ v: FloatLanes) { vectors[f.index] = v }
         let undefined = FloatLanes(repeating: Feature.undefined)
 
         // Energy scales and their propagation into the MET vector, in Float32 as the reference.
