@@ -1,0 +1,177 @@
+import Foundation
+import XCTest
+@testable import PseudoExperiments
+import TestSupport
+
+final class PoolFileTests: XCTestCase {
+    private var dir: URL!
+
+    override func setUpWithError() throws { dir = try ReferenceData.temporaryDirectory("pool") }
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: dir) }
+
+    private struct Meta: Codable, Equatable {
+        var simulator: String
+        var seed: UInt64
+        var rowsPerProcess: [String: Int]
+    }
+
+    func testRoundTripIsBitIdenticalAcrossSeveralBlocks() throws {
+        let table = PoolTestTables.table(rows: 1_037)
+        let url = dir.appendingPathComponent("a.pool")
+        let writer = try PoolWriter(url: url, blockRows: 250)
+        try writer.append(table)
+        let meta = Meta(simulator: "0.1.0", seed: 42, rowsPerProcess: ["htautau": 3])
+        try writer.finish(metadata: meta)
+
+        let reader = try PoolReader(url: url)
+        XCTAssertEqual(reader.rowCount, 1_037)
+        XCTAssertEqual(reader.blocks.map(\.rows), [250, 250, 250, 250, 37])
+        XCTAssertEqual(reader.blocks.map(\.firstRow), [0, 250, 500, 750, 1_000])
+        XCTAssertEqual(try reader.metadata(as: Meta.self), meta)
+        XCTAssertTrue(PoolTestTables.bitIdentical(try reader.readAll(), table))
+        XCTAssertTrue(PoolTestTables.bitIdentical(try reader.readBlock(3), table.rows(Array(750..<1_000))))
+    }
+
+    func testStreamingChunksGiveTheSameBytesAsOneAppend() throws {
+        let table = PoolTestTables.table(rows: 900, seed: 5)
+        let whole = dir.appendingPathComponent("whole.pool")
+        let w1 = try PoolWriter(url: whole, blockRows: 128)
+        try w1.append(table)
+        try w1.finish(metadata: ["k": "v"])
+
+        // Chunks smaller than, equal to and larger than a block, and an empty one.
+        let chunked = dir.appendingPathComponent("chunked.pool")
+        let w2 = try PoolWriter(url: chunked, blockRows: 128)
+        var start = 0
+        for size in [1, 0, 127, 128, 300, 5, 339] {
+            try w2.append(table.rows(Array(start..<start + size)))
+            start += size
+        }
+        XCTAssertEqual(start, 900)
+        XCTAssertEqual(w2.rowCount, 900)
+        try w2.finish(metadata: ["k": "v"])
+
+        XCTAssertEqual(try Data(contentsOf: whole), try Data(contentsOf: chunked))
+
+        var seen: [Int] = []
+        var rebuilt = EventTable()
+        try PoolReader(url: chunked).forEachBlock { index, block in
+            XCTAssertEqual(index, seen.count)
+            seen.append(block.count)
+            rebuilt.append(contentsOf: block)
+        }
+        XCTAssertEqual(seen, [128, 128, 128, 128, 128, 128, 128, 4])
+        XCTAssertTrue(PoolTestTables.bitIdentical(rebuilt, table))
+    }
+
+    func testSameTableGivesSameBytes() throws {
+        let table = PoolTestTables.table(rows: 300, seed: 9)
+        var files: [Data] = []
+        for name in ["x.pool", "y.pool"] {
+            let url = dir.appendingPathComponent(name)
+            let w = try PoolWriter(url: url, blockRows: 100)
+            try w.append(table)
+            try w.finish(metadata: ["seed": 9])
+            files.append(try Data(contentsOf: url))
+        }
+        XCTAssertEqual(files[0], files[1])
+    }
+
+    func testEmptyPoolRoundTrips() throws {
+        let url = dir.appendingPathComponent("empty.pool")
+        let w = try PoolWriter(url: url)
+        try w.finish()
+        let reader = try PoolReader(url: url)
+        XCTAssertEqual(reader.rowCount, 0)
+        XCTAssertEqual(reader.blocks.count, 0)
+        XCTAssertEqual(try reader.readAll().count, 0)
+        XCTAssertEqual(String(decoding: reader.metadataJSON, as: UTF8.self), "{}")
+    }
+
+    func testNothingAppearsUntilFinishAndCancelLeavesNothing() throws {
+        let url = dir.appendingPathComponent("p.pool")
+        let w = try PoolWriter(url: url, blockRows: 10)
+        try w.append(PoolTestTables.table(rows: 35))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: url.path))
+        w.cancel()
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path), [])
+
+        // A writer dropped without finish() removes its temporary file too.
+        do {
+            let dropped = try PoolWriter(url: url, blockRows: 10)
+            try dropped.append(PoolTestTables.table(rows: 5))
+        }
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path), [])
+    }
+
+    func testFinishReplacesAnExistingFile() throws {
+        let url = dir.appendingPathComponent("p.pool")
+        for rows in [20, 7] {
+            let w = try PoolWriter(url: url)
+            try w.append(PoolTestTables.table(rows: rows))
+            try w.finish()
+        }
+        XCTAssertEqual(try PoolReader(url: url).rowCount, 7)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path), ["p.pool"])
+    }
+
+    func testWriterRejectsNonFiniteValuesAndUnknownProcessesNamingTheRow() throws {
+        let url = dir.appendingPathComponent("bad.pool")
+        let w = try PoolWriter(url: url, blockRows: 10)
+        try w.append(PoolTestTables.table(rows: 12))
+        var bad = PoolTestTables.table(rows: 5)
+        bad[.met][3] = .nan
+        XCTAssertThrowsError(try w.append(bad)) { error in
+            guard case let PoolError.nonFiniteValue(file, _, column, row, _) = error else { return XCTFail("\(error)") }
+            XCTAssertEqual(file, url.path)
+            XCTAssertEqual(column, "PRI_met")
+            XCTAssertEqual(row, 15)
+            XCTAssert("\(error)".contains("PRI_met"))
+        }
+        bad = PoolTestTables.table(rows: 5)
+        bad.weights[0] = -.infinity
+        XCTAssertThrowsError(try w.append(bad)) { error in
+            guard case let PoolError.nonFiniteValue(_, _, column, row, _) = error else { return XCTFail("\(error)") }
+            XCTAssertEqual(column, "weights")
+            XCTAssertEqual(row, 12)
+        }
+        bad = PoolTestTables.table(rows: 5)
+        bad.processCodes[4] = 7
+        XCTAssertThrowsError(try w.append(bad)) { error in
+            guard case let PoolError.unknownProcessCode(_, _, row, code) = error else { return XCTFail("\(error)") }
+            XCTAssertEqual(row, 16)
+            XCTAssertEqual(code, 7)
+        }
+        // Rejected chunks wrote nothing: the pool holds the 12 good rows.
+        XCTAssertEqual(w.rowCount, 12)
+        try w.finish()
+        XCTAssertEqual(try PoolReader(url: url).readAll().count, 12)
+    }
+
+    func testWriterIntoMissingDirectoryFailsClearly() {
+        let url = dir.appendingPathComponent("no/such/dir/p.pool")
+        XCTAssertThrowsError(try PoolWriter(url: url)) { error in
+            guard case PoolError.io = error else { return XCTFail("\(error)") }
+            XCTAssert("\(error)".contains("no/such/dir"))
+        }
+    }
+
+    func testMetadataMustBeAJSONObject() throws {
+        let w = try PoolWriter(url: dir.appendingPathComponent("m.pool"))
+        XCTAssertThrowsError(try w.finish(metadataJSON: Data("[1, 2]".utf8))) { error in
+            guard case PoolError.badMetadata = error else { return XCTFail("\(error)") }
+        }
+        w.cancel()
+    }
+
+    func testRealSampleRoundTrips() throws {
+        // The 1000 FAIR Universe sample rows, read from the reference CSV (Float32 shortest form).
+        let table = try SampleCSV.load(ReferenceData.sample("input_rows.csv"))
+        XCTAssertEqual(table.count, 1000)
+        let url = dir.appendingPathComponent("sample.pool")
+        let w = try PoolWriter(url: url)
+        try w.append(table)
+        try w.finish()
+        XCTAssertTrue(PoolTestTables.bitIdentical(try PoolReader.read(url).table, table))
+    }
+}
