@@ -1,0 +1,66 @@
+import Foundation
+
+/// What a simulated pool is: a root seed and the rows of each process, cut into seeded blocks.
+///
+/// The determinism rule: the rows of process `p` are cut, in order, into blocks of
+/// ``blockRows`` rows (the last one shorter); block `b` of process `p` is generated from the
+/// seed
+/// ```
+/// SeedDerivation.derive(seed, .simulator, p.code, b)
+/// ```
+/// alone, and the pool holds the blocks process by process (htautau, ztautau, ttbar, diboson, the
+/// order of `PhysicsProcess.code`), each process's blocks in order. So the pool's bytes depend on
+/// (simulator version, seed, rows per process) only: not on the number of workers nor on the order
+/// they finish in. Asking for more rows of a process keeps its first rows unchanged.
+public struct SimulationPlan: Sendable, Equatable, Codable {
+    /// Rows per block (2^16).
+    public static let blockRows = 65_536
+
+    /// The root seed.
+    public var seed: UInt64
+    /// Rows of each process.
+    public var rows: ProcessRows
+
+    public init(seed: UInt64, rows: ProcessRows) {
+        self.seed = seed
+        self.rows = rows
+    }
+
+    /// `total` rows split by ``ProcessRows/split(total:)``.
+    public init(seed: UInt64, events total: Int) throws {
+        self.init(seed: seed, rows: try ProcessRows.split(total: total))
+    }
+
+    /// One block of the plan.
+    public struct Block: Sendable, Equatable {
+        public var process: PhysicsProcess
+        /// Index of the block within its process.
+        public var index: Int
+        /// Index of the block's first row within its process.
+        public var firstRow: Int
+        public var rows: Int
+        public var seed: UInt64
+    }
+
+    /// The blocks, in pool order.
+    public var blocks: [Block] {
+        var out: [Block] = []
+        for process in PhysicsProcess.allCases.sorted() {
+            let n = rows[process]
+            var index = 0, first = 0
+            while first < n {
+                let count = min(SimulationPlan.blockRows, n - first)
+                out.append(Block(process: process, index: index, firstRow: first, rows: count,
+                                 seed: SeedDerivation.derive(seed, .simulator, Int(process.code), index)))
+                index += 1
+                first += count
+            }
+        }
+        return out
+    }
+
+    /// The weight of every row of `process`: its challenge yield over its rows (Float32).
+    public func weight(of process: PhysicsProcess) -> Float {
+        Float(process.challengeYield / Double(max(1, rows[process])))
+    }
+}
