@@ -12,6 +12,7 @@ struct Bench: ParsableCommand {
         abstract: "Uncertainty-quantification challenges for particle physics (FAIR Universe style).",
         version: Harness.version,
         subcommands: [
+            SystematicsCommand.self,
             SimulateCommand.self,
         ]
     )

@@ -33,9 +33,9 @@ public enum EventDataError: Error, CustomStringConvertible, LocalizedError, Equa
     public var description: String {
         switch self {
         case let .unreadable(file, reason):
-            return "Cannot read event file \(file): \(reason). Check the path and its permissions."
+            return "Cannot read event file \(file): \(sentence(reason)) Check the path and its permissions."
         case let .unwritable(file, reason):
-            return "Cannot write event file \(file): \(reason). Check that the directory exists and is writable."
+            return "Cannot write event file \(file): \(sentence(reason)) Check that the directory exists and is writable."
         case let .emptyFile(file):
             return "Event file \(file) is empty. A CSV event file needs a header line naming its columns, then one line per event."
         case let .missingColumn(file, column):
@@ -68,4 +68,11 @@ public enum EventDataError: Error, CustomStringConvertible, LocalizedError, Equa
     }
 
     public var errorDescription: String? { description }
+
+    /// `text` ending in exactly one full stop.
+    private func sentence(_ text: String) -> String {
+        var t = text
+        while t.hasSuffix(".") { t.removeLast() }
+        return t + "."
+    }
 }

@@ -12,13 +12,15 @@ import Foundation
 /// post-selection cuts keeps its -25 values and, if `n_jets` still counts it, they enter the
 /// formulas as they are (the reference does the same).
 ///
-/// The invariant masses use the massless identity instead of the reference's difference of large
-/// squares, which is exact where the reference loses digits (and stays finite for -25 jets, whose
-/// `|p| = -25 cosh(-25)` is of order 1e12):
+/// The invariant masses use the massless identities instead of the reference's differences of
+/// large squares, which are exact where the reference loses digits (and stay finite for -25 jets,
+/// whose `|p| = -25 cosh(-25)` is of order 1e12):
 /// ```
 /// m^2 = (|p1| + |p2|)^2 - |p1 + p2|^2 = 2 pt1 pt2 (cosh(eta1 - eta2) - cos(phi1 - phi2))
 ///     = pt1 pt2 K,   K = 4 (sinh^2((eta1 - eta2) / 2) + sin^2((phi1 - phi2) / 2))
+/// mT^2 = (met + pt_lep)^2 - |met u_met + pt_lep u_lep|^2 = met pt_lep |u_met - u_lep|^2
 /// ```
+/// with `u = (cos phi, sin phi)`.
 /// `K` depends only on angles, which no nuisance changes, so the transform computes it once per
 /// pool (``DerivedFeatures/Invariants``). Everything is computed in Double and stored as Float.
 public enum DerivedFeatures {
@@ -43,6 +45,21 @@ public enum DerivedFeatures {
         public var lepEtaCentrality: Double
         /// `sign(sin(phi_had - phi_lep))` in {-1, 0, 1}.
         public var centralitySign: Double
+
+        /// Invariants given directly (the transform reads them from ``PreparedEvents``).
+        @inline(__always)
+        init(lepCos: Double, lepSin: Double, hadCos: Double, hadSin: Double,
+             leadingCos: Double, leadingSin: Double, subleadingCos: Double, subleadingSin: Double,
+             visFactor: Double, jetPairFactor: Double, deltaEtaJetJet: Double, prodEtaJetJet: Double,
+             deltaRHadLep: Double, lepEtaCentrality: Double, centralitySign: Double) {
+            self.lepCos = lepCos; self.lepSin = lepSin; self.hadCos = hadCos; self.hadSin = hadSin
+            self.leadingCos = leadingCos; self.leadingSin = leadingSin
+            self.subleadingCos = subleadingCos; self.subleadingSin = subleadingSin
+            self.visFactor = visFactor; self.jetPairFactor = jetPairFactor
+            self.deltaEtaJetJet = deltaEtaJetJet; self.prodEtaJetJet = prodEtaJetJet
+            self.deltaRHadLep = deltaRHadLep; self.lepEtaCentrality = lepEtaCentrality
+            self.centralitySign = centralitySign
+        }
 
         /// The invariants of one event from its angles.
         public init(lepEta: Double, lepPhi: Double, hadEta: Double, hadPhi: Double,
@@ -112,9 +129,10 @@ public enum DerivedFeatures {
         let lepPx = k.lepPt * inv.lepCos, lepPy = k.lepPt * inv.lepSin
         let metX = k.met * k.metCos, metY = k.met * k.metSin
         let hadPx = k.hadPt * inv.hadCos, hadPy = k.hadPt * inv.hadSin
-        // DER_mass_transverse_met_lep
-        let tx = metX + lepPx, ty = metY + lepPy, te = k.met + k.lepPt
-        let mt = max(0, te * te - tx * tx - ty * ty).squareRoot()
+        // DER_mass_transverse_met_lep: (met + lep)^2 - |met u_met + lep u_lep|^2 = met lep |u_met - u_lep|^2
+        let ux = k.metCos - inv.lepCos, uy = k.metSin - inv.lepSin
+        let mt = max(0, k.met * k.lepPt * (ux * ux + uy * uy)).squareRoot()
+        let tx = metX + lepPx, ty = metY + lepPy
         // DER_mass_vis
         let mvis = max(0, k.lepPt * k.hadPt * inv.visFactor).squareRoot()
         // DER_pt_h
