@@ -32,7 +32,7 @@ enum PoolBlockCodec {
             default:
                 raw = shuffle(table.columns[c][range])
             }
-            let compressed = raw.withUnsafeBytes { Zlib.deflate($0, level: level) }
+            let compressed = raw.withUnsafeBytes { Zlib.deflate($0, level: level, runLengthOnly: true) }
             slot.buffer[c] = EncodedColumn(bytes: compressed, crc: Zlib.crc32(compressed))
         }
         return Array(results)

@@ -27,7 +27,10 @@ public enum PoolError: Error, CustomStringConvertible, LocalizedError {
     public var description: String {
         switch self {
         case let .io(file, action, reason):
-            return "Could not \(action) pool file '\(file)': \(reason). Check that the path exists and is readable/writable, and that the disk is not full."
+            let advice = action == "open" || action == "read"
+                ? "Check the path and that the file is readable."
+                : "Check that the directory exists and is writable, and that the disk is not full."
+            return "Could not \(action) pool file '\(file)': \(reason). \(advice)"
         case let .truncated(file, detail):
             return "Pool file '\(file)' is truncated (\(detail)): it was cut short or its writer never finished. Re-create it (e.g. with `bench simulate`) or copy it again."
         case let .wrongMagic(file, found):

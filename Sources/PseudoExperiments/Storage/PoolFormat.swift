@@ -12,9 +12,14 @@
 /// - Float columns are byte-shuffled (all first bytes, then all second bytes, ...) before
 ///   deflate: the exponent bytes of physics values repeat a lot, and shuffling lets deflate see
 ///   that. It roughly halves the compressed size at no cost in exactness.
-/// - Compression level 1 (``defaultCompressionLevel``): on the FAIR Universe columns it gives
-///   almost all of the size gain of level 6 at several times the speed; pools are written once
-///   and read often, and reading speed does not depend on the level.
+/// - Compression level 1 (``defaultCompressionLevel``) with zlib's run-length strategy
+///   (`Z_RLE`): shuffled float planes are either near-random (low mantissa bytes, which no
+///   match finder helps) or full of repeated bytes (exponents, -25 markers, small integers),
+///   so runs plus Huffman coding keep almost all of the gain. On the 1000 FAIR Universe sample
+///   rows the compressed size is 70.0% of the raw bytes against 69.3% with level 1's full
+///   matching, and writing is about 2.3x faster (measured with zlib 1.2.13). Reading speed does
+///   not depend on the level. Any zlib stream is valid in the format: the strategy is the
+///   writer's choice, not part of the file.
 /// - CRC-32 (zlib's, hardware-fast) guards every region: the header, each column block, the
 ///   metadata, the directory and the whole file. A mismatch is reported and the data never used.
 public enum PoolFormat {

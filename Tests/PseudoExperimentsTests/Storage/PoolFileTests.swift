@@ -164,14 +164,49 @@ final class PoolFileTests: XCTestCase {
         w.cancel()
     }
 
+    func testLayoutMatchesTheFormatDocument() throws {
+        // datasets-spec/pool-format-v1.md: the version-1 header is 537 bytes, block 0 follows
+        // it, the regions tile the file, the trailer ends with the end magic.
+        let url = dir.appendingPathComponent("layout.pool")
+        let w = try PoolWriter(url: url, blockRows: 40)
+        try w.append(PoolTestTables.table(rows: 100))
+        try w.finish(metadata: ["a": 1])
+        let s = try PoolSurgery(url)
+        XCTAssertEqual(Array(s.bytes.prefix(8)), [0x89, 0x46, 0x55, 0x51, 0x50, 0x4F, 0x4F, 0x4C])
+        XCTAssertEqual(s.headerLength, 537)
+        XCTAssertEqual(s.u32(12), 40)
+        XCTAssertEqual(s.blockCount, 3)
+        XCTAssertEqual(s.u64(s.blockEntry(0)), 537)
+        XCTAssertEqual(s.stream(block: 2, column: 29).upperBound, s.metadataOffset)
+        XCTAssertEqual(String(decoding: s.bytes[s.metadataOffset..<s.directoryOffset], as: UTF8.self), #"{"a":1}"#)
+        XCTAssertEqual(s.directoryOffset + 36 + 3 * (12 + 12 * 30) + 4, s.trailerStart)
+        XCTAssertEqual(Array(s.bytes.suffix(8)), [0x89, 0x46, 0x55, 0x51, 0x45, 0x4E, 0x44, 0x0A])
+        let reader = try PoolReader(url: url)
+        XCTAssertEqual(reader.blocks.map(\.offset), (0..<3).map { UInt64(s.stream(block: $0, column: 0).lowerBound) })
+    }
+
     func testRealSampleRoundTrips() throws {
         // The 1000 FAIR Universe sample rows, read from the reference CSV (Float32 shortest form).
-        let table = try SampleCSV.load(ReferenceData.sample("input_rows.csv"))
+        let table = try EventTable.readCSV(from: ReferenceData.sample("input_rows.csv")).table
         XCTAssertEqual(table.count, 1000)
         let url = dir.appendingPathComponent("sample.pool")
         let w = try PoolWriter(url: url)
         try w.append(table)
         try w.finish()
         XCTAssertTrue(PoolTestTables.bitIdentical(try PoolReader.read(url).table, table))
+    }
+}
+
+final class PoolBenchmarkTests: XCTestCase {
+    /// The benchmark's own checks run (tiny table; timings are not asserted).
+    func testBenchmarkRoundTripsAndReportsFigures() throws {
+        let dir = try ReferenceData.temporaryDirectory("pool-bench")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let result = try PoolBenchmark.measure(table: PoolTestTables.table(rows: 500), directory: dir)
+        XCTAssertEqual(result.rows, 500)
+        XCTAssertEqual(result.rawBytes, 500 * 117)
+        XCTAssertGreaterThan(result.fileBytes, 537)
+        XCTAssertEqual(result.figures.map(\.key).count, 7)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path), [], "the benchmark deletes its file")
     }
 }

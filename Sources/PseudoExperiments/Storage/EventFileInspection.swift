@@ -1,0 +1,55 @@
+import Foundation
+
+/// What an event file holds: its format, size and layout, the per-process rows and weight
+/// sums, per-feature ranges and means, and (for pools) the metadata. Behind `bench inspect`.
+///
+/// A pool is read block by block (never whole in memory) and fully verified on the way: every
+/// column checksum, every value and the whole-file checksum, so inspecting a pool also proves
+/// it intact. A CSV file is read with ``EventTable/readCSV(from:)``.
+///
+/// ```swift
+/// let inspection = try EventFileInspection.inspect(URL(fileURLWithPath: "pool.fuqpool"))
+/// print(inspection.text())
+/// ```
+public struct EventFileInspection: Sendable {
+    /// The file formats `inspect` reads.
+    public enum Format: String, Sendable, Codable {
+        case pool
+        case csv
+    }
+
+    /// The file, as given.
+    public var file: String
+    public var format: Format
+    public var fileSize: UInt64
+    /// Pool only: the format version, rows per block and number of blocks.
+    public var formatVersion: Int?
+    public var blockRows: Int?
+    public var blocks: Int?
+    /// CSV only: whether the DER columns were absent and computed from the PRI columns.
+    public var derivedFeaturesComputed: Bool?
+    public var summary: EventTableSummary
+    /// Pool only: the metadata's JSON bytes as stored.
+    public var metadataJSON: Data?
+
+    /// Inspects the file at `url`: a pool if it starts with the pool magic bytes, a CSV file if
+    /// its name ends in `.csv`; anything else is refused with ``PoolError/wrongMagic(file:found:)``.
+    public static func inspect(_ url: URL) throws -> EventFileInspection {
+        if PoolReader.looksLikePool(url) || url.pathExtension.lowercased() != "csv" {
+            let reader = try PoolReader(url: url)
+            let size = reader.fileSize
+            var summary = EventTableSummary()
+            try reader.forEachBlock { _, block in summary.add(block) }
+            return EventFileInspection(file: url.path, format: .pool, fileSize: size,
+                                       formatVersion: reader.formatVersion, blockRows: reader.blockRows,
+                                       blocks: reader.blocks.count, derivedFeaturesComputed: nil,
+                                       summary: summary, metadataJSON: reader.metadataJSON)
+        }
+        let contents = try EventTable.readCSV(from: url)
+        let size = ((try? FileManager.default.attributesOfItem(atPath: url.path))?[.size] as? NSNumber)?.uint64Value ?? 0
+        return EventFileInspection(file: url.path, format: .csv, fileSize: size, formatVersion: nil,
+                                   blockRows: nil, blocks: nil,
+                                   derivedFeaturesComputed: contents.derivedFeaturesComputed,
+                                   summary: EventTableSummary(contents.table), metadataJSON: nil)
+    }
+}
