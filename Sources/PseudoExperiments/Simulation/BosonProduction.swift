@@ -11,7 +11,7 @@ import Foundation
 /// E = sqrt(m^2 + pT^2) cosh(y),   pz = sqrt(m^2 + pT^2) sinh(y)
 /// ```
 /// The decay is isotropic for the scalar Higgs and `1 + cos^2(theta)` for the Z; one tau decays
-/// to a lepton and the other to hadrons (``DecayChain/tauPair(from:mass:angles:_:_:)``).
+/// to a lepton and the other to hadrons (``DecayChain``).
 public struct BosonProduction: Sendable, Equatable, CandidateSource {
     /// The angular distribution of the decay in the boson rest frame, about the beam axis.
     public enum DecayAngles: Sendable, Equatable {
@@ -49,13 +49,13 @@ public struct BosonProduction: Sendable, Equatable, CandidateSource {
 
     func candidate(_ event: inout CandidateEvent, _ chain: DecayChain, _ rng: inout SeededGenerator) -> Bool {
         event.reset()
-        let recoil = radiation.emit(into: &event.jets, &rng)
+        let recoil = radiation.emit(into: event.jets, &rng)
         let emissions = event.jets.count
         let mass = lineShape.sample(&rng)
-        let (y, _) = rng.nextNormalPair()
-        let boson = FourMomentum(mass: mass, px: recoil.x, py: recoil.y, rapidity: rapidityWidth * y)
-        guard chain.tauPair(from: boson, mass: mass, angles: angles, &event, &rng) else { return false }
-        radiation.drawRapidities(&event.jets, count: emissions, &rng)
+        let boson = FourMomentum(mass: mass, px: recoil.x, py: recoil.y, rapidity: 0)
+        var rapidity = DecayChain.LazyRapidity(width: rapidityWidth)
+        guard chain.tauPair(from: boson, mass: mass, angles: angles, &event, &rapidity, &rng) else { return false }
+        radiation.drawRapidities(event.jets, count: emissions, &rng)
         return true
     }
 }

@@ -20,41 +20,82 @@ struct TruthJet: Sendable {
     }
 }
 
+/// The generator-level jets of one candidate: a growable buffer that is reused for every
+/// candidate of a block (emptying it costs nothing, appending allocates only past the largest
+/// event so far).
+final class JetList {
+    private var storage: UnsafeMutablePointer<TruthJet>
+    private var capacity: Int
+    private(set) var count = 0
+
+    init(capacity: Int = 64) {
+        self.capacity = capacity
+        storage = .allocate(capacity: capacity)
+    }
+
+    deinit { storage.deallocate() }
+
+    @inline(__always)
+    subscript(i: Int) -> TruthJet {
+        get { storage[i] }
+        set { storage[i] = newValue }
+    }
+
+    @inline(__always)
+    func append(_ jet: TruthJet) {
+        if count == capacity { grow() }
+        (storage + count).initialize(to: jet)
+        count += 1
+    }
+
+    @inline(__always)
+    func removeAll() { count = 0 }
+
+    private func grow() {
+        let bigger = UnsafeMutablePointer<TruthJet>.allocate(capacity: 2 * capacity)
+        bigger.moveInitialize(from: storage, count: count)
+        storage.deallocate()
+        storage = bigger
+        capacity *= 2
+    }
+}
+
 /// A lepton or hadronic tau as the detector measured it.
 struct MeasuredObject: Sendable {
     /// The recorded transverse momentum.
     var pt: Double
     /// The transverse momentum the missing-momentum balance counts for it (see ``Detector``).
     var balancePt: Double
-    var eta: Double
+    /// `pz / pt` of the true direction (`eta = asinh` of it, computed for recorded events only).
+    var pzOverPt: Double
     var cosPhi: Double
     var sinPhi: Double
 
-    static let none = MeasuredObject(pt: 0, balancePt: 0, eta: 0, cosPhi: 1, sinPhi: 0)
+    static let none = MeasuredObject(pt: 0, balancePt: 0, pzOverPt: 0, cosPhi: 1, sinPhi: 0)
 }
 
 /// One event on its way through the simulator: a selected lepton and hadronic tau (already
 /// measured), the generator-level jets and the true invisible momentum.
 ///
 /// One instance is reused for every candidate of a block (its jet buffer keeps its capacity),
-/// so generating an event allocates nothing.
-struct CandidateEvent: Sendable {
+/// so generating an event allocates nothing. It belongs to one thread.
+struct CandidateEvent {
     /// The measured lepton (electron or muon).
     var lepton = MeasuredObject.none
     /// The measured hadronic tau (a true tau's visible decay, or a jet taken for one).
     var tau = MeasuredObject.none
     /// All jets at generator level, measured or not.
-    var jets: [TruthJet] = []
+    let jets = JetList()
     /// Transverse momentum of the neutrinos.
     var invisibleX = 0.0
     var invisibleY = 0.0
 
-    init() { jets.reserveCapacity(64) }
+    init() {}
 
     /// Forgets the previous candidate, keeping the buffers.
     @inline(__always)
     mutating func reset() {
-        jets.removeAll(keepingCapacity: true)
+        jets.removeAll()
         invisibleX = 0; invisibleY = 0
     }
 

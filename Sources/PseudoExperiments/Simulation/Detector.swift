@@ -63,18 +63,48 @@ public struct Detector: Sendable, Equatable {
 
     public init() {}
 
-    /// The lab-frame energy below which a light lepton can never pass the selection, whatever
-    /// its flavour, direction and response (used to reject candidates early).
+    /// Quantities derived from the parameters once per block, for the per-candidate checks.
+    struct Limits: Sendable {
+        /// `sinh(eta_max)`: `|eta| < eta_max` is `|pz| < pt sinh(eta_max)`.
+        let leptonPzFactor: Double
+        let tauPzFactor: Double
+        /// The energy (and pt) at or below which a lepton can never pass (``Detector/leptonEnergyFloor()``).
+        let leptonEnergyFloor: Double
+        /// The largest tau response, `scale (1 + 5 sigma)`.
+        let tauCeilingFactor: Double
+    }
+
+    /// The ``Limits`` of this detector.
+    func limits() -> Limits {
+        Limits(leptonPzFactor: sinh(leptonMaximumEta), tauPzFactor: sinh(tauMaximumEta),
+               leptonEnergyFloor: leptonEnergyFloor(),
+               tauCeilingFactor: tauScale * (1 + responseLimit * tauResolution))
+    }
+
+    /// The relative resolution of an electron of energy `e`.
+    @inline(__always)
+    func electronResolution(energy e: Double) -> Double {
+        (electronStochastic * electronStochastic / e + electronConstant * electronConstant).squareRoot()
+    }
+
+    /// The relative resolution of a muon of transverse momentum `pt`.
+    @inline(__always)
+    func muonResolution(pt: Double) -> Double {
+        let s = muonSlope * pt
+        return (muonConstant * muonConstant + s * s).squareRoot()
+    }
+
+    /// The energy below which a light lepton can never pass the selection, whatever its
+    /// flavour, direction and response (used to reject candidates early); also a floor for its
+    /// true pt, since `pt <= E`.
     ///
     /// A lepton of energy `E` has `pt <= E`, so its measured pt is at most
     /// `max(E + 5 sqrt(a^2 E + c^2 E^2), E (1 + 5 sqrt(c_mu^2 + (b_mu E)^2)))`, which grows with
     /// `E`; the floor is where that ceiling meets the pt cut (found by bisection).
     func leptonEnergyFloor() -> Double {
         func ceiling(_ e: Double) -> Double {
-            let electron = e + responseLimit * (electronStochastic * electronStochastic * e
-                                                + electronConstant * electronConstant * e * e).squareRoot()
-            let muon = e * (1 + responseLimit * (muonConstant * muonConstant + muonSlope * muonSlope * e * e).squareRoot())
-            return max(electron, muon)
+            max(e * (1 + responseLimit * electronResolution(energy: e)),
+                e * (1 + responseLimit * muonResolution(pt: e)))
         }
         var lo = 0.0, hi = leptonMinimumPt
         for _ in 0..<60 {
@@ -88,32 +118,32 @@ public struct Detector: Sendable, Equatable {
 
     /// The measured lepton, or nil if it fails the acceptance or the pt cut.
     @inline(__always)
-    func measureLepton(_ p: FourMomentum, electron: Bool, _ rng: inout SeededGenerator) -> MeasuredObject? {
+    func measureLepton(_ p: FourMomentum, electron: Bool, _ limits: Limits,
+                       _ rng: inout SeededGenerator) -> MeasuredObject? {
         let pt = p.pt
-        if abs(p.pz) >= pt * sinh(leptonMaximumEta) { return nil }
-        let sigma: Double
-        if electron {
-            let e = p.p
-            sigma = (electronStochastic * electronStochastic / e + electronConstant * electronConstant).squareRoot()
-        } else {
-            let s = muonSlope * pt
-            sigma = (muonConstant * muonConstant + s * s).squareRoot()
-        }
+        if abs(p.pz) >= pt * limits.leptonPzFactor { return nil }
+        let sigma = electron ? electronResolution(energy: p.p) : muonResolution(pt: pt)
         if pt * (1 + responseLimit * sigma) <= leptonMinimumPt { return nil }
         let measured = pt * (1 + sigma * rng.nextTruncatedNormal(limit: responseLimit))
         if measured <= leptonMinimumPt { return nil }
-        return MeasuredObject(pt: measured, balancePt: pt, eta: asinh(p.pz / pt), cosPhi: p.px / pt, sinPhi: p.py / pt)
+        return MeasuredObject(pt: measured, balancePt: pt, pzOverPt: p.pz / pt, cosPhi: p.px / pt, sinPhi: p.py / pt)
+    }
+
+    /// Whether a hadronic tau of true visible transverse momentum `pt` can pass the pt cut.
+    @inline(__always)
+    func tauMayPass(pt: Double, _ limits: Limits) -> Bool {
+        pt * limits.tauCeilingFactor > tauMinimumPt
     }
 
     /// The measured hadronic tau, or nil if it fails the acceptance or the pt cut.
     @inline(__always)
-    func measureTau(_ p: FourMomentum, _ rng: inout SeededGenerator) -> MeasuredObject? {
+    func measureTau(_ p: FourMomentum, _ limits: Limits, _ rng: inout SeededGenerator) -> MeasuredObject? {
         let pt = p.pt
-        if abs(p.pz) >= pt * sinh(tauMaximumEta) { return nil }
-        if pt * tauScale * (1 + responseLimit * tauResolution) <= tauMinimumPt { return nil }
+        if abs(p.pz) >= pt * limits.tauPzFactor { return nil }
+        if pt * limits.tauCeilingFactor <= tauMinimumPt { return nil }
         let measured = pt * tauScale * (1 + tauResolution * rng.nextTruncatedNormal(limit: responseLimit))
         if measured <= tauMinimumPt { return nil }
-        return MeasuredObject(pt: measured, balancePt: pt * tauMissingMomentumScale, eta: asinh(p.pz / pt),
+        return MeasuredObject(pt: measured, balancePt: pt * tauMissingMomentumScale, pzOverPt: p.pz / pt,
                               cosPhi: p.px / pt, sinPhi: p.py / pt)
     }
 
@@ -134,7 +164,7 @@ public struct Detector: Sendable, Equatable {
         var first = -1, second = -1
         var firstPt = 0.0, secondPt = 0.0
         var measuredPts = (0.0, 0.0)   // measured pt of `first`, `second`
-        for i in event.jets.indices {
+        for i in 0..<event.jets.count {
             let jet = event.jets[i]
             let absEta = abs(jet.eta)
             if absEta >= calorimeterMaximumEta {
@@ -157,16 +187,15 @@ public struct Detector: Sendable, Equatable {
             }
         }
         measuredPts = (firstPt, secondPt)
-        let (soft1, soft2) = rng.nextNormalPair()
-        metX += softTermResolution * soft1
-        metY += softTermResolution * soft2
+        metX += softTermResolution * rng.nextNormal()
+        metY += softTermResolution * rng.nextNormal()
 
         @inline(__always) func put(_ k: Int, _ v: Double) {
             out[k * stride] = Float((v * 1000).rounded() / 1000)
         }
         let undefined = Double(Feature.undefined)
-        put(0, lep.pt); put(1, lep.eta); put(2, atan2(lep.sinPhi, lep.cosPhi))
-        put(3, tau.pt); put(4, tau.eta); put(5, atan2(tau.sinPhi, tau.cosPhi))
+        put(0, lep.pt); put(1, asinh(lep.pzOverPt)); put(2, atan2(lep.sinPhi, lep.cosPhi))
+        put(3, tau.pt); put(4, asinh(tau.pzOverPt)); put(5, atan2(tau.sinPhi, tau.cosPhi))
         if first >= 0 {
             let j = event.jets[first]
             put(6, measuredPts.0); put(7, j.eta); put(8, atan2(j.sinPhi, j.cosPhi))

@@ -4,7 +4,7 @@ import Foundation
 /// pool file or a CSV file, block by block, so pools far larger than memory can be made.
 ///
 /// ```swift
-/// let plan = try SimulationPlan(seed: 42, events: 1_000_000)
+/// let plan = try SimulationPlan(seed: 42, events: 1_000_000, spec: .builtin(named: "fair-universe-2024"))
 /// let summary = try EventSimulator.write(plan, to: URL(fileURLWithPath: "pool.fuqpool"))
 /// ```
 /// Blocks are generated in parallel and written in plan order, so the file's bytes are the same
@@ -38,13 +38,15 @@ public enum EventSimulator {
 
     /// The metadata stored in a simulated pool file.
     public struct Metadata: Codable, Equatable, Sendable {
-        /// Always "fair-uq-bench built-in simulator".
+        /// Always ``generatorName``.
         public var generator: String
         public var simulatorVersion: Int
         public var seed: UInt64
         public var rows: ProcessRows
-        /// Sum of weights per process (the challenge yields per 10 fb^-1).
-        public var yields: [String: Double]
+        /// Sum of weights per process.
+        public var yields: PerProcess<Double>
+        /// The luminosity (fb^-1) at which ``yields`` are quoted.
+        public var yieldLuminosity: Double
         public var blockRows: Int
 
         public static let generatorName = "fair-uq-bench built-in simulator"
@@ -55,7 +57,8 @@ public enum EventSimulator {
             simulatorVersion = EventSimulator.version
             seed = plan.seed
             rows = plan.rows
-            yields = Dictionary(uniqueKeysWithValues: PhysicsProcess.allCases.map { ($0.rawValue, $0.challengeYield) })
+            yields = plan.yields
+            yieldLuminosity = plan.yieldLuminosity
             blockRows = SimulationPlan.blockRows
         }
     }
@@ -66,11 +69,11 @@ public enum EventSimulator {
                                 generator: ProcessGenerator = .standard,
                                 _ body: (SimulationPlan.Block, ProcessGenerator.Block) throws -> Void) throws {
         let blocks = plan.blocks
-        let weights = Dictionary(uniqueKeysWithValues: PhysicsProcess.allCases.map { ($0, plan.weight(of: $0)) })
+        let weights = PerProcess<Float> { plan.weight(of: $0) }
         try OrderedPipeline.run(count: blocks.count, workers: max(1, workers), window: 2 * max(1, workers),
                                 produce: { i in
                                     let b = blocks[i]
-                                    return generator.block(of: b.process, rows: b.rows, seed: b.seed, weight: weights[b.process]!)
+                                    return generator.block(of: b.process, rows: b.rows, seed: b.seed, weight: weights[b.process])
                                 },
                                 consume: { i, block in try body(blocks[i], block) })
     }
@@ -82,7 +85,7 @@ public enum EventSimulator {
     public static func write(_ plan: SimulationPlan, to url: URL, workers: Int = defaultWorkers,
                              generator: ProcessGenerator = .standard) throws -> Summary {
         let start = Date()
-        var candidates = ProcessRows(htautau: 0, ztautau: 0, ttbar: 0, diboson: 0)
+        var candidates = ProcessRows(repeating: 0)
         if url.pathExtension.lowercased() == "csv" {
             let writer = try CSVStreamWriter(url: url)
             do {

@@ -66,6 +66,30 @@ public struct FourMomentum: Sendable, Equatable {
         FourMomentum(e: a.e - b.e, px: a.px - b.px, py: a.py - b.py, pz: a.pz - b.pz)
     }
 
+    /// A boost along the beam axis by rapidity `y` (`cosh y`, `sinh y` kept).
+    ///
+    /// Transverse momenta do not change, and the rapidity of every particle grows by `y`.
+    public struct LongitudinalBoost: Sendable, Equatable {
+        public let cosh: Double
+        public let sinh: Double
+
+        @inline(__always)
+        public init(rapidity y: Double) {
+            let ey = exp(y)
+            cosh = 0.5 * (ey + 1 / ey)
+            sinh = 0.5 * (ey - 1 / ey)
+        }
+    }
+
+    /// This momentum boosted along the beam:
+    /// ```
+    /// E' = E cosh y + pz sinh y,   pz' = pz cosh y + E sinh y
+    /// ```
+    @inline(__always)
+    public func boosted(along b: LongitudinalBoost) -> FourMomentum {
+        FourMomentum(e: e * b.cosh + pz * b.sinh, px: px, py: py, pz: pz * b.cosh + e * b.sinh)
+    }
+
     /// This momentum, given in the rest frame of `parent`, seen in the frame where `parent` has
     /// its own momentum (a pure Lorentz boost along `parent`'s momentum):
     /// ```

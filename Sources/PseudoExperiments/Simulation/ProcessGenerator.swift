@@ -51,10 +51,30 @@ public struct ProcessGenerator: Sendable, Equatable {
     /// select anything (the standard one selects 1 in ~12 at worst).
     static let maximumConsecutiveRejections = 10_000_000
 
+    /// The 12 derived features of the row at `p` (column `k` at `p[k * stride]`), from its
+    /// recorded primary values: what ``DerivedFeatures/compute(primaries:stride:into:outStride:)``
+    /// computes, by its fast path (record-order offsets instead of per-feature lookups).
+    @inline(__always)
+    static func deriveFeatures(_ p: UnsafeMutablePointer<Float>, stride n: Int) {
+        @inline(__always) func v(_ k: Int) -> Double { Double(p[k * n]) }
+        let invariants = DerivedFeatures.Invariants(
+            lepEta: v(1), lepPhi: v(2), hadEta: v(4), hadPhi: v(5),
+            leadingEta: v(7), leadingPhi: v(8), subleadingEta: v(10), subleadingPhi: v(11))
+        let metPhi = v(15)
+        let kinematics = DerivedFeatures.Kinematics(
+            lepPt: v(0), hadPt: v(3), leadingPt: v(6), subleadingPt: v(9), nJets: v(12), jetAllPt: v(13),
+            met: v(14), metCos: cos(metPhi), metSin: sin(metPhi))
+        if !DerivedFeatures.compute(kinematics, invariants, into: p + 16 * n, stride: n) {
+            // The degenerate MET centrality needs the angles themselves: the reference path.
+            DerivedFeatures.compute(primaries: p, stride: n, into: p + 16 * n, outStride: n)
+        }
+    }
+
     private func fill<Source: CandidateSource>(_ source: Source, _ process: PhysicsProcess, _ rows: Int,
                                                _ seed: UInt64, _ weight: Float) -> Block {
         let featureCount = Feature.allCases.count
-        let primaryCount = Feature.primary.count
+        precondition(Feature.primary.map(\.index) == Array(0..<16) && Feature.derived.map(\.index) == Array(16..<28),
+                     "the record order of the features changed: Detector.record and deriveFeatures assume it")
         var rng = SeededGenerator(seed: seed)
         let chain = DecayChain(detector: detector)
         var event = CandidateEvent()
@@ -71,8 +91,7 @@ public struct ProcessGenerator: Sendable, Equatable {
                 }
                 candidates += rejected + 1
                 detector.record(event, &rng, into: base + row, stride: rows)
-                DerivedFeatures.compute(primaries: base + row, stride: rows,
-                                        into: base + primaryCount * rows + row, outStride: rows)
+                ProcessGenerator.deriveFeatures(base + row, stride: rows)
             }
         }
         let columns = (0..<featureCount).map { Array(values[($0 * rows)..<(($0 + 1) * rows)]) }

@@ -1,59 +1,32 @@
 import Foundation
 
-/// How many rows of each process a simulated pool holds.
+/// Rows of each process in a pool.
 ///
-/// The default split of a total (``split(total:)``) oversamples the signal as the FAIR Universe
-/// sample does (336 of its 1000 rows are htautau) and gives the small backgrounds more rows than
-/// their share of the yield, so that every process's shapes are known to a useful precision:
+/// The default split of a total (``PerProcess/split(total:)``) oversamples the signal as the
+/// FAIR Universe sample does (336 of its 1000 rows are htautau) and gives the small backgrounds
+/// more rows than their share of the yield, so that every process's shapes are known to a useful
+/// precision:
 /// ```
 /// htautau 33.6%   ttbar 8%   diboson 3%   ztautau the rest (55.4%)
 /// ```
-/// Weights are `challengeYield / rows` per process, so a process's rows always carry its yield.
-public struct ProcessRows: Sendable, Equatable, Hashable, Codable, CustomStringConvertible {
-    public var htautau: Int
-    public var ztautau: Int
-    public var ttbar: Int
-    public var diboson: Int
+public typealias ProcessRows = PerProcess<Int>
 
-    public init(htautau: Int, ztautau: Int, ttbar: Int, diboson: Int) {
-        self.htautau = htautau; self.ztautau = ztautau; self.ttbar = ttbar; self.diboson = diboson
-    }
-
-    /// Fractions of the default split (ztautau takes the remainder).
-    public static let defaultFractions: [PhysicsProcess: Double] = [.htautau: 0.336, .ttbar: 0.08, .diboson: 0.03]
-
-    public subscript(process: PhysicsProcess) -> Int {
-        get {
-            switch process {
-            case .htautau: return htautau
-            case .ztautau: return ztautau
-            case .ttbar: return ttbar
-            case .diboson: return diboson
-            }
-        }
-        set {
-            switch process {
-            case .htautau: htautau = newValue
-            case .ztautau: ztautau = newValue
-            case .ttbar: ttbar = newValue
-            case .diboson: diboson = newValue
-            }
-        }
-    }
-
-    /// All rows.
-    public var total: Int { htautau + ztautau + ttbar + diboson }
-
+extension PerProcess: CustomStringConvertible where Value == Int {
     /// `htautau=N,ztautau=N,ttbar=N,diboson=N` (the form ``parse(_:)`` reads).
     public var description: String {
         PhysicsProcess.allCases.map { "\($0.rawValue)=\(self[$0])" }.joined(separator: ",")
     }
+}
+
+extension PerProcess where Value == Int {
+    /// Fractions of the default split (ztautau takes the remainder).
+    public static var defaultFractions: [PhysicsProcess: Double] { [.htautau: 0.336, .ttbar: 0.08, .diboson: 0.03] }
 
     /// The default split of `total` rows (at least one per process).
     public static func split(total: Int) throws -> ProcessRows {
         let minimum = PhysicsProcess.allCases.count
         guard total >= minimum else { throw SimulationError.tooFewEvents(requested: total, minimum: minimum) }
-        var rows = ProcessRows(htautau: 0, ztautau: 0, ttbar: 0, diboson: 0)
+        var rows = ProcessRows(repeating: 0)
         for (process, fraction) in defaultFractions {
             rows[process] = max(1, Int((Double(total) * fraction).rounded(.down)))
         }
@@ -81,7 +54,8 @@ public struct ProcessRows: Sendable, Equatable, Hashable, Codable, CustomStringC
             }
             let digits = parts[1].trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "_", with: "")
             guard let n = Int(digits), n >= 1 else {
-                throw SimulationError.badRowSpecification(text: text, detail: "the count of \(name), '\(parts[1])', is not a positive whole number")
+                throw SimulationError.badRowSpecification(
+                    text: text, detail: "the count of \(name), '\(parts[1])', is not a positive whole number")
             }
             found[process] = n
         }
@@ -90,7 +64,6 @@ public struct ProcessRows: Sendable, Equatable, Hashable, Codable, CustomStringC
             throw SimulationError.badRowSpecification(
                 text: text, detail: "no count for \(missing.map(\.rawValue).joined(separator: ", "))")
         }
-        return ProcessRows(htautau: found[.htautau]!, ztautau: found[.ztautau]!,
-                           ttbar: found[.ttbar]!, diboson: found[.diboson]!)
+        return ProcessRows { (process: PhysicsProcess) in found[process] ?? 0 }
     }
 }

@@ -45,16 +45,14 @@ extension SeededGenerator {
         }
     }
 
-    /// Two independent standard normal variates (Marsaglia's polar method; acceptance pi/4).
+    /// A standard Cauchy variate `tan(theta)`, theta uniform in (-pi/2, pi/2), as the ratio of
+    /// the coordinates of a point uniform in the right half of the unit disc (acceptance pi/4;
+    /// no trigonometric function).
     @inline(__always)
-    mutating func nextNormalPair() -> (Double, Double) {
+    mutating func nextCauchy() -> Double {
         while true {
-            let u = nextSignedUnit(), v = nextSignedUnit()
-            let s = u * u + v * v
-            if s < 1, s > 0 {
-                let f = (-2 * log(s) / s).squareRoot()
-                return (u * f, v * f)
-            }
+            let u = nextUnitDouble(), v = nextSignedUnit()
+            if u * u + v * v < 1, u > 0 { return v / u }
         }
     }
 
@@ -66,9 +64,8 @@ extension SeededGenerator {
     @inline(__always)
     mutating func nextTruncatedNormal(limit: Double) -> Double {
         while true {
-            let (a, b) = nextNormalPair()
-            if abs(a) <= limit { return a }
-            if abs(b) <= limit { return b }
+            let z = nextNormal()
+            if abs(z) <= limit { return z }
         }
     }
 
@@ -78,19 +75,5 @@ extension SeededGenerator {
         var product = 1.0
         for _ in 0..<k { product *= nextOpenUnitDouble() }
         return -log(product)
-    }
-
-    /// A Poisson variate of small mean (Knuth's multiplication method; `mean + 1` uniforms on
-    /// average), capped at `cap`.
-    @inline(__always)
-    mutating func nextSmallPoisson(mean: Double, cap: Int) -> Int {
-        let limit = exp(-mean)
-        var product = nextUnitDouble()
-        var k = 0
-        while product > limit, k < cap {
-            product *= nextUnitDouble()
-            k += 1
-        }
-        return k
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 
-/// What a simulated pool is: a root seed and the rows of each process, cut into seeded blocks.
+/// What a simulated pool is: a root seed, the rows of each process (cut into seeded blocks) and
+/// the yields its weights carry.
 ///
 /// The determinism rule: the rows of process `p` are cut, in order, into blocks of
 /// ``blockRows`` rows (the last one shorter); block `b` of process `p` is generated from the
@@ -10,9 +11,14 @@ import Foundation
 /// ```
 /// alone, and the pool holds the blocks process by process (htautau, ztautau, ttbar, diboson, the
 /// order of `PhysicsProcess.code`), each process's blocks in order. So the pool's bytes depend on
-/// (simulator version, seed, rows per process) only: not on the number of workers nor on the order
-/// they finish in. Asking for more rows of a process keeps its first rows unchanged.
-public struct SimulationPlan: Sendable, Equatable, Codable {
+/// (simulator version, seed, rows per process, yields) only: not on the number of workers nor on
+/// the order they finish in. Asking for more rows of a process keeps its first rows unchanged.
+///
+/// Weights: every row of process `p` has the weight `yields[p] / rows[p]` (Float32), so the
+/// weights of a process sum to its yield: the expected events of one pseudo-experiment at mu = 1
+/// at the challenge spec's reference luminosity (``ChallengeSpec/Yields``; 10 fb^-1 for
+/// `fair-universe-2024`).
+public struct SimulationPlan: Sendable, Equatable {
     /// Rows per block (2^16).
     public static let blockRows = 65_536
 
@@ -20,15 +26,28 @@ public struct SimulationPlan: Sendable, Equatable, Codable {
     public var seed: UInt64
     /// Rows of each process.
     public var rows: ProcessRows
+    /// Expected events of each process (the sum of its weights).
+    public var yields: PerProcess<Double>
+    /// The luminosity (fb^-1) at which ``yields`` are quoted.
+    public var yieldLuminosity: Double
 
-    public init(seed: UInt64, rows: ProcessRows) {
+    public init(seed: UInt64, rows: ProcessRows, yields: PerProcess<Double>, yieldLuminosity: Double) {
         self.seed = seed
         self.rows = rows
+        self.yields = yields
+        self.yieldLuminosity = yieldLuminosity
     }
 
-    /// `total` rows split by ``ProcessRows/split(total:)``.
-    public init(seed: UInt64, events total: Int) throws {
-        self.init(seed: seed, rows: try ProcessRows.split(total: total))
+    /// A plan whose weights carry the yields of `spec` at its reference luminosity.
+    public init(seed: UInt64, rows: ProcessRows, spec: ChallengeSpec) {
+        self.init(seed: seed, rows: rows,
+                  yields: PerProcess<Double> { spec.yields.expectedEvents[$0] ?? 0 },
+                  yieldLuminosity: spec.yields.referenceLuminosity)
+    }
+
+    /// `total` rows split by ``PerProcess/split(total:)``, yields of `spec`.
+    public init(seed: UInt64, events total: Int, spec: ChallengeSpec) throws {
+        self.init(seed: seed, rows: try ProcessRows.split(total: total), spec: spec)
     }
 
     /// One block of the plan.
@@ -59,8 +78,8 @@ public struct SimulationPlan: Sendable, Equatable, Codable {
         return out
     }
 
-    /// The weight of every row of `process`: its challenge yield over its rows (Float32).
+    /// The weight of every row of `process`: its yield over its rows (Float32).
     public func weight(of process: PhysicsProcess) -> Float {
-        Float(process.challengeYield / Double(max(1, rows[process])))
+        Float(yields[process] / Double(max(1, rows[process])))
     }
 }

@@ -8,8 +8,8 @@ struct SimulateCommand: ParsableCommand {
         commandName: "simulate",
         abstract: "Generate simulated events (htautau, ztautau, ttbar, diboson) with the built-in simulator.",
         discussion: """
-            Events carry the FAIR Universe columns; the weights of each process sum to its yield \
-            per 10 fb^-1 (htautau 1,015; ztautau 1,002,395; ttbar 44,192; diboson 3,783). \
+            Events carry the FAIR Universe columns; the weights of each process sum to its \
+            expected events at the spec's reference luminosity (fair-universe-2024: 10 fb^-1). \
             --events N splits N rows by default as htautau 33.6%, ttbar 8%, diboson 3%, ztautau \
             the rest; --rows gives each process's rows instead. An --output ending in .csv is \
             written as CSV, anything else as a binary pool. The same seed and rows give the same \
@@ -32,6 +32,9 @@ struct SimulateCommand: ParsableCommand {
     @Option(name: .long, help: "Worker threads (default: all cores).")
     var workers: Int?
 
+    @Option(name: .long, help: "Challenge spec whose yields the weights carry: a built-in name or a spec file.")
+    var spec: String = "fair-universe-2024"
+
     func validate() throws {
         if events == nil && rows == nil { throw ValidationError("Give --events N or --rows htautau=N,ztautau=N,ttbar=N,diboson=N.") }
         if let events, events < 1 { throw ValidationError("--events must be a positive whole number, got \(events).") }
@@ -48,7 +51,8 @@ struct SimulateCommand: ParsableCommand {
         } else {
             processRows = try ProcessRows.split(total: events ?? 0)
         }
-        let plan = SimulationPlan(seed: seed, rows: processRows)
+        let challenge = try ChallengeSpec.resolve(spec)
+        let plan = SimulationPlan(seed: seed, rows: processRows, spec: challenge)
         let url = URL(fileURLWithPath: output)
         let summary = try EventSimulator.write(plan, to: url, workers: workers ?? EventSimulator.defaultWorkers)
         print("wrote \(processRows.total) events to \(url.path) (simulator version \(EventSimulator.version), seed \(seed))")
