@@ -59,7 +59,7 @@ public enum EventSimulator {
             rows = plan.rows
             yields = plan.yields
             yieldLuminosity = plan.yieldLuminosity
-            blockRows = SimulationPlan.blockRows
+            blockRows = plan.blockRows
         }
     }
 
