@@ -52,7 +52,7 @@ public struct BosonProduction: Sendable, Equatable, CandidateSource {
         let recoil = radiation.emit(into: event.jets, &rng)
         let emissions = event.jets.count
         let mass = lineShape.sample(&rng)
-        let boson = FourMomentum(mass: mass, px: recoil.x, py: recoil.y, rapidity: 0)
+        let boson = FourMomentum(mass: mass, px: recoil.x, py: recoil.y)
         var rapidity = DecayChain.LazyRapidity(width: rapidityWidth)
         guard chain.tauPair(from: boson, mass: mass, angles: angles, &event, &rapidity, &rng) else { return false }
         radiation.drawRapidities(event.jets, count: emissions, &rng)

@@ -51,10 +51,7 @@ struct DecayChain: Sendable {
     func tauPair(from boson: FourMomentum, mass: Double, angles: BosonProduction.DecayAngles,
                  _ event: inout CandidateEvent, _ rapidity: inout LazyRapidity,
                  _ rng: inout SeededGenerator) -> Bool {
-        var n = rng.nextUnitVector()
-        if angles == .vector {
-            while 2 * rng.nextUnitDouble() >= 1 + n.z * n.z { n = rng.nextUnitVector() }
-        }
+        let n = angles == .vector ? rng.nextVectorBosonDirection() : rng.nextUnitVector()
         let (tau1, tau2) = boson.twoBodyDecay(mass: mass, into: TauDecay.mass, TauDecay.mass, direction: n)
         return leptonicTau(tau1, &event, &rapidity, &rng) && hadronicTau(tau2, &event, &rapidity, &rng)
     }

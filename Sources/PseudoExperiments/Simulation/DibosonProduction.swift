@@ -37,7 +37,7 @@ public struct DibosonProduction: Sendable, Equatable, CandidateSource {
         let m1 = ww ? DecayChain.wLineShape.sample(&rng) : zLineShape.sample(&rng)
         let m2 = DecayChain.wLineShape.sample(&rng)
         let mass = m1 + m2 + excessScale * rng.nextGamma(integerShape: 2)
-        let pair = FourMomentum(mass: mass, px: recoil.x, py: recoil.y, rapidity: 0)
+        let pair = FourMomentum(mass: mass, px: recoil.x, py: recoil.y)
         var rapidity = DecayChain.LazyRapidity(width: rapidityWidth)
         let (v1, v2) = pair.twoBodyDecay(mass: mass, into: m1, m2, direction: rng.nextUnitVector())
         if ww {

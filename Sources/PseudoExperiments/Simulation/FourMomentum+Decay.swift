@@ -14,16 +14,14 @@ extension FourMomentum {
     }
 
     /// The daughters of a two-body decay of this particle (of mass `mass`) into masses `m1` and
-    /// `m2`, the first flying along the unit vector `n` in the rest frame, both boosted to this
-    /// particle's frame.
+    /// `m2`, the first flying along the unit vector `n` in the rest frame, both in this
+    /// particle's frame (the first boosted, the second `self - first`).
     @inline(__always)
     public func twoBodyDecay(mass: Double, into m1: Double, _ m2: Double,
                              direction n: (x: Double, y: Double, z: Double)) -> (FourMomentum, FourMomentum) {
         let p = FourMomentum.twoBodyMomentum(mass, m1, m2)
-        let p2 = p * p
-        let d1 = FourMomentum(e: (p2 + m1 * m1).squareRoot(), px: p * n.x, py: p * n.y, pz: p * n.z)
-        let d2 = FourMomentum(e: (p2 + m2 * m2).squareRoot(), px: -p * n.x, py: -p * n.y, pz: -p * n.z)
-        return (d1.boosted(fromRestFrameOf: self, parentMass: mass),
-                d2.boosted(fromRestFrameOf: self, parentMass: mass))
+        let d1 = FourMomentum(e: (p * p + m1 * m1).squareRoot(), px: p * n.x, py: p * n.y, pz: p * n.z)
+            .boosted(fromRestFrameOf: self, parentMass: mass)
+        return (d1, self - d1)
     }
 }

@@ -36,6 +36,13 @@ public struct FourMomentum: Sendable, Equatable {
         self.init(e: mt * 0.5 * (ey + 1 / ey), px: px, py: py, pz: mt * 0.5 * (ey - 1 / ey))
     }
 
+    /// A particle of mass `mass` with transverse momentum `(px, py)` and no longitudinal
+    /// momentum (a hard system in its transverse frame): `E = sqrt(m^2 + pt^2)`.
+    @inline(__always)
+    public init(mass: Double, px: Double, py: Double) {
+        self.init(e: (mass * mass + px * px + py * py).squareRoot(), px: px, py: py, pz: 0)
+    }
+
     /// Squared transverse momentum.
     @inline(__always) public var pt2: Double { px * px + py * py }
     /// Transverse momentum.

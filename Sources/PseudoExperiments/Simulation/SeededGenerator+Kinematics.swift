@@ -30,6 +30,27 @@ extension SeededGenerator {
         }
     }
 
+    /// A unit vector with the polar distribution `(3/8)(1 + cos^2 theta)` about the z axis and a
+    /// uniform azimuth, without rejection in theta: the density is the mixture
+    /// ```
+    /// (3/8)(1 + c^2) = (3/4) (1/2) + (1/4) (3/2) c^2
+    /// ```
+    /// so `c` is uniform with probability 3/4, and otherwise `+-max(u1, u2, u3)` (density
+    /// `3 |c|^2` on each side).
+    @inline(__always)
+    mutating func nextVectorBosonDirection() -> (x: Double, y: Double, z: Double) {
+        let c: Double
+        if nextUnitDouble() < 0.75 {
+            c = nextSignedUnit()
+        } else {
+            let m = max(nextUnitDouble(), nextUnitDouble(), nextUnitDouble())
+            c = next() & 1 == 0 ? m : -m
+        }
+        let s = max(0, 1 - c * c).squareRoot()
+        let (cosPhi, sinPhi) = nextAzimuth()
+        return (s * cosPhi, s * sinPhi, c)
+    }
+
     /// `(cos phi, sin phi)` of a uniform azimuth (von Neumann's disc method; acceptance pi/4):
     /// ```
     /// (u, v) uniform in the unit disc, s = u^2 + v^2:  cos = (u^2 - v^2) / s,  sin = 2uv / s

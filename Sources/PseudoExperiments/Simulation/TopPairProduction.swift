@@ -35,7 +35,7 @@ public struct TopPairProduction: Sendable, Equatable, CandidateSource {
         let emissions = event.jets.count
         let m1 = topLineShape.sample(&rng), m2 = topLineShape.sample(&rng)
         let mass = m1 + m2 + excessScale * rng.nextGamma(integerShape: 2)
-        let pair = FourMomentum(mass: mass, px: recoil.x, py: recoil.y, rapidity: 0)
+        let pair = FourMomentum(mass: mass, px: recoil.x, py: recoil.y)
         var rapidity = DecayChain.LazyRapidity(width: rapidityWidth)
         let (t1, t2) = pair.twoBodyDecay(mass: mass, into: m1, m2, direction: rng.nextUnitVector())
 

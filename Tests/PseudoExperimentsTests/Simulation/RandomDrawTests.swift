@@ -100,3 +100,21 @@ final class RandomDrawTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(minimumPt, 15)
     }
 }
+
+extension RandomDrawTests {
+    func testVectorBosonDecayAngles() {
+        var rng = SeededGenerator(seed: 7)
+        var c2 = 0.0, c4 = 0.0, sx = 0.0, norm = 0.0
+        for _ in 0..<n {
+            let v = rng.nextVectorBosonDirection()
+            c2 += v.z * v.z; c4 += v.z * v.z * v.z * v.z; sx += v.x
+            norm = max(norm, abs(v.x * v.x + v.y * v.y + v.z * v.z - 1))
+        }
+        let N = Double(n)
+        // (3/8)(1 + c^2): E[c^2] = 2/5, E[c^4] = 9/35 (isotropic: 1/3, 1/5).
+        XCTAssertEqual(c2 / N, 0.4, accuracy: 0.003)
+        XCTAssertEqual(c4 / N, 9.0 / 35, accuracy: 0.003)
+        XCTAssertEqual(sx / N, 0, accuracy: 0.005)
+        XCTAssertLessThan(norm, 1e-12)
+    }
+}
