@@ -13,6 +13,7 @@ struct Bench: ParsableCommand {
         version: Harness.version,
         subcommands: [
             SystematicsCommand.self,
+            BenchmarkCommand.self,
             InspectCommand.self,
             SimulateCommand.self,
         ]

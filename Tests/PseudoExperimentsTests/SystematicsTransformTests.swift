@@ -60,11 +60,25 @@ final class SystematicsTransformTests: XCTestCase {
         XCTAssertEqual(x.storage, y.storage)
         XCTAssertEqual(Array(x.sourceRows), Array(y.sourceRows))
         XCTAssertNotEqual(Array(x.column(.met)), Array(z.column(.met)))
-        // One Gaussian pair per input row, in row order, cut or not: the generator has advanced by
-        // exactly 1000 pairs, so its next output equals a fresh generator's after 1000 pairs.
+        // Two ziggurat Gaussians per input row, in row order, cut or not: the generator has
+        // advanced by exactly 2000 of them, so its next output equals a fresh generator's after 2000.
         var fresh = SeededGenerator(seed: 77)
-        for _ in 0..<1000 { _ = fresh.nextGaussianPair() }
+        for _ in 0..<2000 { _ = fresh.nextZigguratGaussian() }
         XCTAssertEqual(a.next(), fresh.next())
+        // Row k's MET vector moved by softMet * (g[2k], g[2k + 1]) of the same stream (tes = jes = 1,
+        // no cuts), up to the 3-decimal rounding of PRI_met and PRI_met_phi.
+        var stream = SeededGenerator(seed: 31)
+        let noisy = prepared.applying(SystematicShift(softMet: 2.5, applyCuts: false), noise: &stream)
+        var g = SeededGenerator(seed: 31)
+        let met = noisy.column(.met), phi = noisy.column(.metPhi)
+        for k in 0..<1000 {
+            let gx = 2.5 * g.nextZigguratGaussian(), gy = 2.5 * g.nextZigguratGaussian()
+            let m0 = Double(Self.sample[.met][k]), p0 = Double(Self.sample[.metPhi][k])
+            let ex = Double(Float(m0 * cos(p0))) + gx, ey = Double(Float(m0 * sin(p0))) + gy
+            let m1 = Double(met[met.startIndex + k]), p1 = Double(phi[phi.startIndex + k])
+            XCTAssertEqual(m1 * cos(p1), ex, accuracy: 2e-3 * max(1, m1), "row \(k)")
+            XCTAssertEqual(m1 * sin(p1), ey, accuracy: 2e-3 * max(1, m1), "row \(k)")
+        }
         // Without soft MET the generator is not touched.
         var untouched = SeededGenerator(seed: 9), reference = SeededGenerator(seed: 9)
         _ = prepared.applying(SystematicShift(tes: 1.02), noise: &untouched)

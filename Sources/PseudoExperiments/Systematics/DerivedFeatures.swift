@@ -177,7 +177,7 @@ public enum DerivedFeatures {
     /// cases; the transform's hot path computes the same with precomputed invariants.
     public static func compute(primaries p: UnsafePointer<Float>, stride: Int,
                                into out: UnsafeMutablePointer<Float>, outStride: Int) {
-        func v(_ f: Feature) -> Double { Double(p[f.index * stride]) }
+        func v(_ f: Feature) -> Double { Double(p[f.recordPosition * stride]) }
         let inv = Invariants(lepEta: v(.lepEta), lepPhi: v(.lepPhi), hadEta: v(.hadEta), hadPhi: v(.hadPhi),
                              leadingEta: v(.jetLeadingEta), leadingPhi: v(.jetLeadingPhi),
                              subleadingEta: v(.jetSubleadingEta), subleadingPhi: v(.jetSubleadingPhi))
