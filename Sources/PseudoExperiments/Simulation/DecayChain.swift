@@ -38,7 +38,7 @@ struct DecayChain: Sendable {
         @inline(__always)
         mutating func boost(_ rng: inout SeededGenerator) -> FourMomentum.LongitudinalBoost {
             if let drawn { return drawn }
-            let b = FourMomentum.LongitudinalBoost(rapidity: width * rng.nextNormal())
+            let b = FourMomentum.LongitudinalBoost(rapidity: width * rng.nextZigguratGaussian())
             drawn = b
             return b
         }

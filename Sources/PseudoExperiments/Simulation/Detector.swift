@@ -187,8 +187,8 @@ public struct Detector: Sendable, Equatable {
             }
         }
         measuredPts = (firstPt, secondPt)
-        metX += softTermResolution * rng.nextNormal()
-        metY += softTermResolution * rng.nextNormal()
+        metX += softTermResolution * rng.nextZigguratGaussian()
+        metY += softTermResolution * rng.nextZigguratGaussian()
 
         @inline(__always) func put(_ k: Int, _ v: Double) {
             out[k * stride] = Float((v * 1000).rounded() / 1000)

@@ -68,14 +68,31 @@ public enum EventSimulator {
     public static func generate(_ plan: SimulationPlan, workers: Int = defaultWorkers,
                                 generator: ProcessGenerator = .standard,
                                 _ body: (SimulationPlan.Block, ProcessGenerator.Block) throws -> Void) throws {
+        try generate(plan, workers: workers, blockSource: { b, weight in
+            generator.block(of: b.process, rows: b.rows, seed: b.seed, weight: weight)
+        }, body)
+    }
+
+    /// ``generate(_:workers:generator:_:)`` with the blocks made by `blockSource` (benchmarks
+    /// time it).
+    static func generate(_ plan: SimulationPlan, workers: Int,
+                         blockSource: @escaping @Sendable (SimulationPlan.Block, Float) -> ProcessGenerator.Block,
+                         _ body: (SimulationPlan.Block, ProcessGenerator.Block) throws -> Void) throws {
         let blocks = plan.blocks
         let weights = PerProcess<Float> { plan.weight(of: $0) }
         try OrderedPipeline.run(count: blocks.count, workers: max(1, workers), window: 2 * max(1, workers),
-                                produce: { i in
-                                    let b = blocks[i]
-                                    return generator.block(of: b.process, rows: b.rows, seed: b.seed, weight: weights[b.process])
-                                },
+                                produce: { i in blockSource(blocks[i], weights[blocks[i].process]) },
                                 consume: { i, block in try body(blocks[i], block) })
+    }
+
+    /// The whole plan as one table in memory (for pools that fit; stream larger ones with
+    /// ``write(_:to:workers:generator:)``).
+    public static func table(_ plan: SimulationPlan, workers: Int = defaultWorkers,
+                             generator: ProcessGenerator = .standard) throws -> EventTable {
+        var table = EventTable()
+        table.reserveCapacity(plan.rows.total)
+        try generate(plan, workers: workers, generator: generator) { _, block in table.append(contentsOf: block.table) }
+        return table
     }
 
     /// Generates the plan and writes it to `url`: as CSV with the FAIR Universe columns

@@ -88,13 +88,13 @@ public struct JetRadiation: Sendable, Equatable {
                 sumX += pt * c; sumY += pt * s
             }
         }
-        let kx = rng.nextNormal(), ky = rng.nextNormal()
+        let kx = rng.nextZigguratGaussian(), ky = rng.nextZigguratGaussian()
         return (intrinsicKT * kx - sumX, intrinsicKT * ky - sumY)
     }
 
     /// Draws the pseudorapidities of the emissions `jets[0..<count]`.
     @inline(__always)
     func drawRapidities(_ jets: JetList, count: Int, _ rng: inout SeededGenerator) {
-        for i in 0..<count { jets[i].eta = etaWidth * rng.nextNormal() }
+        for i in 0..<count { jets[i].eta = etaWidth * rng.nextZigguratGaussian() }
     }
 }

@@ -85,7 +85,7 @@ extension SeededGenerator {
     @inline(__always)
     mutating func nextTruncatedNormal(limit: Double) -> Double {
         while true {
-            let z = nextNormal()
+            let z = nextZigguratGaussian()
             if abs(z) <= limit { return z }
         }
     }
