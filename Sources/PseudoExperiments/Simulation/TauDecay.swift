@@ -72,19 +72,22 @@ public struct TauDecay: Sendable {
         cumulativeRho = cumulativePion + modes[1].branching / total
         cumulativeA1 = cumulativeRho + modes[2].branching / total
         rho = modes[1].lineShape!; a1 = modes[2].lineShape!; heavy = modes[3].lineShape!
-        inverseTable = (0...TauDecay.tableSize).map { k in
-            // Bisection of F(x) = u, F increasing on [0, 1].
-            let u = Double(k) / Double(TauDecay.tableSize)
-            var lo = 0.0, hi = 1.0
-            for _ in 0..<60 {
-                let mid = (lo + hi) / 2
-                if 2 * mid * mid * mid - mid * mid * mid * mid < u { lo = mid } else { hi = mid }
-            }
-            return (lo + hi) / 2
-        }
+        inverseTable = TauDecay.sharedInverseTable
     }
 
     static let tableSize = 1024
+
+    /// `F^-1` at the table's nodes, by bisection of `F(x) = u` (F increases on [0, 1]); computed
+    /// once per process.
+    private static let sharedInverseTable: [Double] = (0...tableSize).map { k in
+        let u = Double(k) / Double(tableSize)
+        var lo = 0.0, hi = 1.0
+        for _ in 0..<60 {
+            let mid = (lo + hi) / 2
+            if 2 * mid * mid * mid - mid * mid * mid * mid < u { lo = mid } else { hi = mid }
+        }
+        return (lo + hi) / 2
+    }
 
     /// A lepton energy fraction `x` (see the type's documentation).
     @inline(__always)
