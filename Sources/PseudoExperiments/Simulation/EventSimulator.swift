@@ -66,14 +66,13 @@ public enum EventSimulator {
     /// Generates the plan's blocks with `workers` threads and calls `body` with each, in plan
     /// order, on the calling thread.
     public static func generate(_ plan: SimulationPlan, workers: Int = defaultWorkers,
-                                generator: ProcessGenerator = .standard,
                                 _ body: (SimulationPlan.Block, ProcessGenerator.Block) throws -> Void) throws {
         try generate(plan, workers: workers, blockSource: { b, weight in
-            generator.block(of: b.process, rows: b.rows, seed: b.seed, weight: weight)
+            ProcessGenerator.standard.block(of: b.process, rows: b.rows, seed: b.seed, weight: weight)
         }, body)
     }
 
-    /// ``generate(_:workers:generator:_:)`` with the blocks made by `blockSource` (benchmarks
+    /// ``generate(_:workers:_:)`` with the blocks made by `blockSource` (benchmarks
     /// time it).
     static func generate(_ plan: SimulationPlan, workers: Int,
                          blockSource: @escaping @Sendable (SimulationPlan.Block, Float) -> ProcessGenerator.Block,
@@ -86,12 +85,11 @@ public enum EventSimulator {
     }
 
     /// The whole plan as one table in memory (for pools that fit; stream larger ones with
-    /// ``write(_:to:workers:generator:)``).
-    public static func table(_ plan: SimulationPlan, workers: Int = defaultWorkers,
-                             generator: ProcessGenerator = .standard) throws -> EventTable {
+    /// ``write(_:to:workers:)``).
+    public static func table(_ plan: SimulationPlan, workers: Int = defaultWorkers) throws -> EventTable {
         var table = EventTable()
         table.reserveCapacity(plan.rows.total)
-        try generate(plan, workers: workers, generator: generator) { _, block in table.append(contentsOf: block.table) }
+        try generate(plan, workers: workers) { _, block in table.append(contentsOf: block.table) }
         return table
     }
 
@@ -99,14 +97,13 @@ public enum EventSimulator {
     /// (`weights`, `detailed_labels` and `labels` included) if the name ends in `.csv`, otherwise
     /// as a binary pool (``PoolWriter``) with ``Metadata``. The file appears only when complete.
     @discardableResult
-    public static func write(_ plan: SimulationPlan, to url: URL, workers: Int = defaultWorkers,
-                             generator: ProcessGenerator = .standard) throws -> Summary {
+    public static func write(_ plan: SimulationPlan, to url: URL, workers: Int = defaultWorkers) throws -> Summary {
         let start = Date()
         var candidates = ProcessRows(repeating: 0)
         if url.pathExtension.lowercased() == "csv" {
             let writer = try CSVStreamWriter(url: url)
             do {
-                try generate(plan, workers: workers, generator: generator) { block, generated in
+                try generate(plan, workers: workers) { block, generated in
                     candidates[block.process] += generated.candidates
                     try writer.append(generated.table)
                 }
@@ -118,7 +115,7 @@ public enum EventSimulator {
         } else {
             let writer = try PoolWriter(url: url)
             do {
-                try generate(plan, workers: workers, generator: generator) { block, generated in
+                try generate(plan, workers: workers) { block, generated in
                     candidates[block.process] += generated.candidates
                     try writer.append(generated.table)
                 }
