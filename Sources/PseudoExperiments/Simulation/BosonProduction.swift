@@ -10,8 +10,11 @@ import Foundation
 /// m ~ BreitWigner(M, G),   y ~ N(0, rapidityWidth),   pT = -sum(ISR) + kT
 /// E = sqrt(m^2 + pT^2) cosh(y),   pz = sqrt(m^2 + pT^2) sinh(y)
 /// ```
-/// The decay is isotropic for the scalar Higgs and `1 + cos^2(theta)` for the Z; one tau decays
-/// to a lepton and the other to hadrons (``DecayChain``).
+/// The decay is isotropic for the scalar Higgs and `1 + cos^2(theta)` for the Z, theta measured
+/// from the beam axis in the rest frame reached from the transverse frame by a transverse boost
+/// (close to the Collins-Soper frame); one tau decays to a lepton and the other to hadrons
+/// (``DecayChain``). Parameters are tuned to the FAIR Universe sample's medians and jet
+/// multiplicities (see `ResemblanceTests`).
 public struct BosonProduction: Sendable, Equatable, CandidateSource {
     /// The angular distribution of the decay in the boson rest frame, about the beam axis.
     public enum DecayAngles: Sendable, Equatable {

@@ -11,8 +11,8 @@ import Foundation
 /// ```
 /// alone, and the pool holds the blocks process by process (htautau, ztautau, ttbar, diboson, the
 /// order of `PhysicsProcess.code`), each process's blocks in order. So the pool's bytes depend on
-/// (simulator version, seed, rows per process, yields, block rows) only: not on the number of workers nor on
-/// the order they finish in. Asking for more rows of a process keeps its first rows unchanged.
+/// (simulator version, seed, rows per process, yields, block rows) only: not on the number of
+/// workers nor on the order they finish. Asking for more rows of a process keeps its first rows.
 ///
 /// Weights: every row of process `p` has the weight `yields[p] / rows[p]` (Float32), so the
 /// weights of a process sum to its yield: the expected events of one pseudo-experiment at mu = 1
