@@ -13,6 +13,7 @@ struct BenchmarkCommand: ParsableCommand {
     static let suites: [any BenchmarkSuite] = [
         MachineBenchmark(),
         TransformBenchmark(),
+        EventFileBenchmark(),
         SimulatorBenchmark(),
     ]
 
