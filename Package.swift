@@ -19,6 +19,7 @@ let package = Package(
         .executable(name: "bench", targets: ["bench"]),
         .library(name: "PseudoExperiments", targets: ["PseudoExperiments"]),
         .library(name: "Scoring", targets: ["Scoring"]),
+        .library(name: "Baselines", targets: ["Baselines"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -30,6 +31,11 @@ let package = Package(
             path: "Sources/CZlib",
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
+        ),
+        .systemLibrary(
+            name: "CLapack",
+            path: "Sources/CLapack",
+            providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]
         ),
         // Header-only vector square roots for the transform's SIMD kernel (see its header).
         .systemLibrary(
@@ -47,6 +53,10 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
+        .target(
+            name: "Baselines",
+            dependencies: ["PseudoExperiments", "CLapack"]
+        ),
         .executableTarget(
             name: "bench",
             dependencies: [
@@ -58,7 +68,11 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "PseudoExperimentsTests", dependencies: ["PseudoExperiments", "TestSupport"]),
         .testTarget(name: "ScoringTests", dependencies: ["Scoring", "TestSupport"]),
-        .testTarget(name: "BenchCommandTests", dependencies: ["bench", "TestSupport"]),
+        .testTarget(name: "BaselinesTests", dependencies: ["Baselines", "TestSupport"]),
+        .testTarget(name: "BenchCommandTests", dependencies: [
+            "bench", "Scoring", "PseudoExperiments", "TestSupport",
+            .product(name: "GRDB", package: "GRDB.swift"),   // to hold a database lock in a test
+        ]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -12,9 +12,13 @@ struct Bench: ParsableCommand {
         abstract: "Uncertainty-quantification challenges for particle physics (FAIR Universe style).",
         version: Harness.version,
         subcommands: [
+            ScoreCommand.self,
+            LeaderboardCommand.self,
+            StoreCommand.self,
+            ReportCommand.self,
             SystematicsCommand.self,
-            BenchmarkCommand.self,
             InspectCommand.self,
+            BenchmarkCommand.self,
             SimulateCommand.self,
         ]
     )

@@ -44,8 +44,7 @@ public struct SimulatorBenchmark: BenchmarkSuite {
     }
 
     public func run() throws -> [BenchmarkFigure] {
-        let plan = SimulationPlan(seed: 2024, rows: try ProcessRows.split(total: events),
-                                  yields: PerProcess(repeating: 1), yieldLuminosity: 10)
+        let plan = try SimulationPlan.unitYields(seed: 2024, events: events)
         let n = Double(plan.rows.total)
 
         // One core: the plan's blocks one after the other on this thread.
@@ -72,7 +71,7 @@ public struct SimulatorBenchmark: BenchmarkSuite {
             let tally = Tally()
             let generator = TimedGenerator(tally: tally)
             let start = DispatchTime.now().uptimeNanoseconds
-            try EventSimulator.generate(plan, workers: cores, blockSource: generator.block) { _, _ in }
+            try EventSimulator.generate(plan, workers: cores, blockSource: { generator.block($0, $1) }) { _, _ in }
             let wall = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
             bestAllWall = min(bestAllWall, wall)
             bestAllRate = max(bestAllRate, tally.rate)

@@ -50,9 +50,7 @@ public struct TransformBenchmark: BenchmarkSuite {
     }
 
     public func run() throws -> [BenchmarkFigure] {
-        let plan = SimulationPlan(seed: 2024, rows: try ProcessRows.split(total: events),
-                                  yields: PerProcess(repeating: 1), yieldLuminosity: 10)
-        let table = try EventSimulator.table(plan, workers: cores)
+        let table = try EventSimulator.table(try SimulationPlan.unitYields(seed: 2024, events: events), workers: cores)
         var pool = PreparedEvents()
         let prepareSeconds = Clock.cpuSeconds { pool = PreparedEvents(table) }
         let n = Double(events)

@@ -56,6 +56,13 @@ public struct SimulationPlan: Sendable, Equatable {
         self.init(seed: seed, rows: try ProcessRows.split(total: total), spec: spec, blockRows: blockRows)
     }
 
+    /// `events` rows of the default split whose weights sum to 1 per process: events for
+    /// benchmarks and tests, which need realistic rows but no challenge yields.
+    public static func unitYields(seed: UInt64, events: Int, blockRows: Int = defaultBlockRows) throws -> SimulationPlan {
+        SimulationPlan(seed: seed, rows: try ProcessRows.split(total: events), yields: PerProcess(repeating: 1),
+                       yieldLuminosity: 10, blockRows: blockRows)
+    }
+
     /// One block of the plan.
     public struct Block: Sendable, Equatable {
         public var process: PhysicsProcess

@@ -1,0 +1,110 @@
+/// Sorting of row indices drawn from a pool: a least-significant-digit radix sort, O(N) for N
+/// indices in a known range `lower..<upper`.
+///
+/// The sort works on `value - lower`. Digits are as wide as the input size makes worthwhile
+/// (8 bits below 4096 values, so a histogram fits in a few cache lines; 11 bits above, so the
+/// 2048 write cursors stay in L1), with as few passes as the range needs:
+/// ```
+/// bits   = bit width of (upper - lower - 1)     16 for a 65,536-row block, 26 for 50 M rows
+/// passes = ceil(bits / maxDigit)                 2 (8-bit digits), 3 (11-bit digits)
+/// digit  = ceil(bits / passes)                   8, 9
+/// ```
+/// All histograms come from one read of the input; a pass whose digit is the same for every
+/// value is skipped. Each pass is a stable scatter, so the result is sorted. Very small inputs
+/// use insertion sort.
+///
+/// The pool sampler sorts each block of a pseudo-experiment with it, in cache; sorting a whole
+/// pseudo-experiment at once costs several times more (each pass scatters across megabytes),
+/// which ``SamplerBenchmark`` shows next to the standard library's sort.
+public enum IndexSort {
+    /// Sorts `values` (each in `0..<bound`) ascending. `scratch` is resized and used as the
+    /// second buffer; its contents afterwards are unspecified.
+    public static func sort(_ values: inout [Int32], below bound: Int, scratch: inout [Int32]) {
+        let n = values.count
+        if scratch.count < n { scratch.append(contentsOf: repeatElement(0, count: n - scratch.count)) }
+        let inScratch = values.withUnsafeMutableBufferPointer { v in
+            scratch.withUnsafeMutableBufferPointer { s in
+                radixSort(v, lower: 0, upper: bound, scratch: s)
+            }
+        }
+        if inScratch {
+            // Swap buffers instead of copying; keep `values` at exactly n elements.
+            swap(&values, &scratch)
+            if values.count > n { values.removeLast(values.count - n) }
+        }
+    }
+
+    /// Sorts `values` (each in `lower..<upper`) ascending in place, with `scratch` (at least
+    /// `values.count` elements) as the second buffer.
+    public static func sort(_ values: UnsafeMutableBufferPointer<Int32>, lower: Int32, upper: Int,
+                            scratch: UnsafeMutableBufferPointer<Int32>) {
+        if radixSort(values, lower: lower, upper: upper, scratch: scratch), let dst = values.baseAddress,
+           let src = scratch.baseAddress {
+            dst.update(from: src, count: values.count)
+        }
+    }
+
+    /// The radix sort; returns true if the result is in `scratch[0..<n]` rather than `values`.
+    private static func radixSort(_ values: UnsafeMutableBufferPointer<Int32>, lower: Int32, upper: Int,
+                                  scratch: UnsafeMutableBufferPointer<Int32>) -> Bool {
+        let n = values.count
+        let range = upper - Int(lower)
+        precondition(range <= Int(UInt32.max) + 1, "index range \(lower)..<\(upper) exceeds 32 bits")
+        if n <= 32 || range <= 1 {
+            insertionSort(values)
+            return false
+        }
+        precondition(scratch.count >= n, "scratch holds \(scratch.count) values, \(n) needed")
+        let bits = Int.bitWidth - (range - 1).leadingZeroBitCount
+        let maxDigit = n < 4096 ? 8 : 11
+        let passes = (bits + maxDigit - 1) / maxDigit
+        let digitBits = (bits + passes - 1) / passes
+        let buckets = 1 << digitBits
+        let mask = UInt32(buckets - 1)
+        let base = UInt32(bitPattern: lower)
+
+        return withUnsafeTemporaryAllocation(of: Int.self, capacity: passes * buckets) { h in
+            h.initialize(repeating: 0)
+            for x in values {
+                let u = UInt32(bitPattern: x) &- base
+                precondition(Int(u) < range, "index \(x) is outside \(lower)..<\(upper)")
+                for p in 0..<passes {
+                    h[p * buckets + Int((u >> UInt32(p * digitBits)) & mask)] += 1
+                }
+            }
+            var inScratch = false
+            for p in 0..<passes {
+                let cursors = UnsafeMutableBufferPointer(rebasing: h[(p * buckets)..<((p + 1) * buckets)])
+                // Skip a pass whose digit is constant: it would copy the values unchanged.
+                if cursors.contains(n) { continue }
+                var offset = 0
+                for b in 0..<buckets {
+                    let c = cursors[b]
+                    cursors[b] = offset
+                    offset += c
+                }
+                let shift = UInt32(p * digitBits)
+                let src = inScratch ? UnsafeBufferPointer(scratch) : UnsafeBufferPointer(values)
+                let dst = inScratch ? values : scratch
+                for i in 0..<n {
+                    let x = src[i]
+                    let d = Int(((UInt32(bitPattern: x) &- base) >> shift) & mask)
+                    dst[cursors[d]] = x
+                    cursors[d] += 1
+                }
+                inScratch.toggle()
+            }
+            return inScratch
+        }
+    }
+
+    private static func insertionSort(_ v: UnsafeMutableBufferPointer<Int32>) {
+        guard v.count > 1 else { return }
+        for i in 1..<v.count {
+            let x = v[i]
+            var j = i
+            while j > 0 && v[j - 1] > x { v[j] = v[j - 1]; j -= 1 }
+            v[j] = x
+        }
+    }
+}

@@ -1,0 +1,32 @@
+/// One submission's line on a leaderboard: its latest completed run on the table's
+/// pseudo-experiments, scored.
+public struct LeaderboardRow: Sendable, Equatable {
+    /// The rank among ranked submissions (1 = best); nil for a reference row.
+    public var rank: Int?
+    public var submission: Submission
+    /// The run the row shows.
+    public var run: RunID
+    /// The pooled metrics over all pseudo-experiments of the run.
+    public var metrics: IntervalMetrics
+    /// The bootstrap standard error of the score (NaN when no bootstrap was drawn).
+    public var scoreError: Double
+    /// The sum of the per-pseudo-experiment estimate times, in seconds.
+    public var runtimeSeconds: Double
+    /// The paired bootstrap of this row's score minus the next ranked row's (nil for the last
+    /// ranked row and for reference rows).
+    public var versusNext: PairedScoreDifference?
+
+    public init(rank: Int?, submission: Submission, run: RunID, metrics: IntervalMetrics, scoreError: Double,
+                runtimeSeconds: Double, versusNext: PairedScoreDifference? = nil) {
+        self.rank = rank
+        self.submission = submission
+        self.run = run
+        self.metrics = metrics
+        self.scoreError = scoreError
+        self.runtimeSeconds = runtimeSeconds
+        self.versusNext = versusNext
+    }
+
+    /// Whether the difference to the next ranked row is within resampling noise.
+    public var tiedWithNext: Bool { versusNext.map { !$0.isSignificant } ?? false }
+}

@@ -1,0 +1,14 @@
+import ArgumentParser
+
+/// `bench store`: looking after the leaderboard database itself.
+struct StoreCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "store",
+        abstract: "Check, upgrade or fill the leaderboard database.",
+        subcommands: [
+            StoreCheckCommand.self,
+            StoreMigrateCommand.self,
+            StoreImportResultsCommand.self,
+            StoreFailRunCommand.self,
+        ])
+}
