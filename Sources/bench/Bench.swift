@@ -19,6 +19,7 @@ struct Bench: ParsableCommand {
             SystematicsCommand.self,
             InspectCommand.self,
             BenchmarkCommand.self,
+            SimulateCommand.self,
         ]
     )
 }

@@ -14,6 +14,7 @@ struct BenchmarkCommand: ParsableCommand {
         MachineBenchmark(),
         TransformBenchmark(),
         EventFileBenchmark(),
+        SimulatorBenchmark(),
     ]
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
