@@ -13,6 +13,7 @@
 //   Evaluation         the runner that ties them (library code so tests can drive it).
 //   bench              the command line; parses arguments and calls the libraries.
 //   CZlib              system zlib (compressed pool and set files).
+//   CVectorMath        header-only vector sqrt/min/max (no errno) for the transform's SIMD kernel.
 import PackageDescription
 
 let package = Package(
@@ -41,9 +42,14 @@ let package = Package(
             path: "Sources/CLapack",
             providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]
         ),
+        // Header-only vector square roots for the transform's SIMD kernel (see its header).
+        .systemLibrary(
+            name: "CVectorMath",
+            path: "Sources/CVectorMath"
+        ),
         .target(
             name: "PseudoExperiments",
-            dependencies: ["CZlib"]
+            dependencies: ["CZlib", "CVectorMath"]
         ),
         .target(
             name: "Scoring",
