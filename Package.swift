@@ -71,7 +71,7 @@ let package = Package(
         .executableTarget(
             name: "bench",
             dependencies: [
-                "PseudoExperiments", "Scoring",
+                "PseudoExperiments", "Scoring", "PluginHost",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

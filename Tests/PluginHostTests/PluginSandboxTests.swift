@@ -59,6 +59,12 @@ final class PluginSandboxTests: XCTestCase {
                              contains: ["which contains or lies inside", "/Tests'"])
     }
 
+    func testAMissingReadOnlyPathIsNamed() {
+        let policy = SandboxPolicy(readOnlyPaths: ["no/such/client/dir"])
+        XCTAssertPluginError(try PluginFixture.fit(PluginFixture.testPlugin("echo", sandbox: policy)),
+                             contains: ["no/such/client/dir' given for the plugin to read does not exist"])
+    }
+
     func testTheStatusSaysWhatIsConfined() {
         XCTAssertTrue(SandboxStatus.detected.description.hasPrefix("sandbox: bubblewrap"))
         XCTAssertTrue(SandboxStatus.unavailable(reason: "bwrap was not found on PATH").description

@@ -9,13 +9,33 @@ import PseudoExperiments
 /// `rows` events (random features) are estimated one after the other on one worker. The time
 /// per pseudo-experiment is what the harness adds to any plugin's own work: writing the event
 /// file (one copy of `28 * rows` floats into the worker's mapped tmpfs file) and one round trip
-/// of protocol messages. Target: <= 20 ms for 1 M events.
-public enum PluginBenchmark {
+/// of protocol messages. Target: <= 20 ms for 1 M events. Times are medians of wall time (a
+/// round trip to another process cannot be measured in CPU time of one thread); the host
+/// thread's CPU time per pseudo-experiment is given too, as it hardly depends on the load.
+public struct PluginBenchmark: BenchmarkSuite {
+    public let name = "plugin"
+    public var rows: Int
+    public var pseudoExperiments: Int
+    public var python: String
+
+    public init(rows: Int = 1_000_000, pseudoExperiments: Int = 30, python: String = "python3") {
+        precondition(rows >= 0 && pseudoExperiments > 0, "rows and pseudo-experiments must be positive, got \(rows), \(pseudoExperiments)")
+        self.rows = rows
+        self.pseudoExperiments = pseudoExperiments
+        self.python = python
+    }
+
+    public func run() throws -> [BenchmarkFigure] {
+        try PluginBenchmark.measure(rows: rows, pseudoExperiments: pseudoExperiments, python: python).figures
+    }
+
     public struct Result: Sendable, Equatable {
         public var rows: Int
         public var pseudoExperiments: Int
         /// Wall time per pseudo-experiment of `rows` events, one worker (the target figure).
         public var millisecondsPerPseudoExperiment: Double
+        /// CPU time of the calling thread per pseudo-experiment (writing the file, messages).
+        public var hostCPUMillisecondsPerPseudoExperiment: Double
         /// Of which: writing the event file alone.
         public var eventFileWriteMilliseconds: Double
         /// A round trip with an empty pseudo-experiment (messages only).
@@ -26,15 +46,20 @@ public enum PluginBenchmark {
         public var sandbox: String
 
         /// `(key, value, unit, label)` rows with stable keys naming their units.
-        public var figures: [(key: String, value: Double, unit: String, label: String)] {
+        public var figures: [BenchmarkFigure] {
             [
-                ("out_of_process_rows", Double(rows), "rows", "Out-of-process benchmark events per pseudo-experiment"),
-                ("out_of_process_ms_per_pseudo_experiment", millisecondsPerPseudoExperiment, "ms",
-                 "Out-of-process harness cost per pseudo-experiment (1 worker)"),
-                ("out_of_process_event_file_write_ms", eventFileWriteMilliseconds, "ms", "Out-of-process event file write"),
-                ("out_of_process_round_trip_ms", roundTripMilliseconds, "ms", "Out-of-process message round trip"),
-                ("out_of_process_parallel_ms_per_pseudo_experiment", parallelMillisecondsPerPseudoExperiment, "ms",
-                 "Out-of-process cost per pseudo-experiment (\(workers) workers)"),
+                BenchmarkFigure(key: "out_of_process_rows", value: Double(rows), unit: "rows",
+                                label: "Out-of-process benchmark events per pseudo-experiment"),
+                BenchmarkFigure(key: "out_of_process_ms_per_pseudo_experiment", value: millisecondsPerPseudoExperiment, unit: "ms",
+                                label: "Out-of-process harness cost per pseudo-experiment (1 worker)"),
+                BenchmarkFigure(key: "out_of_process_host_cpu_ms_per_pseudo_experiment", value: hostCPUMillisecondsPerPseudoExperiment,
+                                unit: "ms", label: "Out-of-process harness CPU per pseudo-experiment"),
+                BenchmarkFigure(key: "out_of_process_event_file_write_ms", value: eventFileWriteMilliseconds, unit: "ms",
+                                label: "Out-of-process event file write"),
+                BenchmarkFigure(key: "out_of_process_round_trip_ms", value: roundTripMilliseconds, unit: "ms",
+                                label: "Out-of-process message round trip"),
+                BenchmarkFigure(key: "out_of_process_parallel_ms_per_pseudo_experiment", value: parallelMillisecondsPerPseudoExperiment,
+                                unit: "ms", label: "Out-of-process cost per pseudo-experiment (\(workers) workers)"),
             ]
         }
     }
@@ -82,13 +107,18 @@ public enum PluginBenchmark {
         let single = try plugin.fitProcesses(&context)
         var peRNG = SeededGenerator(seed: 7)
         for _ in 0..<3 { _ = try single.estimate(view, using: &peRNG) }
-        let perPE = try time(pseudoExperiments) { _ = try single.estimate(view, using: &peRNG) }
+        var cpu = 0.0
+        let perPE = try median(pseudoExperiments) {
+            let start = threadCPUSeconds()
+            _ = try single.estimate(view, using: &peRNG)
+            cpu += threadCPUSeconds() - start
+        }
         for _ in 0..<3 { _ = try single.estimate(empty, using: &peRNG) }
-        let roundTrip = try time(max(pseudoExperiments, 100)) { _ = try single.estimate(empty, using: &peRNG) }
+        let roundTrip = try median(max(pseudoExperiments, 100)) { _ = try single.estimate(empty, using: &peRNG) }
         single.shutdown()
         let file = try MappedFile(url: URL(fileURLWithPath: dir.root + "/write-benchmark.events"))
         try PluginEventFile.write(view, into: file)
-        let write = try time(pseudoExperiments) { try PluginEventFile.write(view, into: file) }
+        let write = try median(pseudoExperiments) { try PluginEventFile.write(view, into: file) }
 
         // One worker per core, as many callers at once.
         plugin.limits.workers = cores
@@ -114,15 +144,27 @@ public enum PluginBenchmark {
         pool2.shutdown()
 
         return Result(rows: rows, pseudoExperiments: pseudoExperiments, millisecondsPerPseudoExperiment: perPE,
+                      hostCPUMillisecondsPerPseudoExperiment: cpu * 1000 / Double(pseudoExperiments),
                       eventFileWriteMilliseconds: write, roundTripMilliseconds: roundTrip,
                       parallelMillisecondsPerPseudoExperiment: parallel, workers: cores,
                       sandbox: single.sandboxStatus.description)
     }
 
-    /// Mean milliseconds of `body` over `n` runs.
-    private static func time(_ n: Int, _ body: () throws -> Void) throws -> Double {
-        let start = DispatchTime.now().uptimeNanoseconds
-        for _ in 0..<n { try body() }
-        return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6 / Double(n)
+    /// Median milliseconds of `body` over `n` runs.
+    private static func median(_ n: Int, _ body: () throws -> Void) throws -> Double {
+        var times: [Double] = []
+        for _ in 0..<n {
+            let start = DispatchTime.now().uptimeNanoseconds
+            try body()
+            times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+        }
+        times.sort()
+        return times.count % 2 == 1 ? times[times.count / 2] : (times[times.count / 2 - 1] + times[times.count / 2]) / 2
+    }
+
+    private static func threadCPUSeconds() -> Double {
+        var t = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t)
+        return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
     }
 }

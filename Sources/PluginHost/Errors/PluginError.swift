@@ -22,6 +22,8 @@ public enum PluginError: Error, Equatable, CustomStringConvertible, LocalizedErr
     case sandboxUnavailable(reason: String)
     /// A path the plugin must see lies inside a path it must not see (or is one).
     case sandboxConflict(path: String, hidden: String)
+    /// A path given for the plugin to read does not exist.
+    case missingPath(String)
     /// The process ended (closed stdout) when a message was due.
     case exited(phase: Phase, status: String, stderr: String)
     /// No message arrived in time; the process was killed.
@@ -55,6 +57,8 @@ public enum PluginError: Error, Equatable, CustomStringConvertible, LocalizedErr
             return "The plugin sandbox is required but does not work here: \(reason). Install bubblewrap (apt-get install bubblewrap) on a system that allows user namespaces, or run without requiring the sandbox."
         case let .sandboxConflict(path, hidden):
             return "The plugin would see '\(path)', which contains or lies inside '\(hidden)', a path plugins must not see (the database or the truths). Move the plugin's files out of it."
+        case let .missingPath(path):
+            return "The path '\(path)' given for the plugin to read does not exist. Check the path (relative paths are taken from the plugin's working directory)."
         case let .exited(phase, status, stderr):
             return "The plugin \(status) during \(phase.rawValue) instead of answering." + PluginError.log(stderr)
         case let .timedOut(phase, seconds, stderr):

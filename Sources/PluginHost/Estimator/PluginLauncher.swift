@@ -29,7 +29,10 @@ struct PluginLauncher: Sendable {
         }
         var shared = SandboxMounts.runtimeRoots()
         shared += SandboxMounts.pluginPaths(of: estimator.program, workingDirectory: cwd)
-        shared += estimator.sandbox.readOnlyPaths.map { PathLookup.absolute($0, in: cwd) }
+        for path in estimator.sandbox.readOnlyPaths.map({ PathLookup.absolute($0, in: cwd) }) {
+            guard PathLookup.exists(path) else { throw PluginError.missingPath(path) }
+            shared.append(path)
+        }
         sharedReadOnly = shared
         // A database comes with its journal files.
         var hidden: [String] = []

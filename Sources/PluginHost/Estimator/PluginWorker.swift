@@ -21,7 +21,7 @@ final class PluginWorker {
     init(index: Int, exchange: ExchangeDirectory) throws {
         self.index = index
         directory = try exchange.workerDirectory(index)
-        events = try MappedFile(url: URL(fileURLWithPath: directory + "/events.events"))
+        events = try MappedFile(url: URL(fileURLWithPath: directory + "/pseudo-experiment.events"))
     }
 
     var isRunning: Bool { connection?.isAlive == true }

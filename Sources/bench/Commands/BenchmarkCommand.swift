@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PluginHost
 import PseudoExperiments
 
 /// `bench benchmark`: runs the registered benchmark suites and prints their figures.
@@ -15,6 +16,7 @@ struct BenchmarkCommand: ParsableCommand {
         TransformBenchmark(),
         EventFileBenchmark(),
         SimulatorBenchmark(),
+        PluginBenchmark(),
     ]
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
