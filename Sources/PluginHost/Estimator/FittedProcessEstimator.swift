@@ -5,8 +5,9 @@ import PseudoExperiments
 ///
 /// `estimate` may be called from many threads at once (the runner does): each call takes an
 /// idle worker, or starts a new one while fewer than ``PluginLimits/workers`` exist, or waits
-/// for one to become idle. So at most `workers` pseudo-experiments are in flight and each
-/// worker process handles one at a time; a worker's event file is rewritten for each.
+/// for one to become idle (blocking the calling thread: call it from about `workers` threads).
+/// So at most `workers` pseudo-experiments are in flight and each worker process handles one
+/// at a time; a worker's event file is rewritten for each.
 ///
 /// Failures fail the pseudo-experiment at hand with a ``PluginError`` (its description is the
 /// reason to record) and never another one. A worker whose process crashed, hung or broke the

@@ -14,8 +14,10 @@ import PseudoExperiments
 /// harness down. See `datasets-spec/plugin-protocol-v1.md`.
 ///
 /// ```swift
-/// let plugin = ProcessEstimator(command: "python3 examples/python-estimator/estimator.py",
-///                               limits: PluginLimits(estimateSeconds: 30))
+/// let plugin = ProcessEstimator(
+///     command: "PYTHONPATH=clients/python python3 examples/python-estimator/estimator.py",
+///     limits: PluginLimits(estimateSeconds: 30),
+///     sandbox: SandboxPolicy(hiddenPaths: ["leaderboard.sqlite", "sets/"]))
 /// var context = TrainingContext(spec: spec, pool: trainingPool, rng: rng)
 /// let fitted = try plugin.fit(&context)
 /// let estimate = try fitted.estimate(view, using: &peRNG)
