@@ -16,10 +16,10 @@
 #define CLOSE_RANGE_CLOEXEC (1U << 2)
 #endif
 
-static int set_limit(int resource, unsigned long long value) {
+static int set_limit(int resource, unsigned long long soft, unsigned long long hard) {
     struct rlimit limit;
-    limit.rlim_cur = (rlim_t)value;
-    limit.rlim_max = (rlim_t)value;
+    limit.rlim_cur = (rlim_t)soft;
+    limit.rlim_max = (rlim_t)hard;
     return setrlimit(resource, &limit);
 }
 
@@ -53,10 +53,10 @@ pid_t fuq_spawn(const char *path, char *const argv[], char *const envp[], const 
         if (setsid() < 0) { failure = errno; goto fail; }
         if (limits != NULL) {
             if (limits->kill_with_parent_thread && prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) { failure = errno; goto fail; }
-            if (limits->address_space_bytes && set_limit(RLIMIT_AS, limits->address_space_bytes) != 0) { failure = errno; goto fail; }
-            if (limits->cpu_seconds && set_limit(RLIMIT_CPU, limits->cpu_seconds) != 0) { failure = errno; goto fail; }
-            if (limits->file_size_bytes && set_limit(RLIMIT_FSIZE, limits->file_size_bytes) != 0) { failure = errno; goto fail; }
-            if (limits->no_core_files && set_limit(RLIMIT_CORE, 0) != 0) { failure = errno; goto fail; }
+            if (limits->address_space_bytes && set_limit(RLIMIT_AS, limits->address_space_bytes, limits->address_space_bytes) != 0) { failure = errno; goto fail; }
+            if (limits->cpu_seconds && set_limit(RLIMIT_CPU, limits->cpu_seconds, limits->cpu_seconds + 1) != 0) { failure = errno; goto fail; }
+            if (limits->file_size_bytes && set_limit(RLIMIT_FSIZE, limits->file_size_bytes, limits->file_size_bytes) != 0) { failure = errno; goto fail; }
+            if (limits->no_core_files && set_limit(RLIMIT_CORE, 0, 0) != 0) { failure = errno; goto fail; }
         }
         if (dup2(stdin_fd, 0) < 0 || dup2(stdout_fd, 1) < 0 || dup2(stderr_fd, 2) < 0) { failure = errno; goto fail; }
         // Every other descriptor is closed at exec (the report pipe stays usable until then).

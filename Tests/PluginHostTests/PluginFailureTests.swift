@@ -107,6 +107,14 @@ final class PluginFailureTests: XCTestCase {
                              contains: ["reported an error during estimate", "MemoryError"])
     }
 
+    func testTheCPULimitIsEnforced() throws {
+        var limits = PluginFixture.quickLimits
+        limits.cpuSeconds = 2
+        let (fitted, failure) = try runAroundMarker("spin", limits: limits)
+        XCTAssertEqual(failure.map { "\($0)" }?.contains("SIGXCPU: the CPU time limit"), true, "\(String(describing: failure))")
+        XCTAssertEqual(fitted.incidents.map(\.kind), [.exited])
+    }
+
     // MARK: start-up
 
     func testAnotherProtocolVersionIsRefused() {

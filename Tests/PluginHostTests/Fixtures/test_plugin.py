@@ -8,7 +8,7 @@ noise-before-hello, garbage-at-start, partial-line, slow-start.
 
 The other modes use the client (fair_uq_plugin) and behave until a pseudo-experiment carries
 the marker (PRI_lep_pt of row 0 == -1); on that one they do what the mode says: crash, exit,
-hang, garbage, nan, swapped, memory, error, wrong-id. Unmarked pseudo-experiments are answered
+hang, spin (burn CPU), garbage, nan, swapped, memory, error, wrong-id. Unmarked pseudo-experiments are answered
 with a digest of the event file, so that tests can check the data arrived intact:
 
     mu_hat = sum of all 28 x rows values (float64),  delta_mu_hat = rows,
@@ -113,6 +113,9 @@ class TestPlugin(fuq.Estimator):
                 os._exit(3)
             if mode == "hang":
                 time.sleep(3600)
+            if mode == "spin":
+                while True:
+                    pass
             if mode == "garbage":
                 os.write(sys.__stderr__.fileno(), b"about to write garbage\n")
                 fuq_out = self._protocol_out()
