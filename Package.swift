@@ -6,10 +6,15 @@
 //                      and the types an estimator sees. Imports none of the other modules.
 //   Scoring            metrics on intervals and truths, the SQLite leaderboard store, reports.
 //   Baselines          built-in estimators; never sees a truth, never imports Scoring.
+//   PluginHost         runs submitted estimators as separate, sandboxed processes over the plugin
+//                      protocol (datasets-spec/plugin-protocol-v1.md); untrusted code never runs
+//                      inside the harness. Depends on PseudoExperiments only; the runner links it.
+//   CChildProcess      the C helper that starts a plugin process (limits, session, signals).
 //   Evaluation         the runner that ties them (library code so tests can drive it).
 //   bench              the command line; parses arguments and calls the libraries.
 //   CZlib              system zlib (compressed pool and set files).
-//   CMemory          header-only memory hints: software prefetch, large-block reuse.
+//   CVectorMath        header-only vector sqrt/min/max (no errno) for the transform's SIMD kernel.
+//   CMemory            header-only memory hints: software prefetch, glibc large-block reuse.
 import PackageDescription
 
 let package = Package(
@@ -20,6 +25,7 @@ let package = Package(
         .library(name: "PseudoExperiments", targets: ["PseudoExperiments"]),
         .library(name: "Scoring", targets: ["Scoring"]),
         .library(name: "Baselines", targets: ["Baselines"]),
+        .library(name: "PluginHost", targets: ["PluginHost"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -37,6 +43,11 @@ let package = Package(
             path: "Sources/CLapack",
             providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]
         ),
+        // Header-only vector square roots for the transform's SIMD kernel (see its header).
+        .systemLibrary(
+            name: "CVectorMath",
+            path: "Sources/CVectorMath"
+        ),
         // Header-only: software prefetch for gathers of scattered pool records, glibc large-block reuse.
         .systemLibrary(
             name: "CMemory",
@@ -44,7 +55,7 @@ let package = Package(
         ),
         .target(
             name: "PseudoExperiments",
-            dependencies: ["CZlib", "CMemory"]
+            dependencies: ["CZlib", "CVectorMath", "CMemory"]
         ),
         .target(
             name: "Scoring",
@@ -57,10 +68,16 @@ let package = Package(
             name: "Baselines",
             dependencies: ["PseudoExperiments", "CLapack"]
         ),
+        // vfork + setrlimit + setsid + exec: what Foundation.Process and posix_spawn cannot do.
+        .target(name: "CChildProcess", path: "Sources/CChildProcess"),
+        .target(
+            name: "PluginHost",
+            dependencies: ["PseudoExperiments", "CChildProcess"]
+        ),
         .executableTarget(
             name: "bench",
             dependencies: [
-                "PseudoExperiments", "Scoring",
+                "PseudoExperiments", "Scoring", "PluginHost",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -69,6 +86,9 @@ let package = Package(
         .testTarget(name: "PseudoExperimentsTests", dependencies: ["PseudoExperiments", "TestSupport"]),
         .testTarget(name: "ScoringTests", dependencies: ["Scoring", "TestSupport"]),
         .testTarget(name: "BaselinesTests", dependencies: ["Baselines", "TestSupport"]),
+        // Fixtures/ holds the test plugins (Python scripts run as processes, not compiled).
+        .testTarget(name: "PluginHostTests", dependencies: ["PluginHost", "PseudoExperiments", "Scoring", "TestSupport"],
+                    exclude: ["Fixtures"]),
         .testTarget(name: "BenchCommandTests", dependencies: [
             "bench", "Scoring", "PseudoExperiments", "TestSupport",
             .product(name: "GRDB", package: "GRDB.swift"),   // to hold a database lock in a test

@@ -134,14 +134,14 @@ final class PoolRecords: @unchecked Sendable {
                 processCodes: UnsafeMutablePointer<UInt8>) {
         let n = indices.count
         let base = UnsafeRawPointer(memory), rows = count, tables = AngleTables.shared
-        batch.overwrite(rows: n) { columns, stride, sourceRows in
-            let distance = Self.prefetchDistance
+        batch.overwrite(rows: n) { storage, sourceRows in
+            let distance = Self.prefetchDistance, lanes = PreparedEvents.lanes
             for j in 0..<n {
                 if j + distance < n { fuq_prefetch(base + Int(indices[j + distance]) * Self.recordBytes) }
                 let row = Int(indices[j])
                 precondition(row >= 0 && row < rows, "gather index \(row) is outside the \(rows) records")
                 let record = base + row * Self.recordBytes
-                Self.expand(record, tables: tables, into: columns + j, stride: stride)
+                Self.expand(record, tables: tables, into: storage + PreparedEvents.offset(0, j), stride: lanes)
                 sourceRows[j] = Int32(truncatingIfNeeded: j)
                 processCodes[j] = record.load(fromByteOffset: Self.processOffset, as: UInt8.self)
             }
