@@ -22,7 +22,6 @@ struct Bench: ParsableCommand {
             SimulateCommand.self,
             GenerateCommand.self,
             ExportCommand.self,
-            SetsBenchmarkCommand.self,
         ]
     )
 }

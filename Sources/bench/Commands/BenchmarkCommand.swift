@@ -17,6 +17,7 @@ struct BenchmarkCommand: ParsableCommand {
         EventFileBenchmark(),
         SimulatorBenchmark(),
         PluginBenchmark(),
+        PseudoExperimentBenchmark(),
     ]
 
     enum Format: String, ExpressibleByArgument, CaseIterable {

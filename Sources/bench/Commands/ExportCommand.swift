@@ -37,7 +37,7 @@ struct ExportCommand: ParsableCommand {
         if sets.isMaterialized {
             view = try sets.materializedView(set: set, pseudoExperiment: pe)
         } else {
-            let prepared = try EvaluationPool.load(file: pool.map { URL(fileURLWithPath: $0) }, for: sets)
+            let prepared = try ChallengePools.evaluation(file: pool.map { URL(fileURLWithPath: $0) }, for: sets)
             view = try sets.generator(pool: prepared).generate(set: set, pseudoExperiment: pe).view
         }
         try view.writeCSV(to: URL(fileURLWithPath: output))
