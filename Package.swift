@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "PseudoExperiments", targets: ["PseudoExperiments"]),
         .library(name: "Scoring", targets: ["Scoring"]),
         .library(name: "Baselines", targets: ["Baselines"]),
+        .library(name: "Evaluation", targets: ["Evaluation"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -51,10 +52,15 @@ let package = Package(
             name: "Baselines",
             dependencies: ["PseudoExperiments", "CLapack"]
         ),
+        // The runner is library code so that tests can drive it; `bench` only calls it.
+        .target(
+            name: "Evaluation",
+            dependencies: ["PseudoExperiments", "Scoring", "Baselines"]
+        ),
         .executableTarget(
             name: "bench",
             dependencies: [
-                "PseudoExperiments", "Scoring",
+                "PseudoExperiments", "Scoring", "Evaluation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -63,6 +69,9 @@ let package = Package(
         .testTarget(name: "PseudoExperimentsTests", dependencies: ["PseudoExperiments", "TestSupport"]),
         .testTarget(name: "ScoringTests", dependencies: ["Scoring", "TestSupport"]),
         .testTarget(name: "BaselinesTests", dependencies: ["Baselines", "TestSupport"]),
+        .testTarget(name: "EvaluationTests", dependencies: [
+            "Evaluation", "Scoring", "PseudoExperiments", "TestSupport",
+        ]),
         .testTarget(name: "BenchCommandTests", dependencies: [
             "bench", "Scoring", "PseudoExperiments", "TestSupport",
             .product(name: "GRDB", package: "GRDB.swift"),   // to hold a database lock in a test
