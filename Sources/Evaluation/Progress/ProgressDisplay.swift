@@ -52,7 +52,8 @@ public final class ProgressDisplay: @unchecked Sendable {
         guard style != .silent else { return }
         let text: String? = state.withLock { s in
             let previous = s.barVisible ? "\n" : ""
-            s = State(phase: phase, total: total, done: 0, started: Clock.now(), lastDraw: 0, lastTenth: 0,
+            let now = Clock.now()
+            s = State(phase: phase, total: total, done: 0, started: now, lastDraw: now, lastTenth: 0,
                       barVisible: false)
             return style == .lines ? previous + "\(phase): \(total) to do\n" : previous
         }
@@ -128,7 +129,7 @@ public final class ProgressDisplay: @unchecked Sendable {
         let percent = s.total > 0 ? Int(Double(s.done) / Double(s.total) * 100) : 100
         let (perSecond, eta) = rate(s, now: now)
         return "\(s.phase): \(s.done)/\(s.total) (\(percent)%), \(formatRate(perSecond))/s, ETA "
-            + (eta.map { "\(Int($0.rounded(.up))) s" } ?? "unknown")
+            + (eta.map { "\(Int($0.rounded())) s" } ?? "unknown")
     }
 
     private static func formatRate(_ x: Double) -> String {
@@ -137,7 +138,7 @@ public final class ProgressDisplay: @unchecked Sendable {
 
     /// `h:mm:ss` or `m:ss`.
     static func clock(_ seconds: Double) -> String {
-        let total = Int(seconds.rounded(.up))
+        let total = Int(seconds.rounded())
         let (h, m, s) = (total / 3600, total / 60 % 60, total % 60)
         return h > 0 ? String(format: "%d:%02d:%02d", h, m, s) : String(format: "%d:%02d", m, s)
     }
