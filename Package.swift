@@ -9,6 +9,7 @@
 //   Evaluation         the runner that ties them (library code so tests can drive it).
 //   bench              the command line; parses arguments and calls the libraries.
 //   CZlib              system zlib (compressed pool and set files).
+//   CPrefetch          header-only software prefetch for the pool gathers.
 import PackageDescription
 
 let package = Package(
@@ -37,9 +38,14 @@ let package = Package(
             path: "Sources/CLapack",
             providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]
         ),
+        // Header-only: a software prefetch hint for gathers of scattered pool records.
+        .systemLibrary(
+            name: "CPrefetch",
+            path: "Sources/CPrefetch"
+        ),
         .target(
             name: "PseudoExperiments",
-            dependencies: ["CZlib"]
+            dependencies: ["CZlib", "CPrefetch"]
         ),
         .target(
             name: "Scoring",
