@@ -19,6 +19,8 @@ struct Bench: ParsableCommand {
             SystematicsCommand.self,
             InspectCommand.self,
             BenchmarkCommand.self,
+            GenerateCommand.self,
+            ExportCommand.self,
         ]
     )
 }
