@@ -21,6 +21,8 @@ struct Bench: ParsableCommand {
             BenchmarkCommand.self,
             GenerateCommand.self,
             ExportCommand.self,
+            EvaluateCommand.self,
+            RunCommand.self,
         ]
     )
 }

@@ -14,21 +14,40 @@ import Scoring
 /// overhead = (busy - generation - estimator) / pseudo-experiments
 /// ```
 /// (``RunnerTimings/overheadSecondsPerPseudoExperiment``). Target: <= 2 ms.
-public enum RunnerBenchmark {
+public struct RunnerBenchmark: BenchmarkSuite {
+    public let name = "runner"
+    /// Pseudo-experiments timed.
+    public var pseudoExperiments: Int
+
+    public init(pseudoExperiments: Int = 2000) {
+        self.pseudoExperiments = pseudoExperiments
+    }
+
+    /// Measures in a temporary directory, removed afterwards.
+    public func run() throws -> [BenchmarkFigure] {
+        let directory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("fair-uq-runner-benchmark-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        return try Self.measure(directory: directory, pseudoExperiments: pseudoExperiments).figures
+    }
+
     /// The figures of one measurement.
     public struct Result: Sendable, Equatable {
         public var pseudoExperiments: Int
         public var timings: RunnerTimings
 
-        /// `(key, value, unit, label)` rows with stable keys naming their units.
-        public var figures: [(key: String, value: Double, unit: String, label: String)] {
+        /// The figures, with stable keys naming their units.
+        public var figures: [BenchmarkFigure] {
             let n = Double(max(1, timings.generated))
             return [
-                ("runner_pseudo_experiments", Double(pseudoExperiments), "", "Runner benchmark pseudo-experiments"),
-                ("runner_overhead_ms_in_process", timings.overheadSecondsPerPseudoExperiment * 1000, "ms",
-                 "Runner overhead per pseudo-experiment, in process (beyond generation and estimator)"),
-                ("runner_record_ms_per_result", timings.recordingSeconds / n * 1000, "ms",
-                 "Runner: recording one result in the store"),
+                BenchmarkFigure(key: "runner_pseudo_experiments", value: Double(pseudoExperiments), unit: "",
+                                label: "Runner benchmark pseudo-experiments"),
+                BenchmarkFigure(key: "runner_overhead_ms_in_process",
+                                value: timings.overheadSecondsPerPseudoExperiment * 1000, unit: "ms",
+                                label: "Runner overhead per pseudo-experiment in process (beyond generation and estimator)"),
+                BenchmarkFigure(key: "runner_record_ms_per_result", value: timings.recordingSeconds / n * 1000,
+                                unit: "ms", label: "Runner: recording one result in the store (part of the overhead)"),
             ]
         }
     }

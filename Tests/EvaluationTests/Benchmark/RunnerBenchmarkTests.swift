@@ -13,6 +13,7 @@ final class RunnerBenchmarkTests: XCTestCase {
         XCTAssertEqual(result.timings.generated, 30)
         XCTAssertEqual(result.timings.estimates, 30)
         let keys = result.figures.map(\.key)
+        XCTAssertEqual(RunnerBenchmark().name, "runner")
         XCTAssertEqual(keys, ["runner_pseudo_experiments", "runner_overhead_ms_in_process", "runner_record_ms_per_result"])
         for figure in result.figures {
             XCTAssertTrue(figure.value.isFinite && figure.value >= 0, "\(figure)")
