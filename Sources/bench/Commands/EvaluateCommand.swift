@@ -52,9 +52,8 @@ struct EvaluateCommand: ParsableCommand {
     }
 
     func run() throws {
-        let entry = try EstimatorRegistry.builtin(named: estimator)
-        let contestant = Contestant(entry, name: name)
         let directory = try SetDirectory.open(URL(fileURLWithPath: sets))
+        let contestant = Contestant(try EstimatorRegistry.builtin(named: estimator), name: name)
         let pool: PreparedPool? = directory.isMaterialized
             ? nil : try EvaluationPool.load(file: self.pool.map { URL(fileURLWithPath: $0) }, for: directory)
         let training = try TrainingPool.load(file: trainingPool.map { URL(fileURLWithPath: $0) },
