@@ -23,6 +23,7 @@ struct Bench: ParsableCommand {
             ExportCommand.self,
             EvaluateCommand.self,
             RunCommand.self,
+            SimulateCommand.self,
         ]
     )
 }

@@ -11,18 +11,9 @@ final class TransformBenchmarkTests: XCTestCase {
             XCTAssertTrue(keys.contains(key), key)
         }
         for f in figures { XCTAssertTrue(f.value.isFinite && f.value > 0, "\(f.key) = \(f.value)") }
-        // The placeholder pool exercises the cuts: some but not all events survive.
+        // The simulated pool exercises the cuts: some but not all events survive.
         let fraction = try XCTUnwrap(figures.first { $0.key == "transform_survivor_fraction" }).value
         XCTAssertTrue(fraction > 0.5 && fraction < 1, "\(fraction)")
-    }
-
-    func testPlaceholderPoolIsSeededAndDistinct() {
-        let a = PlaceholderEventPool.make(count: 500, seed: 3), b = PlaceholderEventPool.make(count: 500, seed: 3)
-        XCTAssertEqual(a, b)
-        XCTAssertNotEqual(a, PlaceholderEventPool.make(count: 500, seed: 4))
-        let rows = Set((0..<500).map { r in Feature.primary.map { a[$0][r] } })
-        XCTAssertEqual(rows.count, 500, "events should all differ")
-        XCTAssertEqual(Set(a[.nJets]), [0, 1, 2, 3, 4])
     }
 
     func testJSONReport() {

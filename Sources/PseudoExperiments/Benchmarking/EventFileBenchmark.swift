@@ -2,7 +2,8 @@ import Foundation
 
 /// Speed of reading and writing CSV event files (``EventTable/readCSV(from:)``, ``EventTable/writeCSV(to:inputRows:)``).
 ///
-/// Writes `events` rows of ``PlaceholderEventPool`` (all 31 FAIR columns plus `input_row`) to a
+/// Writes `events` simulated rows (default split, ``SimulationPlan/unitYields(seed:events:blockRows:)``;
+/// all 31 FAIR columns plus `input_row`) to a
 /// temporary file, reads it back (best of `repetitions`, CPU time), and deletes it.
 public struct EventFileBenchmark: BenchmarkSuite {
     public let name = "csv"
@@ -16,7 +17,7 @@ public struct EventFileBenchmark: BenchmarkSuite {
     }
 
     public func run() throws -> [BenchmarkFigure] {
-        let table = PlaceholderEventPool.make(count: events, seed: 99)
+        let table = try EventSimulator.table(try SimulationPlan.unitYields(seed: 99, events: events))
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("fair-uq-csv-benchmark-\(UUID().uuidString).csv")
         defer { try? FileManager.default.removeItem(at: url) }
         var writeError: Error?

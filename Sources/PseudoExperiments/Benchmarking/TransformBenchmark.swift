@@ -2,8 +2,8 @@ import Foundation
 
 /// Throughput of the systematics transform on a pool too large for the caches.
 ///
-/// The pool is ``PlaceholderEventPool`` (to be replaced by the simulator pool): `events` distinct
-/// events, prepared once. Each timed run transforms the whole pool at freshly drawn nuisance
+/// The pool is `events` events of the built-in simulator (default split of ``ProcessRows``,
+/// seed 2024, generated on all cores), prepared once. Each timed run transforms the whole pool at freshly drawn nuisance
 /// values, soft MET on and cuts on, into a reused output buffer. Nuisance values are benchmark
 /// settings (`tes`, `jes` uniform in [0.97, 1.03], `soft_met` uniform in [0.5, 3] GeV), not the
 /// challenge priors, which live in the challenge spec.
@@ -50,7 +50,7 @@ public struct TransformBenchmark: BenchmarkSuite {
     }
 
     public func run() throws -> [BenchmarkFigure] {
-        let table = PlaceholderEventPool.make(count: events, seed: 2024)
+        let table = try EventSimulator.table(try SimulationPlan.unitYields(seed: 2024, events: events), workers: cores)
         var pool = PreparedEvents()
         let prepareSeconds = Clock.cpuSeconds { pool = PreparedEvents(table) }
         let n = Double(events)

@@ -16,6 +16,7 @@ struct BenchmarkCommand: ParsableCommand {
         TransformBenchmark(),
         EventFileBenchmark(),
         RunnerBenchmark(),
+        SimulatorBenchmark(),
     ]
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
