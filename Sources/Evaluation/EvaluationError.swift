@@ -22,8 +22,6 @@ public enum EvaluationError: Error, CustomStringConvertible, LocalizedError, Equ
     case oracleWithoutTruth(key: PseudoExperimentKey)
     /// The options make no sense.
     case invalidOptions(String)
-    /// No training pool was given and this build cannot simulate the challenge's.
-    case trainingPoolRequired(challenge: String)
 
     public var description: String {
         switch self {
@@ -47,9 +45,6 @@ public enum EvaluationError: Error, CustomStringConvertible, LocalizedError, Equ
             return "The oracle needs the true nuisance values of \(key), which these sets do not record."
         case let .invalidOptions(problem):
             return "Invalid evaluation options: \(problem)."
-        case let .trainingPoolRequired(challenge):
-            return "The simulated training pool of '\(challenge)' cannot be made: this build has no event simulator. "
-                + "Pass the pool estimators train on with --training-pool FILE (a pool file or a CSV event file)."
         }
     }
 
