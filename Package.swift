@@ -6,6 +6,10 @@
 //                      and the types an estimator sees. Imports none of the other modules.
 //   Scoring            metrics on intervals and truths, the SQLite leaderboard store, reports.
 //   Baselines          built-in estimators; never sees a truth, never imports Scoring.
+//   PluginHost         runs submitted estimators as separate, sandboxed processes over the plugin
+//                      protocol (datasets-spec/plugin-protocol-v1.md); untrusted code never runs
+//                      inside the harness. Depends on PseudoExperiments only; the runner links it.
+//   CChildProcess      the C helper that starts a plugin process (limits, session, signals).
 //   Evaluation         the runner that ties them (library code so tests can drive it).
 //   bench              the command line; parses arguments and calls the libraries.
 //   CZlib              system zlib (compressed pool and set files).
@@ -22,6 +26,7 @@ let package = Package(
         .library(name: "Scoring", targets: ["Scoring"]),
         .library(name: "Baselines", targets: ["Baselines"]),
         .library(name: "Evaluation", targets: ["Evaluation"]),
+        .library(name: "PluginHost", targets: ["PluginHost"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -69,10 +74,16 @@ let package = Package(
             name: "Evaluation",
             dependencies: ["PseudoExperiments", "Scoring", "Baselines"]
         ),
+        // vfork + setrlimit + setsid + exec: what Foundation.Process and posix_spawn cannot do.
+        .target(name: "CChildProcess", path: "Sources/CChildProcess"),
+        .target(
+            name: "PluginHost",
+            dependencies: ["PseudoExperiments", "CChildProcess"]
+        ),
         .executableTarget(
             name: "bench",
             dependencies: [
-                "PseudoExperiments", "Scoring", "Evaluation",
+                "PseudoExperiments", "Scoring", "Evaluation", "PluginHost",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -84,6 +95,9 @@ let package = Package(
         .testTarget(name: "EvaluationTests", dependencies: [
             "Evaluation", "Scoring", "PseudoExperiments", "TestSupport",
         ]),
+        // Fixtures/ holds the test plugins (Python scripts run as processes, not compiled).
+        .testTarget(name: "PluginHostTests", dependencies: ["PluginHost", "PseudoExperiments", "Scoring", "TestSupport"],
+                    exclude: ["Fixtures"]),
         .testTarget(name: "BenchCommandTests", dependencies: [
             "bench", "Scoring", "PseudoExperiments", "TestSupport",
             .product(name: "GRDB", package: "GRDB.swift"),   // to hold a database lock in a test

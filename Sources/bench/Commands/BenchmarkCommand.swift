@@ -1,6 +1,7 @@
 import ArgumentParser
 import Evaluation
 import Foundation
+import PluginHost
 import PseudoExperiments
 
 /// `bench benchmark`: runs the registered benchmark suites and prints their figures.
@@ -17,6 +18,7 @@ struct BenchmarkCommand: ParsableCommand {
         EventFileBenchmark(),
         RunnerBenchmark(),
         SimulatorBenchmark(),
+        PluginBenchmark(),
     ]
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
