@@ -14,8 +14,8 @@
 //                      estimators from Baselines, submissions as processes through PluginHost.
 //   bench              the command line; parses arguments and calls the libraries.
 //   CZlib              system zlib (compressed pool and set files).
-//   CPrefetch          header-only software prefetch for the pool gathers.
 //   CVectorMath        header-only vector sqrt/min/max (no errno) for the transform's SIMD kernel.
+//   CMemory            header-only memory hints: software prefetch, glibc large-block reuse.
 import PackageDescription
 
 let package = Package(
@@ -45,19 +45,19 @@ let package = Package(
             path: "Sources/CLapack",
             providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]
         ),
-        // Header-only: a software prefetch hint for gathers of scattered pool records.
-        .systemLibrary(
-            name: "CPrefetch",
-            path: "Sources/CPrefetch"
-        ),
         // Header-only vector square roots for the transform's SIMD kernel (see its header).
         .systemLibrary(
             name: "CVectorMath",
             path: "Sources/CVectorMath"
         ),
+        // Header-only: software prefetch for gathers of scattered pool records, glibc large-block reuse.
+        .systemLibrary(
+            name: "CMemory",
+            path: "Sources/CMemory"
+        ),
         .target(
             name: "PseudoExperiments",
-            dependencies: ["CZlib", "CPrefetch", "CVectorMath"]
+            dependencies: ["CZlib", "CVectorMath", "CMemory"]
         ),
         .target(
             name: "Scoring",

@@ -19,6 +19,7 @@ struct BenchmarkCommand: ParsableCommand {
         RunnerBenchmark(),
         SimulatorBenchmark(),
         PluginBenchmark(),
+        PseudoExperimentBenchmark(),
     ]
 
     enum Format: String, ExpressibleByArgument, CaseIterable {

@@ -86,7 +86,7 @@ struct EvaluateCommand: ParsableCommand {
         let directory = try SetDirectory.open(setsURL)
         let builtin = try estimator.map { try EstimatorRegistry.builtin(named: $0) }
         let pool: PreparedPool? = directory.isMaterialized
-            ? nil : try EvaluationPool.load(file: self.pool.map { URL(fileURLWithPath: $0) }, for: directory)
+            ? nil : try ChallengePools.evaluation(file: self.pool.map { URL(fileURLWithPath: $0) }, for: directory)
         let training = try TrainingPool.load(file: trainingPool.map { URL(fileURLWithPath: $0) },
                                              spec: directory.manifest.spec)
         let source = try SetDirectorySource.open(directory, pool: pool, trainingPool: training)
