@@ -88,6 +88,7 @@ struct RunCommand: ParsableCommand {
             trainingPoolHash: PoolDigest.of(training).hex)
         print("\(spec.name): \(sets) sets x \(perSet) pseudo-experiments, seed \(rootSeed), "
               + "set manifest \(manifest.sha256); \(EstimatorRegistry.builtins.count) built-in estimators")
+        fflush(stdout)
         let contestants = EstimatorRegistry.builtins.map { Contestant($0) }
         let report = try evaluation.evaluate(contestants, on: generated, store: try store.open(.create), seed: rootSeed)
         if report.interrupted { throw ExitCode(130) }
