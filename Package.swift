@@ -9,6 +9,7 @@
 //   Evaluation         the runner that ties them (library code so tests can drive it).
 //   bench              the command line; parses arguments and calls the libraries.
 //   CZlib              system zlib (compressed pool and set files).
+//   CPrefetch          header-only software prefetch for the pool gathers.
 import PackageDescription
 
 let package = Package(
@@ -19,6 +20,7 @@ let package = Package(
         .library(name: "PseudoExperiments", targets: ["PseudoExperiments"]),
         .library(name: "Scoring", targets: ["Scoring"]),
         .library(name: "Baselines", targets: ["Baselines"]),
+        .library(name: "Evaluation", targets: ["Evaluation"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -36,9 +38,14 @@ let package = Package(
             path: "Sources/CLapack",
             providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]
         ),
+        // Header-only: a software prefetch hint for gathers of scattered pool records.
+        .systemLibrary(
+            name: "CPrefetch",
+            path: "Sources/CPrefetch"
+        ),
         .target(
             name: "PseudoExperiments",
-            dependencies: ["CZlib"]
+            dependencies: ["CZlib", "CPrefetch"]
         ),
         .target(
             name: "Scoring",
@@ -51,10 +58,15 @@ let package = Package(
             name: "Baselines",
             dependencies: ["PseudoExperiments", "CLapack"]
         ),
+        // The runner is library code so that tests can drive it; `bench` only calls it.
+        .target(
+            name: "Evaluation",
+            dependencies: ["PseudoExperiments", "Scoring", "Baselines"]
+        ),
         .executableTarget(
             name: "bench",
             dependencies: [
-                "PseudoExperiments", "Scoring",
+                "PseudoExperiments", "Scoring", "Evaluation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -63,6 +75,9 @@ let package = Package(
         .testTarget(name: "PseudoExperimentsTests", dependencies: ["PseudoExperiments", "TestSupport"]),
         .testTarget(name: "ScoringTests", dependencies: ["Scoring", "TestSupport"]),
         .testTarget(name: "BaselinesTests", dependencies: ["Baselines", "TestSupport"]),
+        .testTarget(name: "EvaluationTests", dependencies: [
+            "Evaluation", "Scoring", "PseudoExperiments", "TestSupport",
+        ]),
         .testTarget(name: "BenchCommandTests", dependencies: [
             "bench", "Scoring", "PseudoExperiments", "TestSupport",
             .product(name: "GRDB", package: "GRDB.swift"),   // to hold a database lock in a test

@@ -30,7 +30,30 @@ extension PoolSampler {
     @discardableResult
     public func draw(mu: Double, nuisances: NuisanceValues, using rng: inout SeededGenerator,
                      into rows: inout [Int32], scratch: inout [Int32]) throws -> [PhysicsProcess: Int] {
-        let factors = try normalisations(mu: mu, nuisances: nuisances)
+        try draw(factors: normalisations(mu: mu, nuisances: nuisances), using: &rng, into: &rows, scratch: &scratch)
+    }
+
+    /// The same draw with the normalisation factor `c_k` of each process given directly (a
+    /// challenge spec's normalisations, times a luminosity scale). Every factor must be finite
+    /// and non-negative (``SamplingError/invalidNormalisation(_:factor:mean:)``); a process
+    /// missing from `normalisations` is not drawn.
+    @discardableResult
+    public func draw(normalisations: [PhysicsProcess: Double], using rng: inout SeededGenerator,
+                     into rows: inout [Int32], scratch: inout [Int32]) throws -> [PhysicsProcess: Int] {
+        let factors = try PhysicsProcess.allCases.map { p in
+            let factor = normalisations[p] ?? 0
+            let mean = factor * processWeights[Int(p.code)]
+            guard factor.isFinite, factor >= 0, mean.isFinite else {
+                throw SamplingError.invalidNormalisation(p, factor: factor, mean: mean)
+            }
+            return factor
+        }
+        return try draw(factors: factors, using: &rng, into: &rows, scratch: &scratch)
+    }
+
+    /// The draw with validated factors indexed by process code.
+    private func draw(factors: [Double], using rng: inout SeededGenerator,
+                      into rows: inout [Int32], scratch: inout [Int32]) throws -> [PhysicsProcess: Int] {
         let processes = factors.count
         // Room for the expected size plus 8 standard deviations; grown if ever exceeded.
         let expected = zip(factors, processWeights).reduce(0) { $0 + $1.0 * $1.1 }

@@ -71,6 +71,11 @@ extension ChallengeSpec {
   "mu": {
     "prior": {"family": "uniform", "min": 0.1, "max": 3}
   },
+  "pools": {
+    "description": "Small simulated pools for tests and quick runs: about 20 pseudo-experiments' worth of rows, too few for ranking (the pool's own fluctuation costs about 0.014 of coverage). The training pool is simulated from another seed.",
+    "evaluation": {"simulator_seed": 2024511, "rows": {"htautau": 20000, "ztautau": 170000, "ttbar": 15000, "diboson": 5000}},
+    "training": {"simulator_seed": 2024512, "rows": {"htautau": 10000, "ztautau": 80000, "ttbar": 8000, "diboson": 2000}}
+  },
   "phases": [
     {
       "name": "feedback",
@@ -161,6 +166,11 @@ extension ChallengeSpec {
   ],
   "mu": {
     "prior": {"family": "uniform", "min": 0.1, "max": 3}
+  },
+  "pools": {
+    "description": "The simulated event pools pseudo-experiments are drawn from (built-in simulator: seed and rows per process). Every pseudo-experiment of a set is drawn from the one evaluation pool, so its size bounds the coverage any estimator can reach (see PoolAdequacy): at least 50 pseudo-experiments' worth of rows (this one: about 51x). The training pool is simulated from another seed, so it shares no event with the evaluation pool.",
+    "evaluation": {"simulator_seed": 2024501, "rows": {"htautau": 500000, "ztautau": 51200000, "ttbar": 2260000, "diboson": 195000}},
+    "training": {"simulator_seed": 2024502, "rows": {"htautau": 400000, "ztautau": 9500000, "ttbar": 600000, "diboson": 100000}}
   },
   "phases": [
     {

@@ -35,6 +35,7 @@ extension ChallengeSpec {
             "nuisances": .array(nuisances.map(\.canonicalValue)),
             "mu": .object(["prior": .object(["family": .string("uniform"), "min": .number(muPrior.min),
                                              "max": .number(muPrior.max)])]),
+            "pools": pools.canonicalValue,
             "phases": .array(phases.map(\.canonicalValue)),
             "default_phase": .string(defaultPhase),
             "confidence_level": .number(confidenceLevel),
@@ -71,6 +72,23 @@ extension ChallengeSpec.Nuisance {
         ]
         if let description { object["description"] = .string(description) }
         return .object(object)
+    }
+}
+
+extension ChallengeSpec.Pools {
+    fileprivate var canonicalValue: CanonicalJSON {
+        var object: [String: CanonicalJSON] = ["evaluation": evaluation.canonicalValue, "training": training.canonicalValue]
+        if let description { object["description"] = .string(description) }
+        return .object(object)
+    }
+}
+
+extension ChallengeSpec.Pool {
+    fileprivate var canonicalValue: CanonicalJSON {
+        .object([
+            "simulator_seed": .number(Double(simulatorSeed)),
+            "rows": .object(Dictionary(uniqueKeysWithValues: rows.map { ($0.key.rawValue, CanonicalJSON.number(Double($0.value))) })),
+        ])
     }
 }
 

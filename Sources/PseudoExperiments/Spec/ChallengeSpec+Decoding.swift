@@ -153,7 +153,7 @@ private struct StrictDocument: Decodable {
 
     enum Keys: String, CodingKey, CaseIterable {
         case schema = "$schema", schemaVersion = "schema_version", name, title, description
-        case luminosity = "luminosity_fb_inverse", yields, nuisances, mu, phases
+        case luminosity = "luminosity_fb_inverse", yields, nuisances, mu, pools, phases
         case defaultPhase = "default_phase", confidenceLevel = "confidence_level", score
     }
 
@@ -172,6 +172,7 @@ private struct StrictDocument: Decodable {
             yields: try c.decode(YieldsDocument.self, forKey: .yields).value,
             nuisances: try c.decode([NuisanceDocument].self, forKey: .nuisances).map(\.value),
             muPrior: try c.decode(MuDocument.self, forKey: .mu).prior.value,
+            pools: try c.decode(PoolsDocument.self, forKey: .pools).value,
             phases: try c.decode([PhaseDocument].self, forKey: .phases).map(\.value),
             defaultPhase: try c.decode(String.self, forKey: .defaultPhase),
             confidenceLevel: try c.decode(Double.self, forKey: .confidenceLevel),
@@ -342,6 +343,45 @@ private struct UniformDocument: Decodable {
         let c = try decoder.strictContainer(Keys.self)
         _ = try c.decodeEnum(Family.self, forKey: .family, allowed: Family.allCases)
         value = .init(min: try c.decode(Double.self, forKey: .min), max: try c.decode(Double.self, forKey: .max))
+    }
+}
+
+private struct PoolsDocument: Decodable {
+    var value: ChallengeSpec.Pools
+    enum Keys: String, CodingKey, CaseIterable { case description, evaluation, training }
+    init(from decoder: Decoder) throws {
+        let c = try decoder.strictContainer(Keys.self)
+        value = .init(description: try c.decodeIfPresent(String.self, forKey: .description),
+                      evaluation: try c.decode(PoolDocument.self, forKey: .evaluation).value,
+                      training: try c.decode(PoolDocument.self, forKey: .training).value)
+    }
+}
+
+private struct PoolDocument: Decodable {
+    var value: ChallengeSpec.Pool
+    enum Keys: String, CodingKey, CaseIterable { case simulatorSeed = "simulator_seed", rows }
+    enum ProcessKeys: String, CodingKey, CaseIterable { case htautau, ztautau, ttbar, diboson }
+    init(from decoder: Decoder) throws {
+        let c = try decoder.strictContainer(Keys.self)
+        let seed = try c.decode(Int64.self, forKey: .simulatorSeed)
+        guard seed >= 0, seed <= ChallengeSpec.maximumJSONSeed else {
+            throw MeaningViolation(path: ChallengeSpec.pathString(c.codingPath + [Keys.simulatorSeed]),
+                                   problem: "the seed \(seed) is outside 0...\(ChallengeSpec.maximumJSONSeed) (2^53 - 1, the largest integer every JSON reader keeps exact); choose a seed in that range")
+        }
+        let rowsContainer = try c.superDecoder(forKey: .rows).strictContainer(ProcessKeys.self)
+        var rows: [PhysicsProcess: Int] = [:]
+        for key in ProcessKeys.allCases {
+            // ProcessKeys mirror PhysicsProcess raw values one to one.
+            guard let process = PhysicsProcess(rawValue: key.rawValue) else { continue }
+            // Decoded as a number and checked here: Foundation reports a fraction where an Int
+            // is asked for without the field's path.
+            let value = try rowsContainer.decode(Double.self, forKey: key)
+            guard value == value.rounded(), abs(value) < 0x1p53 else {
+                throw SchemaViolation(path: rowsContainer.codingPath + [key], problem: "\(value) is not an integer")
+            }
+            rows[process] = Int(value)
+        }
+        value = .init(simulatorSeed: UInt64(seed), rows: rows)
     }
 }
 

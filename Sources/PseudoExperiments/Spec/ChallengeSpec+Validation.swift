@@ -80,6 +80,18 @@ extension ChallengeSpec {
             throw fail("mu.prior", "mu's range [\(muPrior.min), \(muPrior.max)) is empty; give min < max")
         }
 
+        for (role, pool) in [("evaluation", pools.evaluation), ("training", pools.training)] {
+            for process in PhysicsProcess.allCases {
+                let rows = pool.rows[process] ?? 0
+                guard rows >= 1 else {
+                    throw fail("pools.\(role).rows.\(process.rawValue)", "\(rows) rows of \(process.rawValue); a pool needs at least 1 row of every process, or pseudo-experiments could never contain it")
+                }
+            }
+        }
+        guard pools.training.simulatorSeed != pools.evaluation.simulatorSeed else {
+            throw fail("pools.training.simulator_seed", "the training pool has the same simulator seed \(pools.training.simulatorSeed) as the evaluation pool, so estimators would train on the very events they are tested on; give it another seed")
+        }
+
         var seenPhases: [String: Int] = [:], seenSeeds: [UInt64: String] = [:]
         for (i, phase) in phases.enumerated() {
             let path = "phases[\(i)]"

@@ -35,6 +35,8 @@ public struct ChallengeSpec: Sendable, Equatable {
     public var nuisances: [Nuisance]
     /// The prior of the true signal strength, drawn once per set.
     public var muPrior: UniformPrior
+    /// The simulated evaluation and training pools.
+    public var pools: Pools
     public var phases: [Phase]
     /// The name of the phase used when none is named.
     public var defaultPhase: String
@@ -119,6 +121,33 @@ public struct ChallengeSpec: Sendable, Equatable {
     public struct UniformPrior: Sendable, Equatable {
         public var min: Double
         public var max: Double
+    }
+
+    /// The event pools of the challenge, both made by the built-in simulator.
+    ///
+    /// Every pseudo-experiment is drawn from the evaluation pool; estimators train on the
+    /// training pool, simulated from another seed so that the two share no event. Pool weights
+    /// carry the expected events at ``Yields/referenceLuminosity``.
+    public struct Pools: Sendable, Equatable {
+        public var description: String?
+        public var evaluation: Pool
+        public var training: Pool
+    }
+
+    /// A pool made by the built-in simulator: its root seed and its rows per process.
+    public struct Pool: Sendable, Equatable {
+        /// The simulator's root seed (0 ... 2^53 - 1).
+        public var simulatorSeed: UInt64
+        /// Rows of each of the four processes (each >= 1).
+        public var rows: [PhysicsProcess: Int]
+
+        public init(simulatorSeed: UInt64, rows: [PhysicsProcess: Int]) {
+            self.simulatorSeed = simulatorSeed
+            self.rows = rows
+        }
+
+        /// Rows of all processes together.
+        public var totalRows: Int { rows.values.reduce(0, +) }
     }
 
     /// A phase of the challenge (e.g. feedback, final).

@@ -8,7 +8,7 @@ import Foundation
 /// it intact. A CSV file is read with ``EventTable/readCSV(from:)``.
 ///
 /// ```swift
-/// let inspection = try EventFileInspection.inspect(URL(fileURLWithPath: "pool.fuqpool"))
+/// let inspection = try EventFileInspection.inspect(URL(fileURLWithPath: "events.pool"))
 /// print(inspection.text())
 /// ```
 public struct EventFileInspection: Sendable {

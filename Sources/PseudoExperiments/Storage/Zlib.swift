@@ -12,35 +12,77 @@ enum Zlib {
         var message: String
     }
 
-    /// Compresses `input` (zlib format) at `level` (0...9).
+    /// Compresses `input` (zlib format) at `level` (0...9) with the run-length strategy
+    /// (`Z_RLE`: matches only of one repeated byte). On byte-shuffled float columns this keeps
+    /// nearly all of the gain of full matching (undefined markers, exponent bytes, small
+    /// integers) at about twice the speed.
+    static func deflate(_ input: UnsafeRawBufferPointer, level: Int32) -> [UInt8] {
+        deflate(input, segments: [(input.count, level == 0)], level: level)
+    }
+
+    /// Compresses `input` (zlib format) as consecutive segments, each either deflated at
+    /// `level` with the run-length strategy or stored as it is (deflate's "stored" blocks).
     ///
-    /// With `runLengthOnly`, matches are limited to runs of one repeated byte (zlib's `Z_RLE`
-    /// strategy): on byte-shuffled float columns this keeps nearly all of the gain of full
-    /// matching (undefined markers, exponent bytes, small integers) at about twice the speed.
-    static func deflate(_ input: UnsafeRawBufferPointer, level: Int32, runLengthOnly: Bool = false) -> [UInt8] {
+    /// One standard zlib stream comes out whatever the mix (`deflateParams` switches between
+    /// the two between segments), so readers need not know. Storing a segment that would not
+    /// shrink (near-random low mantissa bytes) saves most of the compression time and makes
+    /// inflating it a copy.
+    static func deflate(_ input: UnsafeRawBufferPointer, segments: [(count: Int, stored: Bool)],
+                        level: Int32) -> [UInt8] {
+        precondition(segments.reduce(0) { $0 + $1.count } == input.count,
+                     "segments cover \(segments.reduce(0) { $0 + $1.count }) of \(input.count) bytes")
         var stream = z_stream()
-        let status = czlib_deflate_init(&stream, level)
+        var stored = segments.first?.stored ?? false
+        let status = czlib_deflate_init(&stream, stored ? 0 : level)
         precondition(status == Z_OK, "deflateInit failed with status \(status) for level \(level)")
         defer { deflateEnd(&stream) }
-        if runLengthOnly {
-            // Legal before any input: switches the match finder to runs of one byte (Z_RLE).
-            let params = deflateParams(&stream, level, Z_RLE)
-            precondition(params == Z_OK, "deflateParams(Z_RLE) failed with status \(params)")
+        let params = deflateParams(&stream, stored ? 0 : level, Z_RLE)
+        precondition(params == Z_OK, "deflateParams(Z_RLE) failed with status \(params)")
+
+        // Stored blocks cost 5 bytes per block and each switch flushes a block: the bound of
+        // the whole input plus a margin per segment always suffices; grow anyway if not.
+        var capacity = Int(deflateBound(&stream, uLong(input.count))) + input.count / 64 + 256 * (segments.count + 1)
+        var buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+        defer { buffer.deallocate() }
+        stream.next_out = buffer
+        stream.avail_out = uInt(capacity)
+        func grow() {
+            let used = capacity - Int(stream.avail_out)
+            let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity * 2)
+            bigger.update(from: buffer, count: used)
+            buffer.deallocate()
+            buffer = bigger
+            stream.next_out = buffer + used
+            stream.avail_out = uInt(capacity * 2 - used)
+            capacity *= 2
         }
-        let bound = Int(deflateBound(&stream, uLong(input.count)))
-        var output = [UInt8](repeating: 0, count: bound)
-        let produced: Int = output.withUnsafeMutableBufferPointer { out in
-            stream.next_in = UnsafeMutablePointer(mutating: input.bindMemory(to: Bytef.self).baseAddress)
-            stream.avail_in = uInt(input.count)
-            stream.next_out = out.baseAddress
-            stream.avail_out = uInt(bound)
-            // deflateBound guarantees that one Z_FINISH call completes the stream.
+        let base = input.bindMemory(to: Bytef.self).baseAddress
+        var offset = 0
+        for segment in segments {
+            if segment.stored != stored {
+                var result = deflateParams(&stream, segment.stored ? 0 : level, Z_RLE)
+                while result == Z_BUF_ERROR { grow(); result = deflateParams(&stream, segment.stored ? 0 : level, Z_RLE) }
+                precondition(result == Z_OK, "deflateParams returned \(result)")
+                stored = segment.stored
+            }
+            stream.next_in = UnsafeMutablePointer(mutating: base.map { $0 + offset })
+            stream.avail_in = uInt(segment.count)
+            while stream.avail_in > 0 {
+                if stream.avail_out == 0 { grow() }
+                let result = CZlib.deflate(&stream, Z_NO_FLUSH)
+                precondition(result == Z_OK || result == Z_BUF_ERROR, "deflate returned \(result)")
+            }
+            offset += segment.count
+        }
+        while true {
+            if stream.avail_out == 0 { grow() }
             let result = CZlib.deflate(&stream, Z_FINISH)
-            precondition(result == Z_STREAM_END, "deflate with a deflateBound buffer returned \(result)")
-            return Int(stream.total_out)
+            if result == Z_STREAM_END { break }
+            precondition(result == Z_OK || result == Z_BUF_ERROR, "deflate(Z_FINISH) returned \(result)")
+            if stream.avail_out > 0 && result == Z_OK { continue }
+            grow()
         }
-        output.removeSubrange(produced...)
-        return output
+        return Array(UnsafeBufferPointer(start: buffer, count: Int(stream.total_out)))
     }
 
     /// Inflates a zlib stream that must expand to exactly `into.count` bytes.

@@ -135,6 +135,24 @@ public struct PreparedEvents: Sendable {
         }
     }
 
+    /// Makes the batch `n` rows long (reusing its memory) and lets `write` fill every column and
+    /// every source row: field `f` of row `i` goes to `columns[f.rawValue * stride + i]`. For
+    /// gathers that build batches from another layout of the same values (``PoolRecords``).
+    mutating func overwrite(rows n: Int,
+                            _ write: (_ columns: UnsafeMutablePointer<Float>, _ stride: Int,
+                                      _ sourceRows: UnsafeMutablePointer<Int32>) -> Void) {
+        let fields = Field.allCases.count
+        if storage.count < fields * n { storage = [Float](repeating: 0, count: fields * n) }
+        if sourceRows.count != n { sourceRows = [Int32](repeating: 0, count: n) }
+        count = n
+        guard n > 0 else { return }
+        storage.withUnsafeMutableBufferPointer { columns in
+            sourceRows.withUnsafeMutableBufferPointer { rows in
+                write(columns.baseAddress!, n, rows.baseAddress!)
+            }
+        }
+    }
+
     /// The value of `field` in `row` (tests and diagnostics).
     func value(_ field: Field, _ row: Int) -> Float { storage[field.rawValue * count + row] }
 }

@@ -210,3 +210,43 @@ final class PoolBenchmarkTests: XCTestCase {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path), [], "the benchmark deletes its file")
     }
 }
+
+final class PoolCodecTests: XCTestCase {
+    func testNearRandomPlanesAreStoredAndRepetitiveOnesDeflated() {
+        var g = SeededGenerator(seed: 3)
+        let n = 4096
+        // Plane 0 random, plane 1 constant, plane 2 a few values, plane 3 random.
+        var raw = [UInt8](repeating: 0, count: 4 * n)
+        for i in 0..<n {
+            raw[i] = UInt8(truncatingIfNeeded: g.next())
+            raw[n + i] = 0x41
+            raw[2 * n + i] = UInt8(g.nextInt(below: 4))
+            raw[3 * n + i] = UInt8(truncatingIfNeeded: g.next())
+        }
+        let planes = PoolBlockCodec.planes(raw, bytesPerRow: 4)
+        XCTAssertEqual(planes.map(\.stored), [true, false, false, true])
+        XCTAssertEqual(planes.map(\.count), [n, n, n, n])
+
+        // Mixed stored and deflated segments make one standard zlib stream that inflates back.
+        let stream = raw.withUnsafeBytes { Zlib.deflate($0, segments: planes, level: 1) }
+        // Two stored planes (2n bytes) plus a constant plane and a 2-bit plane (about n / 4).
+        XCTAssertGreaterThan(stream.count, 2 * n)
+        XCTAssertLessThan(stream.count, 2 * n + n / 3)
+        var back = [UInt8](repeating: 0, count: raw.count)
+        XCTAssertNoThrow(try stream.withUnsafeBytes { s in try back.withUnsafeMutableBytes { try Zlib.inflate(s, into: $0) } })
+        XCTAssertEqual(back, raw)
+    }
+
+    func testInflateRefusesWrongLengths() {
+        let raw = [UInt8](repeating: 7, count: 1000)
+        let stream = raw.withUnsafeBytes { Zlib.deflate($0, segments: [(1000, false)], level: 1) }
+        for size in [999, 1001] {
+            var out = [UInt8](repeating: 0, count: size)
+            XCTAssertThrowsError(try stream.withUnsafeBytes { s in try out.withUnsafeMutableBytes { try Zlib.inflate(s, into: $0) } })
+        }
+        var out = [UInt8](repeating: 0, count: 1000)
+        XCTAssertThrowsError(try Array(stream.dropLast(3)).withUnsafeBytes { s in
+            try out.withUnsafeMutableBytes { try Zlib.inflate(s, into: $0) }
+        })
+    }
+}

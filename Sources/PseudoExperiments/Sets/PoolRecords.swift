@@ -1,0 +1,234 @@
+import CPrefetch
+import Foundation
+
+/// The pool's prepared events packed into one 64-byte record per row, from which each
+/// pseudo-experiment gathers its rows.
+///
+/// Why: a pseudo-experiment reads ~1 M rows scattered over a pool of up to ~50 M. Gathering the
+/// ``PreparedEvents`` columns one by one costs a cache miss per value (31 per row); a row-major
+/// record costs one miss per 64-byte line. The prepared values take 124 bytes per row; this
+/// layout stores the same values in one line, exactly (every field is checked bit for bit when
+/// the records are built), by keeping what cannot be recomputed cheaply and recomputing the rest:
+/// ```
+/// bytes  0..<44   Float32 x 11   hadPt, leadingPt, subleadingPt, jetAllPt, metX, metY, lepPt,
+///                                visFactor, jetPairFactor, deltaRHadLep, lepEtaCentrality
+/// bytes 44..<60   Int16 x 8      k = 1000 x (lepEta, lepPhi, hadEta, hadPhi, leadingEta,
+///                                leadingPhi, subleadingEta, subleadingPhi)
+/// byte  60        Int8           nJets
+/// byte  61        Int8           centralitySign (-1, 0, 1)
+/// byte  62        UInt8          process code (harness-only provenance, never a feature)
+/// byte  63        0
+/// ```
+/// Angles are rounded to three decimals by the preparation (`round3(x) = rint(1000 x) / 1000` in
+/// Float32), so `Float(k) / 1000` gives them back bit for bit. On expansion:
+/// ```
+/// cos, sin of an angle    table indexed by k: Float(cos(Double(Float(k) / 1000)))  (as prepared)
+/// deltaEtaJetJet          Float(|Double(subleadingEta) - Double(leadingEta)|)
+/// prodEtaJetJet           Float(Double(leadingEta) * Double(subleadingEta))
+/// ```
+/// which are the preparation's own formulas. A pool whose values do not fit (an angle beyond
+/// +-32.767, a fractional or huge jet count) is refused with the row and column.
+///
+/// Memory: 64 bytes per row in huge pages (``HugePages``), 2 MB aligned so that no record
+/// straddles two cache lines.
+final class PoolRecords: @unchecked Sendable {
+    /// Bytes per record.
+    static let recordBytes = 64
+    /// Rows ahead whose record a gather prefetches (measured: 16 hides most of the latency).
+    static let prefetchDistance = 16
+
+    typealias Field = PreparedEvents.Field
+
+    /// The Float32 fields, in record order (bytes `4 i`).
+    static let floatFields: [Field] = [.hadPt, .leadingPt, .subleadingPt, .jetAllPt, .metX, .metY, .lepPt,
+                                       .visFactor, .jetPairFactor, .deltaRHadLep, .lepEtaCentrality]
+    /// The angles stored in thousandths, in record order (bytes `44 + 2 i`).
+    static let angleFields: [Field] = [.lepEta, .lepPhi, .hadEta, .hadPhi, .leadingEta, .leadingPhi,
+                                       .subleadingEta, .subleadingPhi]
+    static let anglesOffset = 44
+    static let nJetsOffset = 60
+    static let signOffset = 61
+    static let processOffset = 62
+
+    /// Rows the records can hold.
+    let capacity: Int
+    /// Rows written so far.
+    private(set) var count = 0
+    private let memory: UnsafeMutableRawPointer
+
+    /// Room for `capacity` records.
+    init(capacity: Int) {
+        precondition(capacity >= 0 && capacity <= Int(Int32.max), "a pool holds 0...\(Int32.max) rows, got \(capacity)")
+        self.capacity = capacity
+        let buffer = HugePages.allocate(UInt8.self, count: max(1, capacity) * Self.recordBytes)
+        memory = UnsafeMutableRawPointer(buffer.baseAddress!)
+    }
+
+    deinit { memory.deallocate() }
+
+    /// Bytes held.
+    var memoryBytes: Int { max(1, capacity) * Self.recordBytes }
+
+    /// Appends the rows of a prepared block, with the process codes of its rows, and checks that
+    /// each record expands to exactly the prepared values.
+    ///
+    /// - Parameter firstRow: the pool row of the block's first row, for error messages.
+    func append(_ prepared: PreparedEvents, processCodes: [UInt8], firstRow: Int) throws {
+        let n = prepared.count
+        precondition(processCodes.count == n, "\(n) prepared rows but \(processCodes.count) process codes")
+        precondition(count + n <= capacity, "\(count + n) records exceed the capacity \(capacity)")
+        let tables = AngleTables.shared
+        var expanded = [Float](repeating: 0, count: Field.allCases.count)
+        for i in 0..<n {
+            let record = memory + (count + i) * Self.recordBytes
+            for (k, field) in Self.floatFields.enumerated() {
+                record.storeBytes(of: prepared.value(field, i), toByteOffset: 4 * k, as: Float.self)
+            }
+            for (k, field) in Self.angleFields.enumerated() {
+                let v = prepared.value(field, i)
+                let scaled = (v * 1000).rounded()
+                guard abs(scaled) <= Float(Int16.max), Float(Int16(scaled)) / 1000 == v else {
+                    throw SetError.poolValueNotStorable(row: firstRow + i, field: Self.columnName(field), value: v,
+                                                        rule: "an angle rounded to 3 decimals within +-32.767")
+                }
+                record.storeBytes(of: Int16(scaled), toByteOffset: Self.anglesOffset + 2 * k, as: Int16.self)
+            }
+            let nJets = prepared.value(.nJets, i)
+            guard let jets = Int8(exactly: nJets), jets >= 0 else {
+                throw SetError.poolValueNotStorable(row: firstRow + i, field: Feature.nJets.rawValue, value: nJets,
+                                                    rule: "a whole number of jets in 0...127")
+            }
+            record.storeBytes(of: jets, toByteOffset: Self.nJetsOffset, as: Int8.self)
+            // The sign is -1, 0 or 1 by construction (DerivedFeatures.sign).
+            record.storeBytes(of: Int8(prepared.value(.centralitySign, i)), toByteOffset: Self.signOffset, as: Int8.self)
+            record.storeBytes(of: processCodes[i], toByteOffset: Self.processOffset, as: UInt8.self)
+            record.storeBytes(of: UInt8(0), toByteOffset: Self.processOffset + 1, as: UInt8.self)
+
+            // Expansion must give back every prepared value bit for bit.
+            expanded.withUnsafeMutableBufferPointer { out in
+                Self.expand(UnsafeRawPointer(record), tables: tables, into: out.baseAddress!, stride: 1)
+            }
+            for field in Field.allCases where expanded[field.rawValue].bitPattern != prepared.value(field, i).bitPattern {
+                throw SetError.poolValueNotStorable(row: firstRow + i, field: Self.columnName(field),
+                                                    value: prepared.value(field, i),
+                                                    rule: "a value the 64-byte record reproduces exactly")
+            }
+        }
+        count += n
+    }
+
+    /// The process code of pool row `row`.
+    func processCode(_ row: Int) -> UInt8 {
+        precondition(row >= 0 && row < count, "row \(row) is outside the \(count) records")
+        return memory.load(fromByteOffset: row * Self.recordBytes + Self.processOffset, as: UInt8.self)
+    }
+
+    /// Gathers rows `indices` (in that order, repeats allowed) into `batch`, whose source rows
+    /// become the positions `0 ..< indices.count`, and writes each row's process code to
+    /// `processCodes`. Records are prefetched ``prefetchDistance`` rows ahead.
+    func gather(_ indices: UnsafeBufferPointer<Int32>, into batch: inout PreparedEvents,
+                processCodes: UnsafeMutablePointer<UInt8>) {
+        let n = indices.count
+        let base = UnsafeRawPointer(memory), rows = count, tables = AngleTables.shared
+        batch.overwrite(rows: n) { columns, stride, sourceRows in
+            let distance = Self.prefetchDistance
+            for j in 0..<n {
+                if j + distance < n { fuq_prefetch(base + Int(indices[j + distance]) * Self.recordBytes) }
+                let row = Int(indices[j])
+                precondition(row >= 0 && row < rows, "gather index \(row) is outside the \(rows) records")
+                let record = base + row * Self.recordBytes
+                Self.expand(record, tables: tables, into: columns + j, stride: stride)
+                sourceRows[j] = Int32(truncatingIfNeeded: j)
+                processCodes[j] = record.load(fromByteOffset: Self.processOffset, as: UInt8.self)
+            }
+        }
+    }
+
+    /// Writes the prepared values of one record: field `f` to `out[f.rawValue * stride]`.
+    @inline(__always)
+    static func expand(_ r: UnsafeRawPointer, tables: AngleTables, into out: UnsafeMutablePointer<Float>, stride: Int) {
+        @inline(__always) func put(_ f: Field, _ v: Float) { out[f.rawValue * stride] = v }
+        @inline(__always) func float(_ k: Int) -> Float { r.load(fromByteOffset: 4 * k, as: Float.self) }
+        put(.hadPt, float(0)); put(.leadingPt, float(1)); put(.subleadingPt, float(2)); put(.jetAllPt, float(3))
+        put(.metX, float(4)); put(.metY, float(5)); put(.lepPt, float(6))
+        put(.visFactor, float(7)); put(.jetPairFactor, float(8)); put(.deltaRHadLep, float(9))
+        put(.lepEtaCentrality, float(10))
+        // The eight angles at once: Int16 -> Float32, divided by 1000 (IEEE division per lane,
+        // the same as the scalar division that rounded them).
+        let k = r.loadUnaligned(fromByteOffset: anglesOffset, as: SIMD8<Int16>.self)
+        let a = SIMD8<Float>(SIMD8<Int32>(truncatingIfNeeded: k)) / 1000
+        put(.lepEta, a[0]); put(.lepPhi, a[1]); put(.hadEta, a[2]); put(.hadPhi, a[3])
+        put(.leadingEta, a[4]); put(.leadingPhi, a[5]); put(.subleadingEta, a[6]); put(.subleadingPhi, a[7])
+        let (lepCos, lepSin) = tables.cosSin(k[1], a[1])
+        let (hadCos, hadSin) = tables.cosSin(k[3], a[3])
+        let (leadingCos, leadingSin) = tables.cosSin(k[5], a[5])
+        let (subleadingCos, subleadingSin) = tables.cosSin(k[7], a[7])
+        put(.lepCos, lepCos); put(.lepSin, lepSin); put(.hadCos, hadCos); put(.hadSin, hadSin)
+        put(.leadingCos, leadingCos); put(.leadingSin, leadingSin)
+        put(.subleadingCos, subleadingCos); put(.subleadingSin, subleadingSin)
+        let e1 = Double(a[4]), e2 = Double(a[6])
+        put(.deltaEtaJetJet, Float(abs(e2 - e1)))
+        put(.prodEtaJetJet, Float(e1 * e2))
+        put(.nJets, Float(r.load(fromByteOffset: nJetsOffset, as: Int8.self)))
+        put(.centralitySign, Float(r.load(fromByteOffset: signOffset, as: Int8.self)))
+    }
+
+    /// The pool column a prepared field comes from, for error messages.
+    static func columnName(_ field: Field) -> String {
+        switch field {
+        case .hadPt: return Feature.hadPt.rawValue
+        case .leadingPt: return Feature.jetLeadingPt.rawValue
+        case .subleadingPt: return Feature.jetSubleadingPt.rawValue
+        case .jetAllPt: return Feature.jetAllPt.rawValue
+        case .nJets: return Feature.nJets.rawValue
+        case .metX, .metY: return "\(Feature.met.rawValue) and \(Feature.metPhi.rawValue)"
+        case .lepPt: return Feature.lepPt.rawValue
+        case .lepEta: return Feature.lepEta.rawValue
+        case .lepPhi, .lepCos, .lepSin: return Feature.lepPhi.rawValue
+        case .hadEta: return Feature.hadEta.rawValue
+        case .hadPhi, .hadCos, .hadSin: return Feature.hadPhi.rawValue
+        case .leadingEta: return Feature.jetLeadingEta.rawValue
+        case .leadingPhi, .leadingCos, .leadingSin: return Feature.jetLeadingPhi.rawValue
+        case .subleadingEta: return Feature.jetSubleadingEta.rawValue
+        case .subleadingPhi, .subleadingCos, .subleadingSin: return Feature.jetSubleadingPhi.rawValue
+        case .visFactor, .deltaRHadLep, .centralitySign:
+            return "the lepton and tau angles"
+        case .jetPairFactor, .deltaEtaJetJet, .prodEtaJetJet, .lepEtaCentrality:
+            return "the jet angles"
+        }
+    }
+}
+
+/// Cosines and sines of angles given in thousandths, as the preparation computes them:
+/// `Float(cos(Double(Float(k) / 1000)))`. A table covers |k| <= 4096 (every azimuth); the
+/// undefined marker (-25) and anything else are computed.
+final class AngleTables: @unchecked Sendable {
+    static let shared = AngleTables()
+    static let limit = 4096
+
+    private let cosines: [Float]
+    private let sines: [Float]
+    private let undefinedCos: Float
+    private let undefinedSin: Float
+
+    private init() {
+        let range = -Self.limit...Self.limit
+        cosines = range.map { Float(cos(Double(Float($0) / 1000))) }
+        sines = range.map { Float(sin(Double(Float($0) / 1000))) }
+        undefinedCos = Float(cos(Double(Feature.undefined)))
+        undefinedSin = Float(sin(Double(Feature.undefined)))
+    }
+
+    /// `(cos, sin)` of the angle `angle = Float(k) / 1000`.
+    @inline(__always)
+    func cosSin(_ k: Int16, _ angle: Float) -> (Float, Float) {
+        let i = Int(k)
+        if i >= -Self.limit && i <= Self.limit {
+            return cosines.withUnsafeBufferPointer { c in
+                sines.withUnsafeBufferPointer { s in (c[i + Self.limit], s[i + Self.limit]) }
+            }
+        }
+        if angle == Feature.undefined { return (undefinedCos, undefinedSin) }
+        return (Float(cos(Double(angle))), Float(sin(Double(angle))))
+    }
+}
