@@ -4,7 +4,7 @@ import PseudoExperiments
 /// An ensemble of depth-limited regression trees whose summed leaves are a classifier's
 /// log-odds: the model ``BoostedTreesTrainer`` grows.
 ///
-/// Every tree is complete, of depth `depth`, stored in level order: internal node k
+/// Every tree is complete, of depth `depth`, stored in level order: inner node k
 /// (`0 ..< 2^depth - 1`) sends a row to child `2k + 1` if `x[feature] <= threshold`, else to
 /// `2k + 2`; leaf j is node `2^depth - 1 + j`. A node that did not split has threshold +infinity
 /// (every row goes left). The score of a row is
@@ -22,9 +22,9 @@ public struct BoostedTrees: Sendable, Equatable {
     public let leaves: [Float]
 
     public init(depth: Int, base: Float, features: [Int32], thresholds: [Float], leaves: [Float]) {
-        let internal = (1 << depth) - 1
-        precondition(depth >= 1 && features.count == thresholds.count && features.count % internal == 0
-                     && leaves.count == (features.count / internal) << depth,
+        let innerNodes = (1 << depth) - 1
+        precondition(depth >= 1 && features.count == thresholds.count && features.count % innerNodes == 0
+                     && leaves.count == (features.count / innerNodes) << depth,
                      "inconsistent tree arrays for depth \(depth): \(features.count) nodes, \(leaves.count) leaves")
         self.depth = depth
         self.base = base
@@ -67,12 +67,12 @@ public struct BoostedTrees: Sendable, Equatable {
 
     /// Adds the trees' leaves to `out[i]` for `count` row-major rows.
     func score(rows: UnsafePointer<Float>, count: Int, width: Int, into out: UnsafeMutablePointer<Float>) {
-        let internal = (1 << depth) - 1, leafCount = 1 << depth
+        let innerNodes = (1 << depth) - 1, leafCount = 1 << depth
         features.withUnsafeBufferPointer { f in
             thresholds.withUnsafeBufferPointer { t in
                 leaves.withUnsafeBufferPointer { l in
                     for tree in 0..<treeCount {
-                        let nodeBase = tree * internal, leafBase = tree * leafCount
+                        let nodeBase = tree * innerNodes, leafBase = tree * leafCount
                         for i in 0..<count {
                             let row = rows + i * width
                             var node = 0
@@ -80,7 +80,7 @@ public struct BoostedTrees: Sendable, Equatable {
                                 let k = nodeBase + node
                                 node = 2 * node + (row[Int(f[k])] <= t[k] ? 1 : 2)
                             }
-                            out[i] += l[leafBase + node - internal]
+                            out[i] += l[leafBase + node - innerNodes]
                         }
                     }
                 }

@@ -51,13 +51,13 @@ public struct BoostedTreesTrainer: Sendable, Equatable {
         precondition(total > 0 && total.isFinite, "weights must have a positive finite sum, got \(total)")
         let w = weights.map { $0 * Double(n) / total }
         let bins = quantiser.maxBins
-        let internal = (1 << depth) - 1, leafCount = 1 << depth
+        let innerNodes = (1 << depth) - 1, leafCount = 1 << depth
         var signal = 0.0
         for i in 0..<n where labels[i] { signal += w[i] }
         let base = Float(log(max(signal, 1e-12) / max(Double(n) - signal, 1e-12)))
         var score = [Float](repeating: base, count: n)
         var features: [Int32] = [], thresholds: [Float] = [], leaves: [Float] = []
-        features.reserveCapacity(trees * internal)
+        features.reserveCapacity(trees * innerNodes)
 
         var sampled: [Int32] = [], g: [Double] = [], h: [Double] = [], node: [Int32] = []
         var histogram: [Double] = []
@@ -73,9 +73,9 @@ public struct BoostedTreesTrainer: Sendable, Equatable {
                 return max(w[Int(i)] * p * (1 - p), 1e-16)
             }
             node = [Int32](repeating: 0, count: sampled.count)
-            var splitFeature = [Int32](repeating: 0, count: internal)
-            var splitCode = [Int](repeating: 255, count: internal)
-            var splitValue = [Float](repeating: .infinity, count: internal)
+            var splitFeature = [Int32](repeating: 0, count: innerNodes)
+            var splitCode = [Int](repeating: 255, count: innerNodes)
+            var splitValue = [Float](repeating: .infinity, count: innerNodes)
             for level in 0..<depth {
                 let nodes = 1 << level, first = nodes - 1
                 let size = nodes * width * bins * 2
@@ -144,7 +144,7 @@ public struct BoostedTreesTrainer: Sendable, Equatable {
                         let code = Int(c[i * width + Int(splitFeature[m])])
                         m = 2 * m + (code <= splitCode[m] ? 1 : 2)
                     }
-                    score[i] += values[m - internal]
+                    score[i] += values[m - innerNodes]
                 }
             }
         }

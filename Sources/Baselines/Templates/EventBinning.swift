@@ -77,16 +77,18 @@ public struct BinEdges: Sendable, Equatable {
         let total = weights.reduce(0, +)
         guard total > 0, k > 1 else { return BinEdges(inner: []) }
         var edges: [Float] = []
-        var cumulative = 0.0, next = 1
-        for (position, i) in order.enumerated() {
-            cumulative += weights[i]
-            while next < k && cumulative >= total * Double(next) / Double(k) {
-                // Cut between this value and the next distinct one, so ties stay together.
-                if position + 1 < order.count {
-                    let here = values[i], after = values[order[position + 1]]
-                    if here < after, edges.last.map({ $0 < here }) ?? true { edges.append(here) }
-                }
-                next += 1
+        var cumulative = 0.0, next = 1, position = 0
+        // Whole runs of equal values at a time, so a quantile inside a run cuts after the run.
+        while position < order.count && next < k {
+            let value = values[order[position]]
+            while position < order.count && values[order[position]] == value {
+                cumulative += weights[order[position]]
+                position += 1
+            }
+            guard position < order.count else { break }
+            if cumulative >= total * Double(next) / Double(k) {
+                edges.append(value)
+                while next < k && cumulative >= total * Double(next) / Double(k) { next += 1 }
             }
         }
         return BinEdges(inner: edges)

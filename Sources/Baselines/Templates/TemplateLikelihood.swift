@@ -103,25 +103,38 @@ public struct TemplateLikelihood: Sendable {
 
     /// The profile-likelihood interval for `observed` (unclipped), and the global fit.
     ///
-    /// If a conditional fit finds a lower minimum than the global fit (a local minimum), the
-    /// global fit is redone from that point and the interval searched once more.
+    /// If a conditional fit finds a lower minimum than the global fit (the global fit stopped in
+    /// a local minimum), the global fit is redone from that conditional fit's point and the
+    /// interval searched again, up to ``maxRestarts`` times.
     public func interval(observed: [Double], fixed: [Int: Double] = [:]) throws -> (interval: ProfileInterval, best: Minimum) {
         do {
             let profile = try self.profile(observed: observed, fixed: fixed)
             var best = try profile.bestFit()
-            do {
-                return (try profile.interval(threshold: threshold, bestFit: best), best)
-            } catch let FitError.intervalEndFailed(_, _, FitError.globalMinimumMissed(_, value, _, _)) {
-                let lower = try profile.conditionalFit(at: value, from: best.values)
-                best = try profile.bestFit(from: lower.values)
-                return (try profile.interval(threshold: threshold, bestFit: best), best)
-            } catch let FitError.globalMinimumMissed(_, value, _, _) {
-                let lower = try profile.conditionalFit(at: value, from: best.values)
-                best = try profile.bestFit(from: lower.values)
-                return (try profile.interval(threshold: threshold, bestFit: best), best)
+            var restarts = 0
+            while true {
+                do {
+                    return (try profile.interval(threshold: threshold, bestFit: best), best)
+                } catch let error as FitError {
+                    guard restarts < Self.maxRestarts, let value = Self.missedMinimum(error) else { throw error }
+                    let lower = try profile.conditionalFit(at: value, from: best.values)
+                    best = try profile.bestFit(from: lower.values)
+                    restarts += 1
+                }
             }
         } catch let error as FitError {
             throw BaselineError.fitFailed(estimator: estimator, reason: error)
+        }
+    }
+
+    /// How often a missed global minimum is refitted before the failure is reported.
+    public static let maxRestarts = 4
+
+    /// The mu at which a conditional fit went below the global minimum, if that is the error.
+    static func missedMinimum(_ error: FitError) -> Double? {
+        switch error {
+        case let .globalMinimumMissed(_, value, _, _): return value
+        case let .intervalEndFailed(_, _, reason): return missedMinimum(reason)
+        default: return nil
         }
     }
 
@@ -162,15 +175,18 @@ public struct TemplateLikelihood: Sendable {
         return copy
     }
 
-    /// t(mu) for `observed` counts: the conditional fit at `mu` against the global fit.
+    /// t(mu) for `observed` counts: the conditional fit at `mu` against the global fit (refitted
+    /// from the conditional point when that went lower).
     public func ratio(observed: [Double], at mu: Double) throws -> Double {
         let profile = try self.profile(observed: observed)
-        let best = try profile.bestFit()
-        do {
-            return try profile.ratio(at: mu, bestFit: best).t
-        } catch FitError.globalMinimumMissed {
-            let lower = try profile.conditionalFit(at: mu, from: best.values)
-            return try profile.ratio(at: mu, bestFit: try profile.bestFit(from: lower.values)).t
+        var best = try profile.bestFit()
+        for _ in 0..<Self.maxRestarts {
+            do {
+                return try profile.ratio(at: mu, bestFit: best).t
+            } catch FitError.globalMinimumMissed {
+                best = try profile.bestFit(from: try profile.conditionalFit(at: mu, from: best.values).values)
+            }
         }
+        return try profile.ratio(at: mu, bestFit: best).t
     }
 }
