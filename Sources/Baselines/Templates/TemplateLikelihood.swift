@@ -101,40 +101,30 @@ public struct TemplateLikelihood: Sendable {
                                      parameterOfInterest: "mu", minimiser: minimiser)
     }
 
-    /// The profile-likelihood interval for `observed` (unclipped), and the global fit.
-    ///
-    /// If a conditional fit finds a lower minimum than the global fit (the global fit stopped in
-    /// a local minimum), the global fit is redone from that conditional fit's point and the
-    /// interval searched again, up to ``maxRestarts`` times.
+    /// Extra starts of the global fit: each log-normal shape nuisance (the soft-MET width, whose
+    /// effect on the events resembles a jet energy scale's) low and high in its prior, where a
+    /// second valley of the likelihood may lie (``ProfileLikelihood/branches(from:)``).
+    public var alternativeStarts: [[Double]] {
+        var starts: [[Double]] = []
+        for s in layout.shapeNuisances {
+            guard case let .logNormal(median, sigma) = layout.constraints[s.index] else { continue }
+            for z in [-1.5, 1.2] {
+                var x = layout.nominal
+                x[s.index] = median * exp(z * sigma)
+                starts.append(x)
+            }
+        }
+        return starts
+    }
+
+    /// The profile-likelihood interval for `observed` (unclipped), and the global fit, following
+    /// every local minimum found from the nominal and the alternative starts.
     public func interval(observed: [Double], fixed: [Int: Double] = [:]) throws -> (interval: ProfileInterval, best: Minimum) {
         do {
             let profile = try self.profile(observed: observed, fixed: fixed)
-            var best = try profile.bestFit()
-            var restarts = 0
-            while true {
-                do {
-                    return (try profile.interval(threshold: threshold, bestFit: best), best)
-                } catch let error as FitError {
-                    guard restarts < Self.maxRestarts, let value = Self.missedMinimum(error) else { throw error }
-                    let lower = try profile.conditionalFit(at: value, from: best.values)
-                    best = try profile.bestFit(from: lower.values)
-                    restarts += 1
-                }
-            }
+            return try profile.interval(threshold: threshold, branches: profile.branches(from: alternativeStarts))
         } catch let error as FitError {
             throw BaselineError.fitFailed(estimator: estimator, reason: error)
-        }
-    }
-
-    /// How often a missed global minimum is refitted before the failure is reported.
-    public static let maxRestarts = 4
-
-    /// The mu at which a conditional fit went below the global minimum, if that is the error.
-    static func missedMinimum(_ error: FitError) -> Double? {
-        switch error {
-        case let .globalMinimumMissed(_, value, _, _): return value
-        case let .intervalEndFailed(_, _, reason): return missedMinimum(reason)
-        default: return nil
         }
     }
 
@@ -175,18 +165,9 @@ public struct TemplateLikelihood: Sendable {
         return copy
     }
 
-    /// t(mu) for `observed` counts: the conditional fit at `mu` against the global fit (refitted
-    /// from the conditional point when that went lower).
+    /// t(mu) for `observed` counts, following every local minimum.
     public func ratio(observed: [Double], at mu: Double) throws -> Double {
         let profile = try self.profile(observed: observed)
-        var best = try profile.bestFit()
-        for _ in 0..<Self.maxRestarts {
-            do {
-                return try profile.ratio(at: mu, bestFit: best).t
-            } catch FitError.globalMinimumMissed {
-                best = try profile.bestFit(from: try profile.conditionalFit(at: mu, from: best.values).values)
-            }
-        }
-        return try profile.ratio(at: mu, bestFit: best).t
+        return try profile.ratio(at: mu, branches: profile.branches(from: alternativeStarts))
     }
 }
