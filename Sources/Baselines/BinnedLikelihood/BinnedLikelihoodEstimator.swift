@@ -39,17 +39,18 @@ public struct BinnedLikelihoodEstimator: Estimator {
         try TemplateTraining.checkProcesses(context, estimator: name)
         let layout = try TemplateTraining.layout(context, estimator: name)
         let partition = PoolPartition(pool: context.pool, fractions: [1], using: &context.rng)
-        let source = TemplateSource(context: context, rows: partition.rows[0], scale: partition.scale(role: 0, pool: context.pool))
-        let nominal = source.transformed(at: layout.shift(at: layout.nominal), noiseSeed: context.rng.next())
-        guard nominal.count >= 2 * minimumRowsPerBin else {
-            throw BaselineError.poolTooSmall(estimator: name, what: "binning \(feature.rawValue)", rows: nominal.count,
+        let source = partition.source(role: 0, context: context)
+        let feature = self.feature
+        let (values, weights) = source.balancedValues(at: layout.shift(at: layout.nominal), noiseSeed: context.rng.next()) {
+            Array($0.column(feature))
+        }
+        guard values.count >= 2 * minimumRowsPerBin else {
+            throw BaselineError.poolTooSmall(estimator: name, what: "binning \(feature.rawValue)", rows: values.count,
                                              needed: 2 * minimumRowsPerBin)
         }
-        let values = nominal.column(feature)
-        let quantiles = BinEdges.quantiles(of: Array(values), weights: TemplateTraining.balancedWeights(nominal, source: source),
-                                           bins: bins)
+        let quantiles = BinEdges.quantiles(of: values, weights: weights, bins: bins)
         let binning = FeatureBinning(feature: feature,
-                                     edges: TemplateTraining.merged(quantiles, values: values, minimum: minimumRowsPerBin))
+                                     edges: TemplateTraining.merged(quantiles, values: values[...], minimum: minimumRowsPerBin))
         let likelihood = try TemplateTraining.likelihood(source: source, binning: binning, layout: layout,
                                                          context: &context, estimator: name)
         return FittedTemplates(binning: binning, likelihood: likelihood)

@@ -35,7 +35,7 @@ public struct CalibratedEstimator: Estimator {
             throw BaselineError.poolTooSmall(estimator: name, what: "holding out rows for toys", rows: partition.rows[2].count,
                                              needed: base.minimumRowsPerBin)
         }
-        let heldOutRows = TemplateSource(context: context, rows: partition.rows[2], scale: partition.scale(role: 2, pool: context.pool))
+        let heldOutRows = partition.source(role: 2, context: context)
         let result = try calibration.calibrate(trained.fitted.likelihood, binning: trained.fitted.binning, heldOut: heldOutRows,
                                                spec: context.spec, using: &context.rng)
         var likelihood = trained.fitted.likelihood

@@ -17,13 +17,16 @@ import PseudoExperiments
 public struct ClassifierLikelihoodEstimator: Estimator {
     public var name: String { "classifier-likelihood" }
     public var classifier: ClassifierTraining
+    /// The share of each process's rows that trains the classifier...
     public var classifierFraction: Double
+    /// ...at most this many rows per process (the rest build templates, which need every
+    /// background row they can get).
     public var maxClassifierRows: Int
     public var bins: Int
     public var minimumRowsPerBin: Int
 
     public init(classifier: ClassifierTraining = ClassifierTraining(), classifierFraction: Double = 0.3,
-                maxClassifierRows: Int = 150_000, bins: Int = 30, minimumRowsPerBin: Int = 100) {
+                maxClassifierRows: Int = 100_000, bins: Int = 30, minimumRowsPerBin: Int = 100) {
         precondition(classifierFraction > 0 && classifierFraction < 1, "classifierFraction must lie in (0, 1), got \(classifierFraction)")
         self.classifier = classifier
         self.classifierFraction = classifierFraction
@@ -42,26 +45,37 @@ public struct ClassifierLikelihoodEstimator: Estimator {
         public var partition: PoolPartition
     }
 
+    /// Per process: the classifier's share, the templates' share and the held-out share.
+    func roleFractions(_ pool: EventTable, heldOut: Double) -> [PhysicsProcess: [Double]] {
+        let rows = pool.rowCounts()
+        var out: [PhysicsProcess: [Double]] = [:]
+        for p in PhysicsProcess.allCases {
+            let n = Double(max(rows[p] ?? 0, 1))
+            let classifier = min(classifierFraction, Double(maxClassifierRows) / n)
+            out[p] = [classifier, 1 - classifier - heldOut] + (heldOut > 0 ? [heldOut] : [])
+        }
+        return out
+    }
+
     /// Trains with the pool split into the classifier's rows, the templates' rows and, if
     /// `heldOut > 0`, a held-out share for the caller (role 2 of the partition).
     public func fitTemplates(_ context: inout TrainingContext, heldOut: Double = 0, estimator: String? = nil) throws -> Trained {
         let name = estimator ?? self.name
         try TemplateTraining.checkProcesses(context, estimator: name)
         let layout = try TemplateTraining.layout(context, estimator: name)
-        let classifierShare = min(classifierFraction, Double(maxClassifierRows) / Double(max(context.pool.count, 1)))
-        let fractions = [classifierShare, 1 - classifierShare - heldOut] + (heldOut > 0 ? [heldOut] : [])
-        let partition = PoolPartition(pool: context.pool, fractions: fractions, using: &context.rng)
+        let partition = PoolPartition(pool: context.pool, fractions: roleFractions(context.pool, heldOut: heldOut),
+                                      using: &context.rng)
         let minimumRows = 2 * minimumRowsPerBin
         for role in 0..<2 where partition.rows[role].count < minimumRows {
             throw BaselineError.poolTooSmall(estimator: name, what: role == 0 ? "training the classifier" : "building templates",
                                              rows: partition.rows[role].count, needed: minimumRows)
         }
-        let training = TemplateSource(context: context, rows: partition.rows[0], scale: partition.scale(role: 0, pool: context.pool))
-        let model = classifier.train(source: training, spec: context.spec, using: &context.rng)
-        let source = TemplateSource(context: context, rows: partition.rows[1], scale: partition.scale(role: 1, pool: context.pool))
-        let nominal = source.transformed(at: layout.shift(at: layout.nominal), noiseSeed: context.rng.next())
-        let scores = model.scores(nominal)
-        let quantiles = BinEdges.quantiles(of: scores, weights: TemplateTraining.balancedWeights(nominal, source: source), bins: bins)
+        let model = classifier.train(source: partition.source(role: 0, context: context), spec: context.spec, using: &context.rng)
+        let source = partition.source(role: 1, context: context)
+        let (scores, weights) = source.balancedValues(at: layout.shift(at: layout.nominal), noiseSeed: context.rng.next()) {
+            model.scores($0)
+        }
+        let quantiles = BinEdges.quantiles(of: scores, weights: weights, bins: bins)
         let binning = ScoreBinning(classifier: model,
                                    edges: TemplateTraining.merged(quantiles, values: scores[...], minimum: minimumRowsPerBin))
         let likelihood = try TemplateTraining.likelihood(source: source, binning: binning, layout: layout,

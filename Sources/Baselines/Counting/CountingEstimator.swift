@@ -28,7 +28,7 @@ public struct CountingEstimator: Estimator {
         try TemplateTraining.checkProcesses(context, estimator: name)
         let layout = try TemplateTraining.layout(context, estimator: name)
         let partition = PoolPartition(pool: context.pool, fractions: [1], using: &context.rng)
-        let source = TemplateSource(context: context, rows: partition.rows[0], scale: partition.scale(role: 0, pool: context.pool))
+        let source = partition.source(role: 0, context: context)
         let selection = try search.best(source: source, layout: layout, noiseSeed: context.rng.next(), estimator: name)
         let likelihood = try TemplateTraining.likelihood(source: source, binning: selection, layout: layout,
                                                          context: &context, estimator: name)

@@ -26,36 +26,44 @@ public struct SelectionSearch: Sendable, Equatable {
         self.transverseMassQuantiles = transverseMassQuantiles
     }
 
-    /// The candidate boxes from the signal distribution of `events`.
-    func candidates(_ events: TransformedEvents, source: TemplateSource) -> [BoxSelection] {
-        var mass: [Float] = [], mt: [Float] = [], weights: [Double] = []
-        let massColumn = events.column(.massVis), mtColumn = events.column(.massTransverseMetLep)
-        for (j, s) in events.sourceRows.enumerated() where source.processCodes[Int(s)] == PhysicsProcess.htautau.code {
-            mass.append(massColumn[massColumn.startIndex + j])
-            mt.append(mtColumn[mtColumn.startIndex + j])
-            weights.append(source.weights[Int(s)])
-        }
-        func quantile(_ values: [Float], _ q: Double) -> Float {
-            if q >= 1 { return .infinity }
-            if q <= 0 { return -.infinity }
+    /// The candidate boxes from the signal's `DER_mass_vis` and transverse-mass values.
+    func candidates(mass: [Float], transverseMass mt: [Float], weights: [Double]) -> [BoxSelection] {
+        let total = weights.reduce(0, +)
+        func quantiles(_ values: [Float], _ qs: [Double]) -> [Double: Float] {
             let order = values.indices.sorted { values[$0] < values[$1] }
-            let total = weights.reduce(0, +)
-            var cumulative = 0.0
-            for i in order {
-                cumulative += weights[i]
-                if cumulative >= q * total { return values[i] }
+            var out: [Double: Float] = [:]
+            for q in qs {
+                if q >= 1 { out[q] = .infinity; continue }
+                if q <= 0 { out[q] = -.infinity; continue }
+                var cumulative = 0.0
+                out[q] = values[order.last!]
+                for i in order {
+                    cumulative += weights[i]
+                    if cumulative >= q * total { out[q] = values[i]; break }
+                }
             }
-            return values[order.last!]
+            return out
         }
+        let massCuts = quantiles(mass, lowerQuantiles + upperQuantiles), mtCuts = quantiles(mt, transverseMassQuantiles)
         var out: [BoxSelection] = []
         for lo in lowerQuantiles {
             for hi in upperQuantiles where hi > lo {
                 for m in transverseMassQuantiles {
-                    let massCut = BoxSelection.Cut(.massVis, lower: quantile(mass, lo), upper: quantile(mass, hi))
-                    let mtCut = BoxSelection.Cut(.massTransverseMetLep, upper: quantile(mt, m))
+                    let massCut = BoxSelection.Cut(.massVis, lower: massCuts[lo]!, upper: massCuts[hi]!)
+                    let mtCut = BoxSelection.Cut(.massTransverseMetLep, upper: mtCuts[m]!)
                     out.append(BoxSelection(cuts: [massCut, mtCut].filter { $0.lower.isFinite || $0.upper.isFinite }))
                 }
             }
+        }
+        return out
+    }
+
+    /// The histograms of every candidate over `source` transformed at `shift` (chunk by chunk).
+    func histograms(_ candidates: [BoxSelection], source: TemplateSource, at shift: SystematicShift,
+                    noiseSeed: UInt64) -> [TemplateSource.Histograms] {
+        var out = candidates.map { TemplateSource.Histograms(bins: $0.binCount) }
+        source.forEachChunk(at: shift, noiseSeed: noiseSeed) { events in
+            for k in candidates.indices { source.accumulate(candidates[k], in: events, into: &out[k]) }
         }
         return out
     }
@@ -66,39 +74,46 @@ public struct SelectionSearch: Sendable, Equatable {
     ///   selects any signal row.
     public func best(source: TemplateSource, layout: NuisanceLayout, noiseSeed: UInt64, estimator: String) throws -> BoxSelection {
         let centre = layout.nominal
-        let nominal = source.transformed(at: layout.shift(at: centre), noiseSeed: noiseSeed)
-        let candidates = self.candidates(nominal, source: source)
-        let signal = Int(PhysicsProcess.htautau.code)
-        let atNominal = candidates.map { source.histograms(of: $0, in: nominal) }
-        // Total selected yield (mu = 1) per candidate at each one-sigma shift.
-        var shifted: [[(down: Double, up: Double)]] = []
+        var mass: [Float] = [], mt: [Float] = [], weights: [Double] = []
+        source.forEachChunk(at: layout.shift(at: centre), noiseSeed: noiseSeed) { events in
+            let massColumn = events.column(.massVis), mtColumn = events.column(.massTransverseMetLep)
+            for (j, s) in events.sourceRows.enumerated() where source.processCodes[Int(s)] == PhysicsProcess.htautau.code {
+                mass.append(massColumn[massColumn.startIndex + j])
+                mt.append(mtColumn[mtColumn.startIndex + j])
+                weights.append(source.weights[Int(s)])
+            }
+        }
+        guard !mass.isEmpty else {
+            throw BaselineError.poolTooSmall(estimator: estimator, what: "choosing a selection (no signal row)", rows: 0, needed: 1)
+        }
+        let candidates = self.candidates(mass: mass, transverseMass: mt, weights: weights)
+        var shifts = [layout.shift(at: centre)]
         for s in layout.shapeNuisances {
             let (down, up) = layout.oneSigma(s.index)
-            var x = centre
-            x[s.index] = down
-            let low = source.transformed(at: layout.shift(at: x), noiseSeed: noiseSeed)
-            x[s.index] = up
-            let high = source.transformed(at: layout.shift(at: x), noiseSeed: noiseSeed)
-            shifted.append(candidates.map { c in
-                (total(source.histograms(of: c, in: low)), total(source.histograms(of: c, in: high)))
-            })
+            for value in [down, up] {
+                var x = centre
+                x[s.index] = value
+                shifts.append(layout.shift(at: x))
+            }
         }
+        let all = ParallelMap.map(shifts) { histograms(candidates, source: source, at: $0, noiseSeed: noiseSeed) }
+        let atNominal = all[0]
+        let signal = Int(PhysicsProcess.htautau.code)
         var best: (index: Int, cost: Double)?
         for (k, h) in atNominal.enumerated() {
             let s = h.sums[signal][0]
             guard s > 0 else { continue }
             var variance = total(h)
             for code in h.squares.indices { variance += h.squares[code][0] }
-            for shifts in shifted {
-                let d = 0.5 * (shifts[k].up - shifts[k].down)
+            for j in layout.shapeNuisances.indices {
+                let d = 0.5 * (total(all[2 * j + 2][k]) - total(all[2 * j + 1][k]))
                 variance += d * d
             }
-            for (index, parameter) in layout.parameters.enumerated() where index != layout.muIndex {
+            for index in layout.parameters.indices where index != layout.muIndex {
                 let sigma = layout.normalSigma(index)
                 guard sigma > 0, !layout.shapeNuisances.contains(where: { $0.index == index }) else { continue }
                 var scaled = 0.0
                 for code in h.sums.indices where layout.normalisations[code].contains(index) { scaled += h.sums[code][0] }
-                _ = parameter
                 variance += sigma * sigma * scaled * scaled
             }
             let cost = variance / (s * s)
@@ -106,7 +121,7 @@ public struct SelectionSearch: Sendable, Equatable {
         }
         guard let chosen = best else {
             throw BaselineError.poolTooSmall(estimator: estimator, what: "choosing a selection (no candidate keeps a signal row)",
-                                             rows: nominal.count, needed: 1)
+                                             rows: mass.count, needed: 1)
         }
         return candidates[chosen.index]
     }

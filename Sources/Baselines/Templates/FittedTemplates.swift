@@ -61,21 +61,6 @@ enum TemplateTraining {
         return try TemplateLikelihood(scan: scan, spec: context.spec, estimator: estimator)
     }
 
-    /// Balanced weights of transformed source rows: each row's template weight divided by its
-    /// class total, so that signal and background weigh the same (for choosing bin edges).
-    static func balancedWeights(_ events: TransformedEvents, source: TemplateSource) -> [Double] {
-        var totals = [0.0, 0.0]
-        for s in events.sourceRows {
-            let row = Int(s)
-            totals[PhysicsProcess(code: source.processCodes[row])?.isSignal == true ? 1 : 0] += source.weights[row]
-        }
-        return events.sourceRows.map { s in
-            let row = Int(s)
-            let k = PhysicsProcess(code: source.processCodes[row])?.isSignal == true ? 1 : 0
-            return totals[k] > 0 ? source.weights[row] / totals[k] : 0
-        }
-    }
-
     /// `edges` with bins merged until every bin holds at least `minimum` of the rows' values.
     static func merged(_ edges: BinEdges, values: ArraySlice<Float>, minimum: Int) -> BinEdges {
         var edges = edges

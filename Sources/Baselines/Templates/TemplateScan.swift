@@ -28,23 +28,33 @@ public struct TemplateScan: Sendable {
     /// Per process code, the floor added before taking logarithms.
     public let floors: [Double]
 
-    /// Transforms the source at the nominal values and along every grid.
+    /// Transforms the source at the nominal values and along every grid, the transforms spread
+    /// over the machine's cores.
     public init(source: TemplateSource, binning: some EventBinning, layout: NuisanceLayout, noiseSeed: UInt64) {
         self.layout = layout
         let centre = layout.nominal
-        nominal = source.histograms(of: binning, at: layout.shift(at: centre), noiseSeed: noiseSeed)
-        points = layout.shapeNuisances.map { s in
-            s.grid.map { value in
+        var shifts = [layout.shift(at: centre)]
+        var owners: [(nuisance: Int, value: Double)] = []
+        for (k, s) in layout.shapeNuisances.enumerated() {
+            for value in s.grid {
                 var x = centre
                 x[s.index] = value
-                return Point(value: value, histograms: source.histograms(of: binning, at: layout.shift(at: x), noiseSeed: noiseSeed))
+                shifts.append(layout.shift(at: x))
+                owners.append((k, value))
             }
         }
+        let results = ParallelMap.map(shifts) { source.histograms(of: binning, at: $0, noiseSeed: noiseSeed) }
+        nominal = results[0]
+        var points = [[Point]](repeating: [], count: layout.shapeNuisances.count)
+        for (j, owner) in owners.enumerated() {
+            points[owner.nuisance].append(Point(value: owner.value, histograms: results[j + 1]))
+        }
+        self.points = points
         var floors = [Double](repeating: 0, count: PhysicsProcess.allCases.count)
+        var sums = floors
+        for row in source.rows { sums[Int(source.processCodes[Int(row)])] += source.weights[Int(row)] }
         for code in floors.indices where source.rowCounts[code] > 0 {
-            var sum = 0.0
-            for (row, w) in source.weights.enumerated() where w > 0 && Int(source.processCodes[row]) == code { sum += w }
-            floors[code] = 0.5 * sum / Double(source.rowCounts[code])
+            floors[code] = 0.5 * sums[code] / Double(source.rowCounts[code])
         }
         self.floors = floors
     }
