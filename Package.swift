@@ -10,6 +10,7 @@
 //   bench              the command line; parses arguments and calls the libraries.
 //   CZlib              system zlib (compressed pool and set files).
 //   CPrefetch          header-only software prefetch for the pool gathers.
+//   CVectorMath        header-only vector sqrt/min/max (no errno) for the transform's SIMD kernel.
 import PackageDescription
 
 let package = Package(
@@ -43,9 +44,14 @@ let package = Package(
             name: "CPrefetch",
             path: "Sources/CPrefetch"
         ),
+        // Header-only vector square roots for the transform's SIMD kernel (see its header).
+        .systemLibrary(
+            name: "CVectorMath",
+            path: "Sources/CVectorMath"
+        ),
         .target(
             name: "PseudoExperiments",
-            dependencies: ["CZlib", "CPrefetch"]
+            dependencies: ["CZlib", "CPrefetch", "CVectorMath"]
         ),
         .target(
             name: "Scoring",

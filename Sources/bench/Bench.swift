@@ -18,6 +18,8 @@ struct Bench: ParsableCommand {
             ReportCommand.self,
             SystematicsCommand.self,
             InspectCommand.self,
+            BenchmarkCommand.self,
+            SimulateCommand.self,
         ]
     )
 }

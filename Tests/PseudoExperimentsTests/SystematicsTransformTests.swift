@@ -60,11 +60,25 @@ final class SystematicsTransformTests: XCTestCase {
         XCTAssertEqual(x.storage, y.storage)
         XCTAssertEqual(Array(x.sourceRows), Array(y.sourceRows))
         XCTAssertNotEqual(Array(x.column(.met)), Array(z.column(.met)))
-        // One Gaussian pair per input row, in row order, cut or not: the generator has advanced by
-        // exactly 1000 pairs, so its next output equals a fresh generator's after 1000 pairs.
+        // Two ziggurat Gaussians per input row, in row order, cut or not: the generator has
+        // advanced by exactly 2000 of them, so its next output equals a fresh generator's after 2000.
         var fresh = SeededGenerator(seed: 77)
-        for _ in 0..<1000 { _ = fresh.nextGaussianPair() }
+        for _ in 0..<2000 { _ = fresh.nextZigguratGaussian() }
         XCTAssertEqual(a.next(), fresh.next())
+        // Row k's MET vector moved by softMet * (g[2k], g[2k + 1]) of the same stream (tes = jes = 1,
+        // no cuts), up to the 3-decimal rounding of PRI_met and PRI_met_phi.
+        var stream = SeededGenerator(seed: 31)
+        let noisy = prepared.applying(SystematicShift(softMet: 2.5, applyCuts: false), noise: &stream)
+        var g = SeededGenerator(seed: 31)
+        let met = noisy.column(.met), phi = noisy.column(.metPhi)
+        for k in 0..<1000 {
+            let gx = 2.5 * g.nextZigguratGaussian(), gy = 2.5 * g.nextZigguratGaussian()
+            let m0 = Double(Self.sample[.met][k]), p0 = Double(Self.sample[.metPhi][k])
+            let ex = Double(Float(m0 * cos(p0))) + gx, ey = Double(Float(m0 * sin(p0))) + gy
+            let m1 = Double(met[met.startIndex + k]), p1 = Double(phi[phi.startIndex + k])
+            XCTAssertEqual(m1 * cos(p1), ex, accuracy: 2e-3 * max(1, m1), "row \(k)")
+            XCTAssertEqual(m1 * sin(p1), ey, accuracy: 2e-3 * max(1, m1), "row \(k)")
+        }
         // Without soft MET the generator is not touched.
         var untouched = SeededGenerator(seed: 9), reference = SeededGenerator(seed: 9)
         _ = prepared.applying(SystematicShift(tes: 1.02), noise: &untouched)
@@ -183,5 +197,42 @@ final class SystematicsTransformTests: XCTestCase {
         let out = PreparedEvents(EventTable()).applying(SystematicShift(softMet: 1), noise: &rng)
         XCTAssertEqual(out.count, 0)
         XCTAssertEqual(out.column(.met).count, 0)
+    }
+}
+
+extension SystematicsTransformTests {
+    /// MET angles placed at rounding ties (`phi * 1000 = k + 0.5` up to 1e-7) take the exact path:
+    /// `PRI_met_phi` equals the scalar reference arithmetic (Float32 MET vector, libm atan2 in
+    /// Double, Float32 rounding; with soft MET, Double sum and Double rounding) for every row.
+    func testMetPhiAtRoundingTiesMatchesExactArithmetic() {
+        var table = EventTable()
+        var row = Feature.primary.map { Self.sample[$0][0] }   // no jets
+        var g = SeededGenerator(seed: 5)
+        for k in 0..<2000 {
+            let tie = (Double(g.nextInt(below: 6000) - 3000) + 0.5) / 1000 + g.nextDouble(in: -2e-7, 2e-7)
+            row[Feature.metPhi.index] = Float(tie)
+            row[Feature.met.index] = Float(5 + k % 90)
+            table.append(features: row + DerivedFeatures.compute(primaries: row), weight: 1, process: .ztautau)
+        }
+        let prepared = PreparedEvents(table)
+        for sigma in [0.0, 1.5] {
+            var rng = SeededGenerator(seed: 17), noise = SeededGenerator(seed: 17)
+            let out = prepared.applying(SystematicShift(softMet: sigma, applyCuts: false), noise: &rng)
+            let phi = out.column(.metPhi)
+            for r in 0..<table.count {
+                let met = table[.met][r], phi0 = Double(table[.metPhi][r])
+                // tes = jes = 1: the Float32 propagation adds exact zeros to the starting vector.
+                let mx = met * Float(cos(phi0)), my = met * Float(sin(phi0))
+                let expected: Float
+                if sigma > 0 {
+                    let x = Double(mx) + sigma * noise.nextZigguratGaussian()
+                    let y = Double(my) + sigma * noise.nextZigguratGaussian()
+                    expected = Float((atan2(y, x) * 1000).rounded(.toNearestOrEven) / 1000)
+                } else {
+                    expected = roundToThreeDecimals(Float(atan2(Double(my), Double(mx))))
+                }
+                XCTAssertEqual(phi[phi.startIndex + r], expected, "row \(r), sigma \(sigma)")
+            }
+        }
     }
 }

@@ -39,7 +39,41 @@ public enum Feature: String, CaseIterable, Codable, Sendable {
     public static let undefined: Float = -25
 
     /// Position of this column in the record (0..<28); stable, part of the file formats.
-    public var index: Int { Feature.indexTable[self]! }
+    /// A switch, which the optimiser folds to a constant where the feature is a literal (hot
+    /// loops index columns by feature). A test checks it against the declaration order.
+    @inline(__always)
+    public var index: Int {
+        switch self {
+        case .lepPt: return 0
+        case .lepEta: return 1
+        case .lepPhi: return 2
+        case .hadPt: return 3
+        case .hadEta: return 4
+        case .hadPhi: return 5
+        case .jetLeadingPt: return 6
+        case .jetLeadingEta: return 7
+        case .jetLeadingPhi: return 8
+        case .jetSubleadingPt: return 9
+        case .jetSubleadingEta: return 10
+        case .jetSubleadingPhi: return 11
+        case .nJets: return 12
+        case .jetAllPt: return 13
+        case .met: return 14
+        case .metPhi: return 15
+        case .massTransverseMetLep: return 16
+        case .massVis: return 17
+        case .ptH: return 18
+        case .deltaEtaJetJet: return 19
+        case .massJetJet: return 20
+        case .prodEtaJetJet: return 21
+        case .deltaRHadLep: return 22
+        case .ptTot: return 23
+        case .sumPt: return 24
+        case .ptRatioLepHad: return 25
+        case .metPhiCentrality: return 26
+        case .lepEtaCentrality: return 27
+        }
+    }
 
     /// The 16 primary columns.
     public static let primary: [Feature] = Array(allCases.prefix(16))
@@ -63,7 +97,4 @@ public enum Feature: String, CaseIterable, Codable, Sendable {
             return "GeV"
         }
     }
-
-    private static let indexTable: [Feature: Int] = Dictionary(
-        uniqueKeysWithValues: allCases.enumerated().map { ($1, $0) })
 }

@@ -5,8 +5,13 @@ import Foundation
 /// No nuisance changes eta, phi or the lepton, so their trigonometry (cos/sin phi, the angular
 /// factors of the invariant masses, the jet-pair features, Delta R, ...) is done here, once per
 /// pool, and each pseudo-experiment's transform is left with multiply-adds, one `atan2` and a few
-/// square roots per event. Storage is one Float32 array of ``Field`` columns (structure of arrays,
-/// `Field.count * count` values, column `f` at `f * count`), read sequentially by the transform.
+/// square roots per event. Storage is one Float32 array in blocks of ``lanes`` rows: each block
+/// holds the ``Field`` values of its rows field by field (`lanes` values per field), so the
+/// transform's SIMD kernel reads one vector per field at a constant offset and the whole pool as
+/// one sequential stream:
+/// ```
+/// value(field f, row r) = storage[(r / lanes) * fields * lanes + f * lanes + r % lanes]
+/// ```
 ///
 /// Cosines and sines are stored as Float32 because the reference propagates the energy scales
 /// into the MET vector in Float32 arithmetic; the transform repeats that arithmetic so that the
@@ -40,8 +45,22 @@ public struct PreparedEvents: Sendable {
     public private(set) var count: Int
     /// For each row, the row of the ``EventTable`` it was prepared from.
     public private(set) var sourceRows: [Int32]
-    /// `Field.allCases.count * count` values, column-major.
+    /// Blocks of `lanes` rows (`count` padded with zero rows), `fields * lanes` values each.
     var storage: [Float]
+
+    /// Values per block.
+    static let blockSize = Field.allCases.count * lanes
+
+    /// Offset of (field, row) in `storage`.
+    @inline(__always)
+    static func offset(_ field: Int, _ row: Int) -> Int {
+        (row / lanes) * blockSize + field * lanes + row % lanes
+    }
+
+    /// Rows per SIMD vector of the transform kernel; columns are padded to a multiple of it.
+    static let lanes = 4
+
+    static func paddedStride(_ n: Int) -> Int { (n + lanes - 1) / lanes * lanes }
 
     /// Bytes per prepared row (columns plus the source row), for throughput figures.
     public static let bytesPerRow = Field.allCases.count * MemoryLayout<Float>.size + MemoryLayout<Int32>.size
@@ -55,41 +74,45 @@ public struct PreparedEvents: Sendable {
 
     /// Prepares every row of `table` (its DER columns are not read: the transform recomputes them).
     public init(_ table: EventTable) {
-        precondition(table.count <= Int(Int32.max), "at most \(Int32.max) rows can be prepared, got \(table.count)")
+        precondition(table.count <= Int(Int32.max) - Self.lanes,
+                     "at most \(Int32.max) rows can be prepared, got \(table.count)")
         let n = table.count
         count = n
         sourceRows = (0..<n).map { Int32($0) }
-        storage = [Float](repeating: 0, count: Field.allCases.count * n)
+        storage = [Float](repeating: 0, count: Field.allCases.count * Self.paddedStride(n))
+        let c = table.columns
+        func column(_ f: Feature) -> [Float] { c[f.index] }
+        let lepPt = column(.lepPt), lepEta = column(.lepEta), lepPhi = column(.lepPhi)
+        let hadPt = column(.hadPt), hadEta = column(.hadEta), hadPhi = column(.hadPhi)
+        let j1Pt = column(.jetLeadingPt), j1Eta = column(.jetLeadingEta), j1Phi = column(.jetLeadingPhi)
+        let j2Pt = column(.jetSubleadingPt), j2Eta = column(.jetSubleadingEta), j2Phi = column(.jetSubleadingPhi)
+        let nJets = column(.nJets), jetAllPt = column(.jetAllPt), met = column(.met), metPhi = column(.metPhi)
         storage.withUnsafeMutableBufferPointer { buffer in
             let s = buffer.baseAddress!
-            func put(_ f: Field, _ row: Int, _ v: Float) { s[f.rawValue * n + row] = v }
-            func put(_ f: Field, _ row: Int, _ v: Double) { s[f.rawValue * n + row] = Float(v) }
+            func put(_ f: Field, _ row: Int, _ v: Float) { s[Self.offset(f.rawValue, row)] = v }
+            func put(_ f: Field, _ row: Int, _ v: Double) { s[Self.offset(f.rawValue, row)] = Float(v) }
             for row in 0..<n {
-                func pri(_ f: Feature) -> Float { table.columns[f.index][row] }
-                func rounded(_ f: Feature) -> Float { roundToThreeDecimals(pri(f)) }
-                let lepEta = rounded(.lepEta), lepPhi = rounded(.lepPhi)
-                let hadEta = rounded(.hadEta), hadPhi = rounded(.hadPhi)
-                let leadingEta = rounded(.jetLeadingEta), leadingPhi = rounded(.jetLeadingPhi)
-                let subleadingEta = rounded(.jetSubleadingEta), subleadingPhi = rounded(.jetSubleadingPhi)
+                let r3 = roundToThreeDecimals as (Float) -> Float
+                let lEta = r3(lepEta[row]), lPhi = r3(lepPhi[row])
+                let hEta = r3(hadEta[row]), hPhi = r3(hadPhi[row])
+                let e1 = r3(j1Eta[row]), p1 = r3(j1Phi[row]), e2 = r3(j2Eta[row]), p2 = r3(j2Phi[row])
                 let inv = DerivedFeatures.Invariants(
-                    lepEta: Double(lepEta), lepPhi: Double(lepPhi), hadEta: Double(hadEta), hadPhi: Double(hadPhi),
-                    leadingEta: Double(leadingEta), leadingPhi: Double(leadingPhi),
-                    subleadingEta: Double(subleadingEta), subleadingPhi: Double(subleadingPhi))
-                let metPhi = Double(pri(.metPhi))
-                put(.hadPt, row, pri(.hadPt)); put(.leadingPt, row, pri(.jetLeadingPt))
-                put(.subleadingPt, row, pri(.jetSubleadingPt)); put(.jetAllPt, row, pri(.jetAllPt))
-                put(.nJets, row, pri(.nJets))
-                put(.metX, row, pri(.met) * Float(cos(metPhi))); put(.metY, row, pri(.met) * Float(sin(metPhi)))
+                    lepEta: Double(lEta), lepPhi: Double(lPhi), hadEta: Double(hEta), hadPhi: Double(hPhi),
+                    leadingEta: Double(e1), leadingPhi: Double(p1), subleadingEta: Double(e2), subleadingPhi: Double(p2))
+                let mPhi = Double(metPhi[row])
+                put(.hadPt, row, hadPt[row]); put(.leadingPt, row, j1Pt[row]); put(.subleadingPt, row, j2Pt[row])
+                put(.jetAllPt, row, jetAllPt[row]); put(.nJets, row, nJets[row])
+                put(.metX, row, met[row] * Float(cos(mPhi))); put(.metY, row, met[row] * Float(sin(mPhi)))
                 put(.hadCos, row, inv.hadCos); put(.hadSin, row, inv.hadSin)
                 put(.leadingCos, row, inv.leadingCos); put(.leadingSin, row, inv.leadingSin)
                 put(.subleadingCos, row, inv.subleadingCos); put(.subleadingSin, row, inv.subleadingSin)
                 put(.lepCos, row, inv.lepCos); put(.lepSin, row, inv.lepSin)
                 put(.visFactor, row, inv.visFactor); put(.jetPairFactor, row, inv.jetPairFactor)
                 put(.centralitySign, row, inv.centralitySign)
-                put(.lepPt, row, rounded(.lepPt)); put(.lepEta, row, lepEta); put(.lepPhi, row, lepPhi)
-                put(.hadEta, row, hadEta); put(.hadPhi, row, hadPhi)
-                put(.leadingEta, row, leadingEta); put(.leadingPhi, row, leadingPhi)
-                put(.subleadingEta, row, subleadingEta); put(.subleadingPhi, row, subleadingPhi)
+                put(.lepPt, row, r3(lepPt[row])); put(.lepEta, row, lEta); put(.lepPhi, row, lPhi)
+                put(.hadEta, row, hEta); put(.hadPhi, row, hPhi)
+                put(.leadingEta, row, e1); put(.leadingPhi, row, p1)
+                put(.subleadingEta, row, e2); put(.subleadingPhi, row, p2)
                 put(.deltaEtaJetJet, row, inv.deltaEtaJetJet); put(.prodEtaJetJet, row, inv.prodEtaJetJet)
                 put(.deltaRHadLep, row, inv.deltaRHadLep); put(.lepEtaCentrality, row, inv.lepEtaCentrality)
             }
@@ -106,29 +129,30 @@ public struct PreparedEvents: Sendable {
     /// The rows at `indices` written into `batch`, reusing its memory.
     public func gather(_ indices: [Int32], into batch: inout PreparedEvents) {
         let m = indices.count, n = count
-        let fields = Field.allCases.count
-        if batch.storage.count < fields * m {
-            batch.storage = [Float](repeating: 0, count: fields * m)
+        let fields = Field.allCases.count, lanes = Self.lanes
+        let size = fields * Self.paddedStride(m)
+        if batch.storage.count < size {
+            batch.storage = [Float](repeating: 0, count: size)
         }
-        if batch.sourceRows.count != m {
-            batch.sourceRows = [Int32](repeating: 0, count: m)
+        batch.sourceRows.removeAll(keepingCapacity: true)
+        batch.sourceRows.reserveCapacity(m)
+        for j in indices {
+            precondition(j >= 0 && Int(j) < n, "gather index \(j) is outside 0..<\(n)")
+            batch.sourceRows.append(sourceRows[Int(j)])
         }
         batch.count = m
         indices.withUnsafeBufferPointer { idx in
             storage.withUnsafeBufferPointer { src in
                 batch.storage.withUnsafeMutableBufferPointer { dst in
-                    sourceRows.withUnsafeBufferPointer { rows in
-                        batch.sourceRows.withUnsafeMutableBufferPointer { outRows in
-                            for j in 0..<m {
-                                let i = Int(idx[j])
-                                precondition(i >= 0 && i < n, "gather index \(i) is outside 0..<\(n)")
-                                outRows[j] = rows[i]
-                            }
-                            for f in 0..<fields {
-                                let s = src.baseAddress! + f * n, d = dst.baseAddress! + f * m
-                                for j in 0..<m { d[j] = s[Int(idx[j])] }
-                            }
-                        }
+                    for j in 0..<m {
+                        let i = Int(idx[j])
+                        let s = src.baseAddress! + Self.offset(0, i), d = dst.baseAddress! + Self.offset(0, j)
+                        for f in 0..<fields { d[f * lanes] = s[f * lanes] }
+                    }
+                    // Padding rows of the last block are zero (as in a freshly prepared pool).
+                    for j in m..<Self.paddedStride(m) {
+                        let d = dst.baseAddress! + Self.offset(0, j)
+                        for f in 0..<fields { d[f * lanes] = 0 }
                     }
                 }
             }
@@ -154,5 +178,5 @@ public struct PreparedEvents: Sendable {
     }
 
     /// The value of `field` in `row` (tests and diagnostics).
-    func value(_ field: Field, _ row: Int) -> Float { storage[field.rawValue * count + row] }
+    func value(_ field: Field, _ row: Int) -> Float { storage[Self.offset(field.rawValue, row)] }
 }

@@ -43,5 +43,29 @@ public struct SystematicShift: Sendable, Equatable, Hashable, Codable {
 /// of values (e.g. 1.0005f * 1000 is 1000.49994f, rounding down to 1.0 where Double gives 1.001).
 @inline(__always)
 public func roundToThreeDecimals(_ x: Float) -> Float {
-    (x * 1000).rounded(.toNearestOrEven) / 1000
+    roundToEven(x * 1000) / 1000
+}
+
+/// `round3` of a Double (the reference's MET once Float64 soft-MET noise has made it Float64).
+@inline(__always)
+func roundToThreeDecimals(_ x: Double) -> Double {
+    roundToEven(x * 1000) / 1000
+}
+
+/// `rint` (nearest integer, ties to even) without a library call: adding and subtracting 2^23
+/// leaves `|v| < 2^23` rounded to an integer in the default rounding mode; larger Floats are
+/// integers already. The sign is restored so that `rint(-0.4) = -0.0`.
+@inline(__always)
+func roundToEven(_ v: Float) -> Float {
+    let a = abs(v)
+    let r = a < 0x1p23 ? (a + 0x1p23) - 0x1p23 : a
+    return Float(bitPattern: r.bitPattern | (v.bitPattern & 0x8000_0000))
+}
+
+/// `rint` for Double (2^52 instead of 2^23).
+@inline(__always)
+func roundToEven(_ v: Double) -> Double {
+    let a = abs(v)
+    let r = a < 0x1p52 ? (a + 0x1p52) - 0x1p52 : a
+    return Double(bitPattern: r.bitPattern | (v.bitPattern & 0x8000_0000_0000_0000))
 }

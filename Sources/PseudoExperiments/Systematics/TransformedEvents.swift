@@ -6,7 +6,7 @@
 public struct TransformedEvents: Sendable {
     /// Number of surviving rows.
     public internal(set) var count: Int
-    /// The column stride (rows the buffer holds).
+    /// The column stride (rows the buffer holds, a multiple of the SIMD width).
     public private(set) var capacity: Int
     /// `Feature.allCases.count * capacity` values, column-major.
     var storage: [Float]
@@ -21,15 +21,17 @@ public struct TransformedEvents: Sendable {
         rows = []
     }
 
-    /// Makes room for `n` rows, keeping the memory if it is big enough; count becomes 0.
-    mutating func reset(capacity n: Int) {
+    /// Makes room for `n` rows (column stride `n` padded to the SIMD width), keeping the memory if
+    /// it is big enough; count becomes 0.
+    mutating func reset(rows needed: Int) {
         count = 0
+        let n = PreparedEvents.paddedStride(needed)
         capacity = n
         if storage.count < Feature.allCases.count * n {
             storage = [Float](repeating: 0, count: Feature.allCases.count * n)
         }
-        if rows.count < n {
-            rows = [Int32](repeating: 0, count: n)
+        if self.rows.count < n {
+            self.rows = [Int32](repeating: 0, count: n)
         }
     }
 
