@@ -27,7 +27,7 @@ public enum EvaluationError: Error, CustomStringConvertible, LocalizedError, Equ
         switch self {
         case let .unknownEstimator(name, available):
             return "There is no built-in estimator named '\(name)'. "
-                + (available.isEmpty ? "This build registers none yet; evaluate a plugin with --plugin or --command."
+                + (available.isEmpty ? "This build registers none."
                     : "Choose one of: \(available.joined(separator: ", ")).")
         case let .oracleNotReference(name, kind):
             return "'\(name)' is an oracle estimator (it is told the true nuisance values) and can only be evaluated "

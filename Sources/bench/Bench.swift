@@ -19,6 +19,10 @@ struct Bench: ParsableCommand {
             SystematicsCommand.self,
             InspectCommand.self,
             BenchmarkCommand.self,
+            GenerateCommand.self,
+            ExportCommand.self,
+            EvaluateCommand.self,
+            RunCommand.self,
             SimulateCommand.self,
         ]
     )

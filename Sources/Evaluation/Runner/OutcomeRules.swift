@@ -61,10 +61,11 @@ enum OutcomeRules {
         failure?.contains("over the limit of") ?? false
     }
 
-    /// An error's own description (its `description` or `errorDescription` when it has one).
+    /// An error's own words: its `errorDescription` when it is a `LocalizedError` that has one,
+    /// else its `description` (or, failing that, its reflection).
     static func describe(_ error: any Error) -> String {
-        if let described = error as? CustomStringConvertible { return described.description }
-        return (error as NSError).localizedDescription
+        if let localized = error as? LocalizedError, let text = localized.errorDescription { return text }
+        return String(describing: error)
     }
 
     static func reason(_ text: String) -> String {

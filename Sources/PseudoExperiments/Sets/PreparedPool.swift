@@ -62,13 +62,21 @@ public final class PreparedPool: @unchecked Sendable {
                   sampler: pool.sampler, records: pool.records)
     }
 
-    /// Reads a pool file block by block (every checksum of the file is verified; a damaged or
-    /// truncated file is refused with the ``PoolError`` that says where) and prepares it.
+    /// Reads a pool file and prepares it: a binary pool (`pool-format-v1.md`) block by block,
+    /// every checksum verified (a damaged or truncated file is refused with the ``PoolError``
+    /// that says where), or a CSV event file (a name ending in `.csv`; ``EventDataError`` names
+    /// the line and column of bad input).
     ///
     /// Errors in the rows (a missing process, a bad weight, a value the records cannot hold)
     /// are reported as ``SetError/unusablePool(file:reason:)``.
     public static func load(contentsOf url: URL,
                             requiring required: Set<PhysicsProcess> = Set(PhysicsProcess.allCases)) throws -> PreparedPool {
+        if url.pathExtension.lowercased() == "csv" && !PoolReader.looksLikePool(url) {
+            let table = try EventTable.readCSV(from: url).table
+            do { return try PreparedPool(table, requiring: required) } catch {
+                throw SetError.unusablePool(file: url.path, reason: "\(error)")
+            }
+        }
         let reader = try PoolReader(url: url)
         let builder = Builder(capacity: reader.rowCount)
         do {

@@ -20,7 +20,7 @@ extension ChallengeSpec {
     /// SHA-256 of ``canonicalJSON()``.
     public var sha256: SHA256.Digest { SHA256.hash(canonicalJSON()) }
 
-    private var canonicalValue: CanonicalJSON {
+    var canonicalValue: CanonicalJSON {
         var root: [String: CanonicalJSON] = [
             "schema_version": .string(schemaVersion),
             "name": .string(name),

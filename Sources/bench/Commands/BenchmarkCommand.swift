@@ -1,4 +1,5 @@
 import ArgumentParser
+import Evaluation
 import Foundation
 import PseudoExperiments
 
@@ -14,6 +15,7 @@ struct BenchmarkCommand: ParsableCommand {
         MachineBenchmark(),
         TransformBenchmark(),
         EventFileBenchmark(),
+        RunnerBenchmark(),
         SimulatorBenchmark(),
     ]
 
