@@ -72,7 +72,7 @@ let package = Package(
         .executableTarget(
             name: "bench",
             dependencies: [
-                "PseudoExperiments", "Scoring", "Evaluation",
+                "PseudoExperiments", "Scoring", "Evaluation", "Baselines",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -1,32 +1,36 @@
 import Foundation
 import PseudoExperiments
 
-/// Calibrates the threshold of a profile-likelihood interval on toys, so that its coverage is
-/// the nominal one whatever the likelihood's departures from the asymptotic regime (few events
-/// in signal-rich bins, approximate morphing, templates from finite samples).
+/// Calibrates the threshold of a profile-likelihood interval on toys drawn from the training
+/// pool, so that its coverage is the nominal one whatever the likelihood's departures from the
+/// asymptotic regime (few events in signal-rich bins, approximate morphing, templates from
+/// finite samples).
 ///
-/// A Neyman-style construction with one threshold for all mu. Toys are drawn from held-out
-/// training rows the templates never used, as pseudo-experiments are drawn from their pool:
-/// for each of `nuisanceDraws` draws of the shape nuisances from their priors, the held-out
-/// rows are transformed (fresh soft-MET noise) and histogrammed per process; each of
-/// `toysPerDraw` toys then draws mu from its prior and the normalisation nuisances from theirs
-/// and Poisson counts per bin (the sum of the per-event Poisson draws of the rows in a bin is
-/// Poisson with the summed mean, so a binned toy has the distribution of an event-level one):
+/// A Neyman-style construction with one threshold for all mu. Each of `nuisanceDraws` draws
+/// takes the shape nuisances from their priors and a bootstrap replicate of the template rows
+/// (each row counted k ~ Poisson(1) times), transforms the rows at those nuisances (fresh
+/// soft-MET noise) and histograms them per process: a "truth" that differs from the templates as
+/// the evaluation pool's does, by the templates' own sampling fluctuation and by the real
+/// transform instead of the morphing. Each of its `toysPerDraw` toys draws mu and the
+/// normalisation nuisances from their priors and Poisson counts per bin (the sum of the
+/// per-event Poisson draws of the rows in a bin is Poisson with the summed mean, so a binned toy
+/// has an event-level toy's distribution):
 /// ```
-/// nu_i = sum_p N_p(mu, theta) H_pi(theta_shape),    n_i ~ Poisson(nu_i)
-/// t_k  = t(mu_k) of toy k                                 (one global, one conditional fit)
+/// nu_i = sum_p N_p(mu, theta) H*_pi(theta_shape),    n_i ~ Poisson(nu_i)
+/// t_k  = t(mu_k) of toy k                                 (global and conditional fits)
 /// threshold = the `confidence` quantile of { t_k }
 /// ```
-/// so that `{mu : t(mu) <= threshold}` covers the toys' true mu in that fraction of them. The
-/// held-out rows are themselves a finite sample: their statistical offset from the templates
-/// is added to the toys' Barlow-Beeston variances (`v_templates + v_heldOut`), so that the
-/// calibration corrects the likelihood's shape, not the held-out sample's fluctuation. Toys
-/// whose fit fails are left out and counted.
+/// so that `{mu : t(mu) <= threshold}` covers the toys' true mu in that fraction of them,
+/// averaged over the templates' fluctuations (which the likelihood's Barlow-Beeston terms model).
+/// Why not toys from held-out rows: every toy would share that one sample's fluctuation, larger
+/// than the templates' (it is smaller), and the threshold would learn that sample, not the
+/// estimator. Toys whose fit fails are left out and counted. Draws run in parallel, each with
+/// its own seed, so the result does not depend on the number of cores.
 public struct ThresholdCalibration: Sendable, Equatable {
     public var nuisanceDraws: Int
     public var toysPerDraw: Int
 
-    public init(nuisanceDraws: Int = 40, toysPerDraw: Int = 50) {
+    public init(nuisanceDraws: Int = 30, toysPerDraw: Int = 60) {
         precondition(nuisanceDraws >= 1 && toysPerDraw >= 1, "need at least one draw and one toy per draw")
         self.nuisanceDraws = nuisanceDraws
         self.toysPerDraw = toysPerDraw
@@ -46,27 +50,23 @@ public struct ThresholdCalibration: Sendable, Equatable {
         public var coverageByThird: [Double]
     }
 
-    /// The calibrated threshold for `likelihood` with `binning`, from toys of `heldOut`.
+    /// The calibrated threshold for `likelihood` with `binning`, from toys of `source` (the
+    /// rows the templates were made from).
     ///
-    /// - Throws: ``BaselineError/poolTooSmall(estimator:what:rows:needed:)`` when fewer than
-    ///   half the toys could be fitted (the calibration would mean little).
-    public func calibrate(_ likelihood: TemplateLikelihood, binning: some EventBinning, heldOut: TemplateSource,
+    /// - Throws: ``BaselineError/trainingFailed(estimator:reason:)`` when fewer than half the
+    ///   toys could be fitted (the calibration would mean little).
+    public func calibrate(_ likelihood: TemplateLikelihood, binning: some EventBinning, source: TemplateSource,
                           spec: ChallengeSpec, using rng: inout SeededGenerator) throws -> Result {
-        let layout = likelihood.layout
-        let nominal = heldOut.histograms(of: binning, at: layout.shift(at: layout.nominal), noiseSeed: rng.next())
-        var toyLikelihood = likelihood
-        toyLikelihood.threshold = 1
-        let heldOutVariances = (0..<binning.binCount).map { i -> Double in
-            var sum = 0.0, squares = 0.0
-            for code in nominal.sums.indices { sum += nominal.sums[code][i]; squares += nominal.squares[code][i] }
-            return sum > 0 ? squares / (sum * sum) : 0
-        }
-        toyLikelihood = toyLikelihood.withRelativeVariances(zip(likelihood.relativeVariances, heldOutVariances).map { $0 + $1 })
-        var samples: [(mu: Double, t: Double)] = []
-        var failures = 0
-        for _ in 0..<nuisanceDraws {
+        var base = likelihood
+        base.threshold = 1
+        let seeds = (0..<nuisanceDraws).map { _ in rng.next() }
+        let perDraw: [(samples: [(mu: Double, t: Double)], failures: Int)] = ParallelMap.map(seeds) { seed in
+            var rng = SeededGenerator(seed: seed)
             let shapes = spec.drawNuisances(using: &rng)
-            let h = heldOut.histograms(of: binning, at: SystematicShift(shapes), noiseSeed: rng.next())
+            let replicate = source.bootstrap(using: &rng)
+            let h = source.histograms(of: binning, at: SystematicShift(shapes), noiseSeed: rng.next(), multiplicities: replicate)
+            var samples: [(mu: Double, t: Double)] = []
+            var failures = 0
             for _ in 0..<toysPerDraw {
                 let mu = spec.drawMu(using: &rng)
                 var nuisances = spec.drawNuisances(using: &rng)
@@ -81,17 +81,20 @@ public struct ThresholdCalibration: Sendable, Equatable {
                     }
                     observed[i] = Double((try? PoissonVariate.draw(mean: nu, using: &rng)) ?? 0)
                 }
-                if let t = try? toyLikelihood.ratio(observed: observed, at: mu) {
+                if let t = try? base.ratio(observed: observed, at: mu) {
                     samples.append((mu, t))
                 } else {
                     failures += 1
                 }
             }
+            return (samples, failures)
         }
+        let samples = perDraw.flatMap(\.samples)
+        let failures = perDraw.reduce(0) { $0 + $1.failures }
         let total = nuisanceDraws * toysPerDraw
         guard samples.count * 2 >= total else {
-            throw BaselineError.poolTooSmall(estimator: likelihood.estimator, what: "calibrating on toys (\(failures) of \(total) toy fits failed)",
-                                             rows: heldOut.rowCounts.reduce(0, +), needed: 0)
+            throw BaselineError.trainingFailed(estimator: likelihood.estimator,
+                                               reason: .emptyInput(what: "calibration toys that could be fitted (\(failures) of \(total) failed)"))
         }
         let sorted = samples.map(\.t).sorted()
         let position = spec.confidenceLevel * Double(sorted.count)

@@ -57,8 +57,8 @@ public struct ClassifierLikelihoodEstimator: Estimator {
         return out
     }
 
-    /// Trains with the pool split into the classifier's rows, the templates' rows and, if
-    /// `heldOut > 0`, a held-out share for the caller (role 2 of the partition).
+    /// Trains with the pool split into the classifier's rows (role 0), the templates' rows
+    /// (role 1) and, if `heldOut > 0`, a held-out share for the caller (role 2).
     public func fitTemplates(_ context: inout TrainingContext, heldOut: Double = 0, estimator: String? = nil) throws -> Trained {
         let name = estimator ?? self.name
         try TemplateTraining.checkProcesses(context, estimator: name)

@@ -32,10 +32,11 @@ public struct TemplateLikelihood: Sendable {
 
     /// Builds the likelihood from a template scan.
     ///
-    /// mu is bounded above by `max + (max - min)` of its prior and below by the most negative
-    /// value that keeps every bin's nominal expectation positive with a margin, `-0.5 min_i B_i / S_i`
-    /// (at most the prior's width below 0): negative values keep the profile free of a boundary
-    /// near the prior's low end.
+    /// mu is bounded above by `max + 10 (max - min)` of its prior and below by the most negative
+    /// value that keeps every bin's nominal expectation positive with a margin,
+    /// `-0.5 min_i B_i / S_i` (at most ten prior widths below 0). Bounds far from the prior keep
+    /// the profile free of boundaries: an interval stopped by a bound is measured from a
+    /// constrained minimum and over-covers, which matters for a wide estimator (counting).
     ///
     /// - Throws: ``BaselineError/missingProcess(estimator:process:rows:)`` when the templates hold
     ///   no signal, ``BaselineError/trainingFailed(estimator:reason:)`` when a response fit fails.
@@ -55,8 +56,8 @@ public struct TemplateLikelihood: Sendable {
             for code in scan.nominal.sums.indices where code != signal { b += scan.nominal.sums[code][i] }
             lowest = min(lowest, b / s)
         }
-        let muLower = -min(width, 0.5 * lowest)
-        let layout = scan.layout.withMuBounds(muLower...(spec.muPrior.max + width))
+        let muLower = -min(Self.boundWidths * width, 0.5 * lowest)
+        let layout = scan.layout.withMuBounds(muLower...(spec.muPrior.max + Self.boundWidths * width))
         var processes: [MorphedTemplates.Process] = []
         do {
             for process in PhysicsProcess.allCases {
@@ -77,6 +78,9 @@ public struct TemplateLikelihood: Sendable {
         self.threshold = threshold
         self.minimiser = minimiser
     }
+
+    /// How many prior widths mu's bounds may lie beyond the prior.
+    public static let boundWidths = 10.0
 
     /// The expected counts at the nominal parameters with mu = 1.
     public var nominalExpectation: [Double] {

@@ -55,8 +55,16 @@ public struct TemplateSource: Sendable {
         public func total(_ code: Int) -> Double { sums[code].reduce(0, +) }
     }
 
-    /// Calls `body` with the source's rows transformed at `shift`, chunk after chunk in row order.
-    public func forEachChunk(at shift: SystematicShift, noiseSeed: UInt64, _ body: (TransformedEvents) throws -> Void) rethrows {
+    /// Calls `body` with the source's rows transformed at `shift`, chunk after chunk in row order
+    /// (and the position in ``rows`` of the chunk's first row).
+    public func forEachChunk(at shift: SystematicShift, noiseSeed: UInt64,
+                             _ body: (TransformedEvents) throws -> Void) rethrows {
+        try forEachChunk(at: shift, noiseSeed: noiseSeed) { events, _ in try body(events) }
+    }
+
+    /// ``forEachChunk(at:noiseSeed:_:)`` with each chunk's first position in ``rows``.
+    public func forEachChunk(at shift: SystematicShift, noiseSeed: UInt64,
+                             _ body: (TransformedEvents, Int) throws -> Void) rethrows {
         var noise = SeededGenerator(seed: noiseSeed)
         var batch = PreparedEvents(), out = TransformedEvents()
         var start = 0
@@ -64,9 +72,46 @@ public struct TemplateSource: Sendable {
             let end = min(start + Self.chunkRows, rows.count)
             pool.gather(Array(rows[start..<end]), into: &batch)
             batch.apply(shift, noise: &noise, into: &out)
-            try body(out)
+            try body(out, start)
             start = end
         }
+    }
+
+    /// Poisson(1) multiplicities for every row of the source, in row order: one bootstrap
+    /// replicate of the source (each row counted `k ~ Poisson(1)` times).
+    public func bootstrap(using rng: inout SeededGenerator) -> [UInt8] {
+        // P(k) = e^-1 / k!, cumulative, k = 0 ... 9 (P(k >= 10) < 1.2e-7 is folded into 9).
+        var cumulative: [Double] = []
+        var p = exp(-1.0), sum = 0.0
+        for k in 0..<10 { sum += p; cumulative.append(sum); p /= Double(k + 1) }
+        return rows.map { _ in
+            let u = rng.nextUnitDouble()
+            return UInt8(cumulative.firstIndex { u < $0 } ?? 9)
+        }
+    }
+
+    /// The histograms of `binning` at `shift` of the bootstrap replicate `multiplicities`
+    /// (one per row of ``rows``, from ``bootstrap(using:)``).
+    public func histograms(of binning: some EventBinning, at shift: SystematicShift, noiseSeed: UInt64,
+                           multiplicities: [UInt8]) -> Histograms {
+        precondition(multiplicities.count == rows.count, "one multiplicity per row: \(rows.count) rows, \(multiplicities.count) given")
+        var h = Histograms(bins: binning.binCount)
+        // Position of each pool row in `rows` (rows are ascending).
+        forEachChunk(at: shift, noiseSeed: noiseSeed) { events, start in
+            let bins = binning.bins(of: events)
+            var position = start
+            for (j, source) in events.sourceRows.enumerated() {
+                // Rows dropped by the cuts are skipped: advance to this row's position.
+                while rows[position] != source { position += 1 }
+                let b = Int(bins[j])
+                let k = Double(multiplicities[position])
+                guard b >= 0, k > 0 else { continue }
+                let row = Int(source), code = Int(processCodes[row]), w = weights[row] * k
+                h.sums[code][b] += w
+                h.squares[code][b] += w * weights[row]
+            }
+        }
+        return h
     }
 
     /// All the source's rows transformed at `shift`, as one buffer (for small sources).

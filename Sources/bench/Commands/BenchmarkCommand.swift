@@ -1,4 +1,5 @@
 import ArgumentParser
+import Baselines
 import Evaluation
 import Foundation
 import PseudoExperiments
@@ -17,6 +18,7 @@ struct BenchmarkCommand: ParsableCommand {
         EventFileBenchmark(),
         RunnerBenchmark(),
         SimulatorBenchmark(),
+        BaselineBenchmark(),
     ]
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
