@@ -52,9 +52,11 @@ public struct BosonProduction: Sendable, Equatable, CandidateSource {
 
     func candidate(_ event: inout CandidateEvent, _ chain: DecayChain, _ rng: inout SeededGenerator) -> Bool {
         event.reset()
-        let recoil = radiation.emit(into: event.jets, &rng)
+        // One draw gives the number of emissions (32 bits) and the mass (32 bits).
+        let (high, low) = rng.nextHalves()
+        let recoil = radiation.emit(count: radiation.emissionCount(bits: high), into: event.jets, &rng, chain.math)
         let emissions = event.jets.count
-        let mass = lineShape.sample(&rng)
+        let mass = lineShape.sample(bits: low, chain.math)
         let boson = FourMomentum(mass: mass, px: recoil.x, py: recoil.y)
         var rapidity = DecayChain.LazyRapidity(width: rapidityWidth)
         guard chain.tauPair(from: boson, mass: mass, angles: angles, &event, &rapidity, &rng) else { return false }

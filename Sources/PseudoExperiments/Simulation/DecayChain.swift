@@ -19,6 +19,8 @@ struct DecayChain: Sendable {
     let detector: Detector
     let limits: Detector.Limits
     let taus = TauDecay()
+    /// The simulator's function tables (a copy of ``SimulatorMath/shared``).
+    let math = SimulatorMath.shared
 
     /// W mass and width (GeV), PDG 2024; the line shape is cut at 10 widths.
     static let wLineShape = BreitWigner(mass: 80.369, width: 2.085, halfWidths: 10)
@@ -36,34 +38,52 @@ struct DecayChain: Sendable {
         init(width: Double) { self.width = width }
 
         @inline(__always)
-        mutating func boost(_ rng: inout SeededGenerator) -> FourMomentum.LongitudinalBoost {
+        mutating func boost(_ rng: inout SeededGenerator, _ math: SimulatorMath) -> FourMomentum.LongitudinalBoost {
             if let drawn { return drawn }
-            let b = FourMomentum.LongitudinalBoost(rapidity: width * rng.nextZigguratGaussian())
+            let b = FourMomentum.LongitudinalBoost(rapidity: width * rng.nextZigguratGaussian(), math)
             drawn = b
             return b
         }
     }
 
-    /// A tau-lepton pair from `boson` (of mass `mass`, transverse frame); the first tau decays
-    /// to a lepton, the second to hadrons. (The decays are symmetric under exchanging the taus,
-    /// so fixing the roles loses nothing.)
+    /// A tau-lepton pair from `boson` (of mass `mass`); the first tau decays to a lepton, the
+    /// second to hadrons. (The decays are symmetric under exchanging the taus, so fixing the
+    /// roles loses nothing.)
+    ///
+    /// The lepton's rest-frame energy `e*` and polar cosine `c` are drawn first, and tested
+    /// against the largest transverse momentum any decay direction of the boson could give it.
+    /// A tau of the pair has energy `E <= (E_B + P_B) / 2` (boson energy and momentum); since
+    /// `E c + P` grows with `E` (`P <= E`), and `-(E c + P) <= E - P <= m_tau`, the lepton's
+    /// transverse momentum (``FlightFrame``) is at most
+    /// ```
+    /// e* max((E_B + P_B) (1 + c) / (2 m_tau), 1) + e*
+    /// ```
+    /// Half the Z candidates fail this before their decay angles are drawn (no division or
+    /// square root on the way to the decision).
     @inline(__always)
     func tauPair(from boson: FourMomentum, mass: Double, angles: BosonProduction.DecayAngles,
                  _ event: inout CandidateEvent, _ rapidity: inout LazyRapidity,
                  _ rng: inout SeededGenerator) -> Bool {
-        let n = angles == .vector ? rng.nextVectorBosonDirection() : rng.nextUnitVector()
-        let (tau1, tau2) = boson.twoBodyDecay(mass: mass, into: TauDecay.mass, TauDecay.mass, direction: n)
-        return leptonicTau(tau1, &event, &rapidity, &rng) && hadronicTau(tau2, &event, &rapidity, &rng)
+        let lepton = taus.leptonicDaughter(&rng)
+        let m = TauDecay.mass
+        let halfSum = 0.5 * (boson.e + boson.p)
+        let ceiling = lepton.energy * (max(halfSum * (1 + lepton.cos) * (1 / m), 1) + 1)
+        guard ceiling * (1 + 1e-9) > limits.leptonEnergyFloor else { return false }
+        let n = angles == .vector ? rng.nextVectorBosonDirection(math) : rng.nextUnitVector(math)
+        let (tau1, tau2) = boson.twoBodyDecay(mass: mass, into: m, m, direction: n)
+        return leptonicTau(tau1, lepton, &event, &rapidity, &rng) && hadronicTau(tau2, &event, &rapidity, &rng)
     }
 
-    /// The lepton of a leptonic decay of `tau` (transverse frame).
+    /// The lepton of a leptonic decay of `tau` (transverse frame), its rest-frame energy and
+    /// cosine already drawn (`lepton`).
     @inline(__always)
-    func leptonicTau(_ tau: FourMomentum, _ event: inout CandidateEvent, _ rapidity: inout LazyRapidity,
-                     _ rng: inout SeededGenerator) -> Bool {
-        guard let lepton = taus.leptonic(tau, minimumEnergy: limits.leptonEnergyFloor, &rng),
-              measureLepton(lepton, electronFraction: TauDecay.electronFraction, &event, &rapidity, &rng)
-        else { return false }
-        event.addInvisible(tau - lepton)
+    func leptonicTau(_ tau: FourMomentum, _ lepton: TauDecay.RestFrameDaughter, _ event: inout CandidateEvent,
+                     _ rapidity: inout LazyRapidity, _ rng: inout SeededGenerator) -> Bool {
+        let frame = FlightFrame(tau, mass: TauDecay.mass)
+        guard lepton.mayExceed(limits.leptonEnergyFloor, in: frame) else { return false }
+        let p = lepton.boosted(in: frame, &rng, math)
+        guard measureLepton(p, electronFraction: TauDecay.electronFraction, &event, &rapidity, &rng) else { return false }
+        event.addInvisible(tau - p)
         return true
     }
 
@@ -71,7 +91,10 @@ struct DecayChain: Sendable {
     @inline(__always)
     func hadronicTau(_ tau: FourMomentum, _ event: inout CandidateEvent, _ rapidity: inout LazyRapidity,
                      _ rng: inout SeededGenerator) -> Bool {
-        let visible = taus.hadronic(tau, &rng)
+        let daughter = taus.hadronicDaughter(&rng, math)
+        let frame = FlightFrame(tau, mass: TauDecay.mass)
+        guard daughter.mayExceed(limits.tauFloor, in: frame) else { return false }
+        let visible = daughter.boosted(in: frame, &rng, math)
         guard measureTau(visible, &event, &rapidity, &rng) else { return false }
         event.addInvisible(tau - visible)
         return true
@@ -81,16 +104,20 @@ struct DecayChain: Sendable {
     @inline(__always)
     func leptonicW(_ w: FourMomentum, mass: Double, viaTau: Double, _ event: inout CandidateEvent,
                    _ rapidity: inout LazyRapidity, _ rng: inout SeededGenerator) -> Bool {
-        let n = rng.nextUnitVector()
-        if rng.nextUnitDouble() < viaTau {
-            let (tau, nu) = w.twoBodyDecay(mass: mass, into: TauDecay.mass, 0, direction: n)
-            guard leptonicTau(tau, &event, &rapidity, &rng) else { return false }
-            event.addInvisible(nu)
+        let (high, low) = rng.nextHalves()
+        let frame = FlightFrame(w, mass: mass)
+        if SeededGenerator.openUnit(high) < viaTau {
+            let tau = RestFrameDaughter(decayOf: mass, into: TauDecay.mass, cos: SeededGenerator.signedUnit(low))
+                .boosted(in: frame, &rng, math)
+            guard leptonicTau(tau, taus.leptonicDaughter(&rng), &event, &rapidity, &rng) else { return false }
+            event.addInvisible(w - tau)
             return true
         }
-        let (lepton, nu) = w.twoBodyDecay(mass: mass, into: 0, 0, direction: n)
+        let daughter = RestFrameDaughter(decayOf: mass, into: 0, cos: SeededGenerator.signedUnit(low))
+        guard daughter.mayExceed(limits.leptonEnergyFloor, in: frame) else { return false }
+        let lepton = daughter.boosted(in: frame, &rng, math)
         guard measureLepton(lepton, electronFraction: 0.5, &event, &rapidity, &rng) else { return false }
-        event.addInvisible(nu)
+        event.addInvisible(w - lepton)
         return true
     }
 
@@ -99,16 +126,20 @@ struct DecayChain: Sendable {
     @inline(__always)
     func hadronicW(_ w: FourMomentum, mass: Double, fake: Double, _ event: inout CandidateEvent,
                    _ rapidity: inout LazyRapidity, _ rng: inout SeededGenerator) -> Bool {
-        let n = rng.nextUnitVector()
-        if rng.nextUnitDouble() < fake {
-            let (q1, q2) = w.twoBodyDecay(mass: mass, into: 0, 0, direction: n)
+        let (high, low) = rng.nextHalves()
+        let frame = FlightFrame(w, mass: mass)
+        if SeededGenerator.openUnit(high) < fake {
+            let daughter = RestFrameDaughter(decayOf: mass, into: 0, cos: SeededGenerator.signedUnit(low))
+            guard daughter.mayExceed(limits.tauFloor, in: frame) else { return false }
+            let q1 = daughter.boosted(in: frame, &rng, math)
             guard measureTau(q1, &event, &rapidity, &rng) else { return false }
-            appendJet(q2, &event, &rapidity, &rng)
+            appendJet(w - q1, &event, &rapidity, &rng)
             return true
         }
-        let (tau, nu) = w.twoBodyDecay(mass: mass, into: TauDecay.mass, 0, direction: n)
+        let tau = RestFrameDaughter(decayOf: mass, into: TauDecay.mass, cos: SeededGenerator.signedUnit(low))
+            .boosted(in: frame, &rng, math)
         guard hadronicTau(tau, &event, &rapidity, &rng) else { return false }
-        event.addInvisible(nu)
+        event.addInvisible(w - tau)
         return true
     }
 
@@ -116,7 +147,7 @@ struct DecayChain: Sendable {
     @inline(__always)
     func appendJet(_ quark: FourMomentum, _ event: inout CandidateEvent, _ rapidity: inout LazyRapidity,
                    _ rng: inout SeededGenerator) {
-        event.jets.append(TruthJet(quark.boosted(along: rapidity.boost(&rng))))
+        event.jets.append(TruthJet(quark.boosted(along: rapidity.boost(&rng, math)), math))
     }
 
     /// Measures a lepton given in the transverse frame: the pt floor first, then its flavour
@@ -126,7 +157,7 @@ struct DecayChain: Sendable {
                                _ rapidity: inout LazyRapidity, _ rng: inout SeededGenerator) -> Bool {
         guard lepton.pt2 > limits.leptonEnergyFloor * limits.leptonEnergyFloor else { return false }
         let electron = rng.nextUnitDouble() < electronFraction
-        let lab = lepton.boosted(along: rapidity.boost(&rng))
+        let lab = lepton.boosted(along: rapidity.boost(&rng, math))
         guard let measured = detector.measureLepton(lab, electron: electron, limits, &rng) else { return false }
         event.lepton = measured
         return true
@@ -137,9 +168,22 @@ struct DecayChain: Sendable {
     private func measureTau(_ visible: FourMomentum, _ event: inout CandidateEvent,
                             _ rapidity: inout LazyRapidity, _ rng: inout SeededGenerator) -> Bool {
         guard detector.tauMayPass(pt: visible.pt, limits) else { return false }
-        let lab = visible.boosted(along: rapidity.boost(&rng))
+        let lab = visible.boosted(along: rapidity.boost(&rng, math))
         guard let measured = detector.measureTau(lab, limits, &rng) else { return false }
         event.tau = measured
         return true
+    }
+}
+
+typealias RestFrameDaughter = TauDecay.RestFrameDaughter
+
+extension TauDecay.RestFrameDaughter {
+    /// The first daughter of a two-body decay of a parent of mass `parent` into `mass` and a
+    /// massless particle, at polar cosine `cos` about the parent's flight:
+    /// `e* = (M^2 + m^2) / 2M`, `p* = (M^2 - m^2) / 2M`.
+    @inline(__always)
+    init(decayOf parent: Double, into mass: Double, cos: Double) {
+        let m2 = mass * mass, big = parent * parent
+        self.init(energy: (big + m2) / (2 * parent), momentum: max(0, big - m2) / (2 * parent), cos: cos)
     }
 }

@@ -5,8 +5,8 @@ import Foundation
 ///
 /// A block is a function of its seed only: candidates are drawn from one ``SeededGenerator`` until
 /// `rows` of them pass the selection; each selected candidate is recorded by the ``Detector``,
-/// and the derived features are computed from the recorded (rounded) primary values by
-/// ``DerivedFeatures``, exactly as for a file that carries no DER columns.
+/// and the derived features are computed from the recorded (rounded) primary values exactly as
+/// ``DerivedFeatures`` computes them for a file that carries no DER columns (``RecordedAngles``).
 ///
 /// ```swift
 /// let block = ProcessGenerator.standard.block(of: .ztautau, rows: 1000, seed: 42, weight: 1002.395)
@@ -51,25 +51,6 @@ public struct ProcessGenerator: Sendable, Equatable {
     /// select anything (the standard one selects 1 in ~12 at worst).
     static let maximumConsecutiveRejections = 10_000_000
 
-    /// The 12 derived features of the row at `p` (column `k` at `p[k * stride]`), from its
-    /// recorded primary values: what ``DerivedFeatures/compute(primaries:stride:into:outStride:)``
-    /// computes, by its fast path (record-order offsets instead of per-feature lookups).
-    @inline(__always)
-    static func deriveFeatures(_ p: UnsafeMutablePointer<Float>, stride n: Int) {
-        @inline(__always) func v(_ k: Int) -> Double { Double(p[k * n]) }
-        let invariants = DerivedFeatures.Invariants(
-            lepEta: v(1), lepPhi: v(2), hadEta: v(4), hadPhi: v(5),
-            leadingEta: v(7), leadingPhi: v(8), subleadingEta: v(10), subleadingPhi: v(11))
-        let metPhi = v(15)
-        let kinematics = DerivedFeatures.Kinematics(
-            lepPt: v(0), hadPt: v(3), leadingPt: v(6), subleadingPt: v(9), nJets: v(12), jetAllPt: v(13),
-            met: v(14), metCos: cos(metPhi), metSin: sin(metPhi))
-        if !DerivedFeatures.compute(kinematics, invariants, into: p + 16 * n, stride: n) {
-            // The degenerate MET centrality needs the angles themselves: the reference path.
-            DerivedFeatures.compute(primaries: p, stride: n, into: p + 16 * n, outStride: n)
-        }
-    }
-
     /// Rows recorded together in a small row-major tile before they go to the columns: writing
     /// each row straight into 28 columns far apart in memory costs a cache miss per value.
     static let tileRows = 64
@@ -81,6 +62,7 @@ public struct ProcessGenerator: Sendable, Equatable {
                      "the record order of the features changed: Detector.record and deriveFeatures assume it")
         var rng = SeededGenerator(seed: seed)
         let chain = DecayChain(detector: detector)
+        let angles = RecordedAngles.shared
         var event = CandidateEvent()
         var candidates = 0
         var columns = [[Float]](repeating: [Float](repeating: 0, count: rows), count: featureCount)
@@ -98,8 +80,8 @@ public struct ProcessGenerator: Sendable, Equatable {
                                  "the \(process.rawValue) generator selected nothing in \(rejected) candidates: check the detector cuts")
                 }
                 candidates += rejected + 1
-                detector.record(event, &rng, into: tile + row, stride: tileRows)
-                ProcessGenerator.deriveFeatures(tile + row, stride: tileRows)
+                detector.record(event, &rng, chain.math, into: tile + row, stride: tileRows)
+                angles.deriveFeatures(tile + row, stride: tileRows)
             }
             for f in 0..<featureCount {
                 columns[f].withUnsafeMutableBufferPointer { column in

@@ -19,7 +19,7 @@ public final class PoolWriter {
     public let url: URL
     /// Rows per block.
     public let blockRows: Int
-    /// zlib compression level (0...9).
+    /// Compression level (0...9): 1 is the built-in encoder, the others zlib's (``PoolFormat``).
     public let compressionLevel: Int32
     /// Rows appended so far.
     public private(set) var rowCount = 0
@@ -35,7 +35,7 @@ public final class PoolWriter {
     ///
     /// - Parameters:
     ///   - blockRows: rows per block, 1...``PoolFormat/maximumBlockRows``.
-    ///   - compressionLevel: zlib level 0...9; the default 1 is documented in ``PoolFormat``.
+    ///   - compressionLevel: 0...9; the default 1 (the built-in encoder) is documented in ``PoolFormat``.
     public init(url: URL, blockRows: Int = PoolFormat.defaultBlockRows,
                 compressionLevel: Int32 = PoolFormat.defaultCompressionLevel) throws {
         precondition((1...PoolFormat.maximumBlockRows).contains(blockRows),
