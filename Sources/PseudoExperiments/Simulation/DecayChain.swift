@@ -65,13 +65,27 @@ struct DecayChain: Sendable {
                  _ event: inout CandidateEvent, _ rapidity: inout LazyRapidity,
                  _ rng: inout SeededGenerator) -> Bool {
         let lepton = taus.leptonicDaughter(&rng)
-        let m = TauDecay.mass
-        let halfSum = 0.5 * (boson.e + boson.p)
-        let ceiling = lepton.energy * (max(halfSum * (1 + lepton.cos) * (1 / m), 1) + 1)
-        guard ceiling * (1 + 1e-9) > limits.leptonEnergyFloor else { return false }
-        let n = angles == .vector ? rng.nextVectorBosonDirection(math) : rng.nextUnitVector(math)
-        let (tau1, tau2) = boson.twoBodyDecay(mass: mass, into: m, m, direction: n)
+        guard leptonMayPass(lepton, fromTauPairOf: boson) else { return false }
+        let (tau1, tau2) = tauPair(of: boson, mass: mass, angles: angles, &rng)
         return leptonicTau(tau1, lepton, &event, &rapidity, &rng) && hadronicTau(tau2, &event, &rapidity, &rng)
+    }
+
+    /// Whether a lepton of rest-frame energy and cosine `lepton`, from a tau of a pair from
+    /// `boson`, can pass the selection whatever the decay angles (the bound of
+    /// ``tauPair(from:mass:angles:_:_:_:)``).
+    @inline(__always)
+    func leptonMayPass(_ lepton: TauDecay.RestFrameDaughter, fromTauPairOf boson: FourMomentum) -> Bool {
+        let halfSum = 0.5 * (boson.e + boson.p)
+        let ceiling = lepton.energy * (max(halfSum * (1 + lepton.cos) * (1 / TauDecay.mass), 1) + 1)
+        return ceiling * (1 + 1e-9) > limits.leptonEnergyFloor
+    }
+
+    /// The taus of `boson`'s decay (decay angles drawn from `rng`).
+    @inline(__always)
+    func tauPair(of boson: FourMomentum, mass: Double, angles: BosonProduction.DecayAngles,
+                 _ rng: inout SeededGenerator) -> (FourMomentum, FourMomentum) {
+        let n = angles == .vector ? rng.nextVectorBosonDirection(math) : rng.nextUnitVector(math)
+        return boson.twoBodyDecay(mass: mass, into: TauDecay.mass, TauDecay.mass, direction: n)
     }
 
     /// The lepton of a leptonic decay of `tau` (transverse frame), its rest-frame energy and
@@ -81,6 +95,13 @@ struct DecayChain: Sendable {
                      _ rapidity: inout LazyRapidity, _ rng: inout SeededGenerator) -> Bool {
         let frame = FlightFrame(tau, mass: TauDecay.mass)
         guard lepton.mayExceed(limits.leptonEnergyFloor, in: frame) else { return false }
+        return leptonicTau(tau, frame, lepton, &event, &rapidity, &rng)
+    }
+
+    /// ``leptonicTau(_:_:_:_:_:)`` once the lepton's bound in the tau's `frame` has passed.
+    @inline(__always)
+    func leptonicTau(_ tau: FourMomentum, _ frame: FlightFrame, _ lepton: TauDecay.RestFrameDaughter,
+                     _ event: inout CandidateEvent, _ rapidity: inout LazyRapidity, _ rng: inout SeededGenerator) -> Bool {
         let p = lepton.boosted(in: frame, &rng, math)
         guard measureLepton(p, electronFraction: TauDecay.electronFraction, &event, &rapidity, &rng) else { return false }
         event.addInvisible(tau - p)

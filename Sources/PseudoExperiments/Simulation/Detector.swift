@@ -195,22 +195,24 @@ public struct Detector: Sendable, Equatable {
         metY += softTermResolution * rng.nextZigguratGaussian()
 
         @inline(__always) func put(_ k: Int, _ v: Double) { out[k * stride] = Detector.thousandths(v) }
-        let undefined = Double(Feature.undefined)
+        // Whole numbers are their own rounding.
+        @inline(__always) func put(_ k: Int, exactly v: Float) { out[k * stride] = v }
+        let undefined = Feature.undefined
         put(0, lep.pt); put(1, math.asinh(lep.pzOverPt)); put(2, math.atan2(lep.sinPhi, lep.cosPhi))
         put(3, tau.pt); put(4, math.asinh(tau.pzOverPt)); put(5, math.atan2(tau.sinPhi, tau.cosPhi))
         if first >= 0 {
             let j = event.jets[first]
             put(6, measuredPts.0); put(7, j.eta); put(8, j.phi)
         } else {
-            put(6, undefined); put(7, undefined); put(8, undefined)
+            put(6, exactly: undefined); put(7, exactly: undefined); put(8, exactly: undefined)
         }
         if second >= 0 {
             let j = event.jets[second]
             put(9, measuredPts.1); put(10, j.eta); put(11, j.phi)
         } else {
-            put(9, undefined); put(10, undefined); put(11, undefined)
+            put(9, exactly: undefined); put(10, exactly: undefined); put(11, exactly: undefined)
         }
-        put(12, Double(nJets))
+        put(12, exactly: Float(nJets))
         put(13, allPt)
         put(14, (metX * metX + metY * metY).squareRoot())
         put(15, math.atan2(metY, metX))

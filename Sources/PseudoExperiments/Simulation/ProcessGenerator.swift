@@ -3,8 +3,9 @@ import Foundation
 /// The built-in event generator: the physics of the four processes and the detector, producing
 /// blocks of FAIR Universe events (16 primary features, 12 derived features, weight, process).
 ///
-/// A block is a function of its seed only: candidates are drawn from one ``SeededGenerator`` until
-/// `rows` of them pass the selection; each selected candidate is recorded by the ``Detector``,
+/// A block is a function of its seed only: candidates are drawn from one ``SeededGenerator`` (by
+/// a ``SelectionStream``: a batch at a time for the single-boson processes) until `rows` of them
+/// pass the selection; each selected candidate is recorded by the ``Detector``,
 /// and the derived features are computed from the recorded (rounded) primary values exactly as
 /// ``DerivedFeatures`` computes them for a file that carries no DER columns (``RecordedAngles``).
 ///
@@ -39,11 +40,12 @@ public struct ProcessGenerator: Sendable, Equatable {
     /// `rows` selected events of `process`, every one with weight `weight`, from `seed`.
     public func block(of process: PhysicsProcess, rows: Int, seed: UInt64, weight: Float) -> Block {
         precondition(rows >= 0, "rows must be non-negative, got \(rows)")
+        let chain = DecayChain(detector: detector)
         switch process {
-        case .htautau: return fill(htautau, process, rows, seed, weight)
-        case .ztautau: return fill(ztautau, process, rows, seed, weight)
-        case .ttbar: return fill(ttbar, process, rows, seed, weight)
-        case .diboson: return fill(diboson, process, rows, seed, weight)
+        case .htautau: return fill(BosonBatch(htautau, chain: chain), chain, process, rows, seed, weight)
+        case .ztautau: return fill(BosonBatch(ztautau, chain: chain), chain, process, rows, seed, weight)
+        case .ttbar: return fill(CandidateLoop(source: ttbar, chain: chain, process: process), chain, process, rows, seed, weight)
+        case .diboson: return fill(CandidateLoop(source: diboson, chain: chain, process: process), chain, process, rows, seed, weight)
         }
     }
 
@@ -55,13 +57,13 @@ public struct ProcessGenerator: Sendable, Equatable {
     /// each row straight into 28 columns far apart in memory costs a cache miss per value.
     static let tileRows = 64
 
-    private func fill<Source: CandidateSource>(_ source: Source, _ process: PhysicsProcess, _ rows: Int,
-                                               _ seed: UInt64, _ weight: Float) -> Block {
+    private func fill<Stream: SelectionStream>(_ stream: Stream, _ chain: DecayChain, _ process: PhysicsProcess,
+                                               _ rows: Int, _ seed: UInt64, _ weight: Float) -> Block {
         let featureCount = Feature.allCases.count
         precondition(Feature.primary.map(\.index) == Array(0..<16) && Feature.derived.map(\.index) == Array(16..<28),
                      "the record order of the features changed: Detector.record and deriveFeatures assume it")
         var rng = SeededGenerator(seed: seed)
-        let chain = DecayChain(detector: detector)
+        var stream = stream
         let angles = RecordedAngles.shared
         var event = CandidateEvent()
         var candidates = 0
@@ -73,13 +75,7 @@ public struct ProcessGenerator: Sendable, Equatable {
         while start < rows {
             let count = min(tileRows, rows - start)
             for row in 0..<count {
-                var rejected = 0
-                while !source.candidate(&event, chain, &rng) {
-                    rejected += 1
-                    precondition(rejected < ProcessGenerator.maximumConsecutiveRejections,
-                                 "the \(process.rawValue) generator selected nothing in \(rejected) candidates: check the detector cuts")
-                }
-                candidates += rejected + 1
+                candidates += stream.next(&event, &rng)
                 detector.record(event, &rng, chain.math, into: tile + row, stride: tileRows)
                 angles.deriveFeatures(tile + row, stride: tileRows)
             }

@@ -156,9 +156,14 @@ public struct TauDecay: Sendable {
     /// energy fraction from 32 bits, the polar cosine from the other 32).
     @inline(__always)
     func leptonicDaughter(_ rng: inout SeededGenerator) -> RestFrameDaughter {
-        let (high, low) = rng.nextHalves()
-        let energy = leptonEnergyFraction(bits: high) * TauDecay.mass / 2
-        return RestFrameDaughter(energy: energy, momentum: energy, cos: SeededGenerator.signedUnit(low))
+        leptonicDaughter(bits: rng.next())
+    }
+
+    /// ``leptonicDaughter(_:)`` from the 64 bits of its draw.
+    @inline(__always)
+    func leptonicDaughter(bits: UInt64) -> RestFrameDaughter {
+        let energy = leptonEnergyFraction(bits: UInt32(truncatingIfNeeded: bits >> 32)) * TauDecay.mass / 2
+        return RestFrameDaughter(energy: energy, momentum: energy, cos: SeededGenerator.signedUnit(UInt32(truncatingIfNeeded: bits)))
     }
 
     /// The visible hadronic system of a hadronic decay in the tau's rest frame, before its
