@@ -42,10 +42,12 @@ public struct ProcessGenerator: Sendable, Equatable {
         precondition(rows >= 0, "rows must be non-negative, got \(rows)")
         let chain = DecayChain(detector: detector)
         switch process {
-        case .htautau: return fill(BosonBatch(htautau, chain: chain), chain, process, rows, seed, weight)
-        case .ztautau: return fill(BosonBatch(ztautau, chain: chain), chain, process, rows, seed, weight)
-        case .ttbar: return fill(CandidateLoop(source: ttbar, chain: chain, process: process), chain, process, rows, seed, weight)
-        case .diboson: return fill(CandidateLoop(source: diboson, chain: chain, process: process), chain, process, rows, seed, weight)
+        case .htautau: return block(of: process, rows: rows, seed: seed, weight: weight, BosonBatch(htautau, chain: chain))
+        case .ztautau: return block(of: process, rows: rows, seed: seed, weight: weight, BosonBatch(ztautau, chain: chain))
+        case .ttbar:
+            return block(of: process, rows: rows, seed: seed, weight: weight, CandidateLoop(source: ttbar, chain: chain, process: process))
+        case .diboson:
+            return block(of: process, rows: rows, seed: seed, weight: weight, CandidateLoop(source: diboson, chain: chain, process: process))
         }
     }
 
@@ -57,8 +59,11 @@ public struct ProcessGenerator: Sendable, Equatable {
     /// each row straight into 28 columns far apart in memory costs a cache miss per value.
     static let tileRows = 64
 
-    private func fill<Stream: SelectionStream>(_ stream: Stream, _ chain: DecayChain, _ process: PhysicsProcess,
-                                               _ rows: Int, _ seed: UInt64, _ weight: Float) -> Block {
+    /// ``block(of:rows:seed:weight:)`` with the selected events of `stream` (tests compare
+    /// streams).
+    func block<Stream: SelectionStream>(of process: PhysicsProcess, rows: Int, seed: UInt64, weight: Float,
+                                        _ stream: Stream) -> Block {
+        let chain = DecayChain(detector: detector)
         let featureCount = Feature.allCases.count
         precondition(Feature.primary.map(\.index) == Array(0..<16) && Feature.derived.map(\.index) == Array(16..<28),
                      "the record order of the features changed: Detector.record and deriveFeatures assume it")

@@ -27,7 +27,7 @@ import Foundation
 ///
 /// Not modelled: tau polarisation and the spin correlation of tau pairs (they shift the
 /// spectra by a few percent; the challenge's features do not resolve them).
-public struct TauDecay: Sendable {
+public struct TauDecay: @unchecked Sendable {   // its tables are immutable
     /// Tau mass (GeV), PDG 2024.
     public static let mass = 1.77686
     /// Charged-pion mass (GeV).
@@ -64,8 +64,9 @@ public struct TauDecay: Sendable {
     // The hot path's copies of the tables: plain stored values, no reference counting.
     private let rho: BreitWigner, a1: BreitWigner, heavy: BreitWigner
     private let cumulativePion: Double, cumulativeRho: Double, cumulativeA1: Double
-    /// `F^-1` at `u = k / 1024`, k = 0...1024.
-    private let inverseTable: [Double]
+    /// `F^-1` at `u = k / 1024`, k = 0...1024 (shared, never freed: the hot loop reads it
+    /// without reference counting or bounds checks).
+    private let inverseTable: UnsafePointer<Double>
 
     public init() {
         let modes = TauDecay.hadronicModes
@@ -81,7 +82,14 @@ public struct TauDecay: Sendable {
 
     /// `F^-1` at the table's nodes, by bisection of `F(x) = u` (F increases on [0, 1]); computed
     /// once per process.
-    private static let sharedInverseTable: [Double] = (0...tableSize).map { k in
+    private static let sharedInverseTable: UnsafePointer<Double> = {
+        let values = sharedInverseValues
+        let table = UnsafeMutablePointer<Double>.allocate(capacity: values.count)
+        table.initialize(from: values, count: values.count)
+        return UnsafePointer(table)
+    }()
+
+    private static let sharedInverseValues: [Double] = (0...tableSize).map { k in
         let u = Double(k) / Double(tableSize)
         var lo = 0.0, hi = 1.0
         for _ in 0..<60 {
@@ -96,12 +104,11 @@ public struct TauDecay: Sendable {
     @inline(__always)
     private func leptonEnergyFraction(_ u: Double, interval k: Int) -> Double {
         let f = u * Double(TauDecay.tableSize) - Double(k)
-        return inverseTable.withUnsafeBufferPointer { table in
-            let x0 = max(0.01, table[k] + f * (table[k + 1] - table[k]))
-            let x2 = x0 * x0
-            // One Newton step on F(x) - u = 2x^3 - x^4 - u, F'(x) = 6x^2 - 4x^3.
-            return min(1, x0 - (2 * x2 * x0 - x2 * x2 - u) / (6 * x2 - 4 * x2 * x0))
-        }
+        let table = inverseTable
+        let x0 = max(0.01, table[k] + f * (table[k + 1] - table[k]))
+        let x2 = x0 * x0
+        // One Newton step on F(x) - u = 2x^3 - x^4 - u, F'(x) = 6x^2 - 4x^3.
+        return min(1, x0 - (2 * x2 * x0 - x2 * x2 - u) / (6 * x2 - 4 * x2 * x0))
     }
 
     /// A lepton energy fraction `x` from a uniform `u` in [0, 1).

@@ -44,8 +44,8 @@ enum PlaneDeflater {
         // zlib header (2) + blocks + Adler-32 (4), and 8 bytes of slack: the coding loops store
         // 8 bytes at a time.
         let capacity = 2 + codes.reduce(0) { $0 + $1.maximumBytes } + 4 + 16
-        var out = [UInt8](repeating: 0, count: capacity)
-        let written = out.withUnsafeMutableBufferPointer { buffer -> Int in
+        var written = 0
+        let out = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, initialized in
             var writer = BitWriter(buffer.baseAddress!)
             writer.writeBytes([0x78, 0x01])   // CMF: deflate, 32 KiB window; FLG: fastest level, check bits
             if codes.isEmpty {
@@ -56,10 +56,10 @@ enum PlaneDeflater {
             let adler = input.count == 0 ? 1 : UInt32(truncatingIfNeeded: adler32(1, base, uInt(input.count)))
             writer.writeBytes([UInt8(adler >> 24), UInt8((adler >> 16) & 0xFF), UInt8((adler >> 8) & 0xFF),
                                UInt8(adler & 0xFF)])
-            return writer.position
+            written = writer.position
+            initialized = writer.position   // the bytes past it were scratch for the 8-byte stores
         }
-        precondition(written <= capacity, "deflate wrote \(written) bytes into \(capacity)")
-        out.removeLast(out.count - written)
+        precondition(written <= capacity - 8, "deflate wrote \(written) bytes into \(capacity)")
         return out
     }
 

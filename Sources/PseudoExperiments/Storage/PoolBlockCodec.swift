@@ -136,8 +136,7 @@ enum PoolBlockCodec {
     /// The byte-shuffled little-endian bit patterns of `values`.
     static func shuffle(_ values: ArraySlice<Float>) -> [UInt8] {
         let n = values.count
-        var out = [UInt8](repeating: 0, count: 4 * n)
-        out.withUnsafeMutableBufferPointer { o in
+        return [UInt8](unsafeUninitializedCapacity: 4 * n) { o, initialized in
             values.withUnsafeBufferPointer { v in
                 for i in 0..<n {
                     let b = v[i].bitPattern
@@ -147,8 +146,8 @@ enum PoolBlockCodec {
                     o[3 * n + i] = UInt8(truncatingIfNeeded: b >> 24)
                 }
             }
+            initialized = 4 * n
         }
-        return out
     }
 
     /// The `count` values whose byte-shuffled bit patterns are `bytes`.
