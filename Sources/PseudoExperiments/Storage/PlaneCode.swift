@@ -14,6 +14,8 @@ struct PlaneCode {
     private var tokens: [UInt16] = []
     /// An upper bound on the bytes `write(final:_:)` produces.
     private(set) var maximumBytes = 0
+    /// The plane's Adler-32.
+    private(set) var adler: UInt32 = 1
 
     /// Order in which the code-length alphabet's lengths are sent (RFC 1951, 3.2.7).
     static let codeLengthOrder = [16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15]
@@ -21,16 +23,14 @@ struct PlaneCode {
     init(_ bytes: UnsafeBufferPointer<UInt8>, mode requested: PlaneDeflater.Mode?) {
         self.bytes = bytes
         let n = bytes.count
+        let statistics = PlaneDeflater.statistics(bytes)
+        adler = statistics.adler
         mode = requested ?? .stored
-        if mode == .stored && requested == nil && n > 0 {
-            let (histogram, repeats) = PlaneDeflater.statistics(bytes)
-            if PlaneDeflater.entropy(histogram, count: n) <= PoolBlockCodec.storedEntropyThreshold {
-                mode = Double(repeats) > PlaneDeflater.runsThreshold * Double(n) ? .runs : .literals
-            }
-            if mode == .literals { prepare(histogram: histogram) }
-        } else if mode == .literals {
-            prepare(histogram: PlaneDeflater.statistics(bytes).histogram)
+        if requested == nil && n > 0
+            && PlaneDeflater.entropy(statistics.histogram, count: n) <= PoolBlockCodec.storedEntropyThreshold {
+            mode = Double(statistics.repeats) > PlaneDeflater.runsThreshold * Double(n) ? .runs : .literals
         }
+        if mode == .literals { prepare(histogram: statistics.histogram) }
         if mode == .runs { prepareRuns() }
         let storedBytes = n + 5 * max(1, (n + 65_534) / 65_535) + 1
         if mode == .stored || maximumBytes >= storedBytes {

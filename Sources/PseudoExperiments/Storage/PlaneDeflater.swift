@@ -53,7 +53,11 @@ enum PlaneDeflater {
             }
             for (i, code) in codes.enumerated() { code.write(final: i == codes.count - 1, &writer) }
             writer.alignToByte()
-            let adler = input.count == 0 ? 1 : UInt32(truncatingIfNeeded: adler32(1, base, uInt(input.count)))
+            // The stream's Adler-32 from the planes' (zlib's combination: no second pass).
+            var adler: UInt32 = 1
+            for code in codes {
+                adler = UInt32(truncatingIfNeeded: adler32_combine(uLong(adler), uLong(code.adler), off_t(code.bytes.count)))
+            }
             writer.writeBytes([UInt8(adler >> 24), UInt8((adler >> 16) & 0xFF), UInt8((adler >> 8) & 0xFF),
                                UInt8(adler & 0xFF)])
             written = writer.position
@@ -63,13 +67,27 @@ enum PlaneDeflater {
         return out
     }
 
-    /// The byte histogram of `bytes` and how many bytes equal their predecessor.
-    static func statistics(_ bytes: UnsafeBufferPointer<UInt8>) -> (histogram: [Int], repeats: Int) {
+    /// What one pass over a plane learns: its byte histogram, how many bytes equal their
+    /// predecessor, and its Adler-32 (the zlib stream's check value, combined over the planes).
+    struct Statistics {
+        var histogram: [Int]
+        var repeats: Int
+        var adler: UInt32
+    }
+
+    /// The ``Statistics`` of `bytes`.
+    ///
+    /// Adler-32 from the sums `A = sum b_i` and `B = sum_i (b_1 + ... + b_i)`, kept in 64 bits
+    /// (no reduction needed below 2^31 bytes) and taken modulo 65521 at the end:
+    /// `adler = ((1 + A) mod 65521) + ((n + B) mod 65521) 2^16`.
+    static func statistics(_ bytes: UnsafeBufferPointer<UInt8>) -> Statistics {
         // Four interleaved counters: runs of one byte value would otherwise serialise on
         // store-to-load forwarding of the same counter.
         var counts = [UInt32](repeating: 0, count: 4 * 256)
         var repeats = 0
+        var a: UInt64 = 0, b: UInt64 = 0
         let n = bytes.count
+        precondition(n < 1 << 31, "a plane of \(n) bytes is too long for the Adler-32 sums")
         counts.withUnsafeMutableBufferPointer { c in
             guard let p = bytes.baseAddress, n > 0 else { return }
             var previous = p[0] &+ 1
@@ -80,21 +98,27 @@ enum PlaneDeflater {
                 let r0: Int = b0 == previous ? 1 : 0, r1: Int = b1 == b0 ? 1 : 0
                 let r2: Int = b2 == b1 ? 1 : 0, r3: Int = b3 == b2 ? 1 : 0
                 repeats &+= r0 &+ r1 &+ r2 &+ r3
+                let w0 = UInt64(b0), w1 = UInt64(b1), w2 = UInt64(b2), w3 = UInt64(b3)
+                b &+= 4 &* a &+ 4 &* w0 &+ 3 &* w1 &+ 2 &* w2 &+ w3
+                a &+= w0 &+ w1 &+ w2 &+ w3
                 previous = b3
                 i += 4
             }
             while i < n {
-                let b = p[i]
-                c[Int(b)] &+= 1
-                repeats &+= b == previous ? 1 : 0
-                previous = b
+                let x = p[i]
+                c[Int(x)] &+= 1
+                repeats &+= x == previous ? 1 : 0
+                a &+= UInt64(x)
+                b &+= a
+                previous = x
                 i += 1
             }
         }
         let histogram = (0..<256).map { (v: Int) -> Int in
             Int(counts[v]) + Int(counts[256 + v]) + Int(counts[512 + v]) + Int(counts[768 + v])
         }
-        return (histogram, repeats)
+        let adler = UInt32((1 + a) % 65521) | UInt32((UInt64(n) + b) % 65521) << 16
+        return Statistics(histogram: histogram, repeats: repeats, adler: adler)
     }
 
     /// The byte entropy of a histogram of `n` bytes, in bits per byte.
