@@ -14,7 +14,8 @@ import Foundation
 /// from the beam axis in the rest frame reached from the transverse frame by a transverse boost
 /// (close to the Collins-Soper frame); one tau decays to a lepton and the other to hadrons
 /// (``DecayChain``). Parameters are tuned to the FAIR Universe sample's medians and jet
-/// multiplicities (see `ResemblanceTests`).
+/// multiplicities (see `ResemblanceTests`). Blocks draw these candidates a batch at a time
+/// (``BosonBatch``); ``candidate(_:_:_:)`` draws one, with the same distribution.
 public struct BosonProduction: Sendable, Equatable, CandidateSource {
     /// The angular distribution of the decay in the boson rest frame, about the beam axis.
     public enum DecayAngles: Sendable, Equatable {

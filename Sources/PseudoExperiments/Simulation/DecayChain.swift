@@ -12,7 +12,11 @@ import Foundation
 /// ```
 /// So the pt cuts can be tested before `y` is drawn and before the lab-frame momentum is
 /// computed, and each step returns false as soon as the candidate cannot pass the ``Detector``'s
-/// selection, which keeps rejected candidates cheap. On success a step has set the lepton or
+/// selection, which keeps rejected candidates cheap: a daughter's polar angle about its
+/// parent's flight is drawn before its azimuth, and the bound it gives on the daughter's
+/// transverse momentum (``FlightFrame``) is tested first; the lepton of a tau pair is bounded
+/// even before the pair's decay angles (``leptonMayPass(_:fromTauPairOf:)``). The bounds are
+/// exact inequalities, so they never reject a candidate the full measurement would keep. On success a step has set the lepton or
 /// the tau of the ``CandidateEvent``, added its neutrinos to the invisible momentum and appended
 /// any extra quark jet.
 struct DecayChain: Sendable {
