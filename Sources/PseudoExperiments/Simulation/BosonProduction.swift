@@ -14,7 +14,8 @@ import Foundation
 /// from the beam axis in the rest frame reached from the transverse frame by a transverse boost
 /// (close to the Collins-Soper frame); one tau decays to a lepton and the other to hadrons
 /// (``DecayChain``). Parameters are tuned to the FAIR Universe sample's medians and jet
-/// multiplicities (see `ResemblanceTests`).
+/// multiplicities (see `ResemblanceTests`). Blocks draw these candidates a batch at a time
+/// (``BosonBatch``); ``candidate(_:_:_:)`` draws one, with the same distribution.
 public struct BosonProduction: Sendable, Equatable, CandidateSource {
     /// The angular distribution of the decay in the boson rest frame, about the beam axis.
     public enum DecayAngles: Sendable, Equatable {
@@ -52,9 +53,11 @@ public struct BosonProduction: Sendable, Equatable, CandidateSource {
 
     func candidate(_ event: inout CandidateEvent, _ chain: DecayChain, _ rng: inout SeededGenerator) -> Bool {
         event.reset()
-        let recoil = radiation.emit(into: event.jets, &rng)
+        // One draw gives the number of emissions (32 bits) and the mass (32 bits).
+        let (high, low) = rng.nextHalves()
+        let recoil = radiation.emit(count: radiation.emissionCount(bits: high), into: event.jets, &rng, chain.math)
         let emissions = event.jets.count
-        let mass = lineShape.sample(&rng)
+        let mass = lineShape.sample(bits: low, chain.math)
         let boson = FourMomentum(mass: mass, px: recoil.x, py: recoil.y)
         var rapidity = DecayChain.LazyRapidity(width: rapidityWidth)
         guard chain.tauPair(from: boson, mass: mass, angles: angles, &event, &rapidity, &rng) else { return false }

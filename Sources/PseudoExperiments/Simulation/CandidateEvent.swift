@@ -4,19 +4,22 @@ import Foundation
 struct TruthJet: Sendable {
     var pt: Double
     var eta: Double
+    /// The azimuth, and its cosine and sine.
+    var phi: Double
     var cosPhi: Double
     var sinPhi: Double
 
     @inline(__always)
-    init(pt: Double, eta: Double, cosPhi: Double, sinPhi: Double) {
-        self.pt = pt; self.eta = eta; self.cosPhi = cosPhi; self.sinPhi = sinPhi
+    init(pt: Double, eta: Double, phi: Double, cosPhi: Double, sinPhi: Double) {
+        self.pt = pt; self.eta = eta; self.phi = phi; self.cosPhi = cosPhi; self.sinPhi = sinPhi
     }
 
     /// The jet of a quark's four-momentum (massless jet: pt, pseudorapidity and azimuth kept).
     @inline(__always)
-    init(_ p: FourMomentum) {
+    init(_ p: FourMomentum, _ math: SimulatorMath) {
         let pt = max(p.pt, 1e-9)   // a quark exactly along the beam: a lost jet, not a NaN
-        self.init(pt: pt, eta: asinh(p.pz / pt), cosPhi: p.px / pt, sinPhi: p.py / pt)
+        self.init(pt: pt, eta: math.asinh(p.pz / pt), phi: math.atan2(p.py, p.px),
+                  cosPhi: p.px / pt, sinPhi: p.py / pt)
     }
 }
 

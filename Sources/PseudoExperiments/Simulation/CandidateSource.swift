@@ -6,7 +6,7 @@
 ///     func candidate(_ event: inout CandidateEvent, _ chain: DecayChain, _ rng: inout SeededGenerator) -> Bool {
 ///         event.reset()
 ///         let (w1, w2) = FourMomentum(mass: 200, px: 0, py: 0)
-///             .twoBodyDecay(mass: 200, into: 80.4, 80.4, direction: rng.nextUnitVector())
+///             .twoBodyDecay(mass: 200, into: 80.4, 80.4, direction: rng.nextUnitVector(chain.math))
 ///         var rapidity = DecayChain.LazyRapidity(width: 1)
 ///         return chain.leptonicW(w1, mass: 80.4, viaTau: 0, &event, &rapidity, &rng)
 ///             && chain.hadronicW(w2, mass: 80.4, fake: 0, &event, &rapidity, &rng)

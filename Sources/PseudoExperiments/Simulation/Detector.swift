@@ -72,13 +72,17 @@ public struct Detector: Sendable, Equatable {
         let leptonEnergyFloor: Double
         /// The largest tau response, `scale (1 + 5 sigma)`.
         let tauCeilingFactor: Double
+        /// The true visible pt at or below which a hadronic tau can never pass:
+        /// `tauMinimumPt / tauCeilingFactor`.
+        let tauFloor: Double
     }
 
     /// The ``Limits`` of this detector.
     func limits() -> Limits {
         Limits(leptonPzFactor: sinh(leptonMaximumEta), tauPzFactor: sinh(tauMaximumEta),
                leptonEnergyFloor: leptonEnergyFloor(),
-               tauCeilingFactor: tauScale * (1 + responseLimit * tauResolution))
+               tauCeilingFactor: tauScale * (1 + responseLimit * tauResolution),
+               tauFloor: tauMinimumPt / (tauScale * (1 + responseLimit * tauResolution)))
     }
 
     /// The relative resolution of an electron of energy `e`.
@@ -153,7 +157,7 @@ public struct Detector: Sendable, Equatable {
     /// primary features, rounded to 3 decimals like the FAIR Universe files, at
     /// `out[k * stride]` for the k-th primary feature (record order).
     @inline(__always)
-    func record(_ event: CandidateEvent, _ rng: inout SeededGenerator,
+    func record(_ event: CandidateEvent, _ rng: inout SeededGenerator, _ math: SimulatorMath,
                 into out: UnsafeMutablePointer<Float>, stride: Int) {
         let lep = event.lepton, tau = event.tau
         var metX = event.invisibleX + (lep.balancePt - lep.pt) * lep.cosPhi + (tau.balancePt - tau.pt) * tau.cosPhi
@@ -171,7 +175,7 @@ public struct Detector: Sendable, Equatable {
                 metX += jet.pt * jet.cosPhi; metY += jet.pt * jet.sinPhi
                 continue
             }
-            let e = jet.pt * cosh(jet.eta)
+            let e = jet.pt * math.cosh(jet.eta)
             let (a, c) = absEta < forwardEta ? (jetStochastic, jetConstant) : (forwardJetStochastic, forwardJetConstant)
             let sigma = (a * a / e + c * c).squareRoot()
             let measured = jet.pt * max(0.05, 1 + sigma * rng.nextTruncatedNormal(limit: responseLimit))
@@ -190,27 +194,48 @@ public struct Detector: Sendable, Equatable {
         metX += softTermResolution * rng.nextZigguratGaussian()
         metY += softTermResolution * rng.nextZigguratGaussian()
 
-        @inline(__always) func put(_ k: Int, _ v: Double) {
-            out[k * stride] = Float((v * 1000).rounded() / 1000)
-        }
-        let undefined = Double(Feature.undefined)
-        put(0, lep.pt); put(1, asinh(lep.pzOverPt)); put(2, atan2(lep.sinPhi, lep.cosPhi))
-        put(3, tau.pt); put(4, asinh(tau.pzOverPt)); put(5, atan2(tau.sinPhi, tau.cosPhi))
+        @inline(__always) func put(_ k: Int, _ v: Double) { out[k * stride] = Detector.thousandths(v) }
+        // Whole numbers are their own rounding.
+        @inline(__always) func put(_ k: Int, exactly v: Float) { out[k * stride] = v }
+        let undefined = Feature.undefined
+        put(0, lep.pt); put(1, math.asinh(lep.pzOverPt)); put(2, math.atan2(lep.sinPhi, lep.cosPhi))
+        put(3, tau.pt); put(4, math.asinh(tau.pzOverPt)); put(5, math.atan2(tau.sinPhi, tau.cosPhi))
         if first >= 0 {
             let j = event.jets[first]
-            put(6, measuredPts.0); put(7, j.eta); put(8, atan2(j.sinPhi, j.cosPhi))
+            put(6, measuredPts.0); put(7, j.eta); put(8, j.phi)
         } else {
-            put(6, undefined); put(7, undefined); put(8, undefined)
+            put(6, exactly: undefined); put(7, exactly: undefined); put(8, exactly: undefined)
         }
         if second >= 0 {
             let j = event.jets[second]
-            put(9, measuredPts.1); put(10, j.eta); put(11, atan2(j.sinPhi, j.cosPhi))
+            put(9, measuredPts.1); put(10, j.eta); put(11, j.phi)
         } else {
-            put(9, undefined); put(10, undefined); put(11, undefined)
+            put(9, exactly: undefined); put(10, exactly: undefined); put(11, exactly: undefined)
         }
-        put(12, Double(nJets))
+        put(12, exactly: Float(nJets))
         put(13, allPt)
         put(14, (metX * metX + metY * metY).squareRoot())
-        put(15, atan2(metY, metX))
+        put(15, math.atan2(metY, metX))
+    }
+
+    /// `v` rounded to 3 decimals as the FAIR Universe files hold it, `Float(rounded(1000 v) / 1000)`
+    /// with ties away from zero, without a library call, an integer conversion or a branch on
+    /// the data:
+    /// ```
+    /// m = |1000 v|,  t = (m + 2^52) - 2^52   (nearest integer, ties to even),
+    /// rounded = sign(v) (t + [m - t == 1/2])
+    /// ```
+    /// (`m - t` is exact). The quotient by 1000 is taken as a product by 0.001: for values below
+    /// 2^21 both round to the same Float, since a number of thousandths that is not a Float
+    /// rounding midpoint lies at least 3e-11 relatively from one, and none of them is a
+    /// midpoint below 2^21. Larger or non-finite values are returned unrounded.
+    @inline(__always)
+    static func thousandths(_ v: Double) -> Float {
+        let a = v * 1000
+        let m = abs(a)
+        guard m < 0x1p30 else { return Float(v) }
+        let t = (m + 0x1p52) - 0x1p52
+        let r = m - t == 0.5 ? t + 1 : t
+        return Float(Double(signOf: a, magnitudeOf: r) * 0.001)
     }
 }

@@ -31,21 +31,21 @@ public struct DibosonProduction: Sendable, Equatable, CandidateSource {
 
     func candidate(_ event: inout CandidateEvent, _ chain: DecayChain, _ rng: inout SeededGenerator) -> Bool {
         event.reset()
-        let recoil = radiation.emit(into: event.jets, &rng)
+        let recoil = radiation.emit(into: event.jets, &rng, chain.math)
         let emissions = event.jets.count
         let ww = rng.nextUnitDouble() < wwFraction
-        let m1 = ww ? DecayChain.wLineShape.sample(&rng) : zLineShape.sample(&rng)
-        let m2 = DecayChain.wLineShape.sample(&rng)
-        let mass = m1 + m2 + excessScale * rng.nextGamma(integerShape: 2)
+        let m1 = ww ? DecayChain.wLineShape.sample(&rng, chain.math) : zLineShape.sample(&rng, chain.math)
+        let m2 = DecayChain.wLineShape.sample(&rng, chain.math)
+        let mass = m1 + m2 + excessScale * rng.nextGamma(integerShape: 2, chain.math)
         let pair = FourMomentum(mass: mass, px: recoil.x, py: recoil.y)
         var rapidity = DecayChain.LazyRapidity(width: rapidityWidth)
-        let (v1, v2) = pair.twoBodyDecay(mass: mass, into: m1, m2, direction: rng.nextUnitVector())
+        let (v1, v2) = pair.twoBodyDecay(mass: mass, into: m1, m2, direction: rng.nextUnitVector(chain.math))
         if ww {
             guard chain.leptonicW(v1, mass: m1, viaTau: leptonViaTau, &event, &rapidity, &rng),
                   chain.hadronicW(v2, mass: m2, fake: fakeTauFraction, &event, &rapidity, &rng) else { return false }
         } else {
             guard chain.tauPair(from: v1, mass: m1, angles: .isotropic, &event, &rapidity, &rng) else { return false }
-            let (q1, q2) = v2.twoBodyDecay(mass: m2, into: 0, 0, direction: rng.nextUnitVector())
+            let (q1, q2) = v2.twoBodyDecay(mass: m2, into: 0, 0, direction: rng.nextUnitVector(chain.math))
             chain.appendJet(q1, &event, &rapidity, &rng)
             chain.appendJet(q2, &event, &rapidity, &rng)
         }

@@ -82,7 +82,13 @@ public struct FourMomentum: Sendable, Equatable {
 
         @inline(__always)
         public init(rapidity y: Double) {
-            let ey = exp(y)
+            self.init(rapidity: y, .shared)
+        }
+
+        /// The boost by rapidity `y`, with the simulator's tables at hand.
+        @inline(__always)
+        init(rapidity y: Double, _ math: SimulatorMath) {
+            let ey = math.exp(y)
             cosh = 0.5 * (ey + 1 / ey)
             sinh = 0.5 * (ey - 1 / ey)
         }

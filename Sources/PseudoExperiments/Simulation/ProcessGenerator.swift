@@ -3,10 +3,11 @@ import Foundation
 /// The built-in event generator: the physics of the four processes and the detector, producing
 /// blocks of FAIR Universe events (16 primary features, 12 derived features, weight, process).
 ///
-/// A block is a function of its seed only: candidates are drawn from one ``SeededGenerator`` until
-/// `rows` of them pass the selection; each selected candidate is recorded by the ``Detector``,
-/// and the derived features are computed from the recorded (rounded) primary values by
-/// ``DerivedFeatures``, exactly as for a file that carries no DER columns.
+/// A block is a function of its seed only: candidates are drawn from one ``SeededGenerator`` (by
+/// a ``SelectionStream``: a batch at a time for the single-boson processes) until `rows` of them
+/// pass the selection; each selected candidate is recorded by the ``Detector``,
+/// and the derived features are computed from the recorded (rounded) primary values exactly as
+/// ``DerivedFeatures`` computes them for a file that carries no DER columns (``RecordedAngles``).
 ///
 /// ```swift
 /// let block = ProcessGenerator.standard.block(of: .ztautau, rows: 1000, seed: 42, weight: 1002.395)
@@ -39,11 +40,14 @@ public struct ProcessGenerator: Sendable, Equatable {
     /// `rows` selected events of `process`, every one with weight `weight`, from `seed`.
     public func block(of process: PhysicsProcess, rows: Int, seed: UInt64, weight: Float) -> Block {
         precondition(rows >= 0, "rows must be non-negative, got \(rows)")
+        let chain = DecayChain(detector: detector)
         switch process {
-        case .htautau: return fill(htautau, process, rows, seed, weight)
-        case .ztautau: return fill(ztautau, process, rows, seed, weight)
-        case .ttbar: return fill(ttbar, process, rows, seed, weight)
-        case .diboson: return fill(diboson, process, rows, seed, weight)
+        case .htautau: return block(of: process, rows: rows, seed: seed, weight: weight, BosonBatch(htautau, chain: chain))
+        case .ztautau: return block(of: process, rows: rows, seed: seed, weight: weight, BosonBatch(ztautau, chain: chain))
+        case .ttbar:
+            return block(of: process, rows: rows, seed: seed, weight: weight, CandidateLoop(source: ttbar, chain: chain, process: process))
+        case .diboson:
+            return block(of: process, rows: rows, seed: seed, weight: weight, CandidateLoop(source: diboson, chain: chain, process: process))
         }
     }
 
@@ -51,36 +55,21 @@ public struct ProcessGenerator: Sendable, Equatable {
     /// select anything (the standard one selects 1 in ~12 at worst).
     static let maximumConsecutiveRejections = 10_000_000
 
-    /// The 12 derived features of the row at `p` (column `k` at `p[k * stride]`), from its
-    /// recorded primary values: what ``DerivedFeatures/compute(primaries:stride:into:outStride:)``
-    /// computes, by its fast path (record-order offsets instead of per-feature lookups).
-    @inline(__always)
-    static func deriveFeatures(_ p: UnsafeMutablePointer<Float>, stride n: Int) {
-        @inline(__always) func v(_ k: Int) -> Double { Double(p[k * n]) }
-        let invariants = DerivedFeatures.Invariants(
-            lepEta: v(1), lepPhi: v(2), hadEta: v(4), hadPhi: v(5),
-            leadingEta: v(7), leadingPhi: v(8), subleadingEta: v(10), subleadingPhi: v(11))
-        let metPhi = v(15)
-        let kinematics = DerivedFeatures.Kinematics(
-            lepPt: v(0), hadPt: v(3), leadingPt: v(6), subleadingPt: v(9), nJets: v(12), jetAllPt: v(13),
-            met: v(14), metCos: cos(metPhi), metSin: sin(metPhi))
-        if !DerivedFeatures.compute(kinematics, invariants, into: p + 16 * n, stride: n) {
-            // The degenerate MET centrality needs the angles themselves: the reference path.
-            DerivedFeatures.compute(primaries: p, stride: n, into: p + 16 * n, outStride: n)
-        }
-    }
-
     /// Rows recorded together in a small row-major tile before they go to the columns: writing
     /// each row straight into 28 columns far apart in memory costs a cache miss per value.
     static let tileRows = 64
 
-    private func fill<Source: CandidateSource>(_ source: Source, _ process: PhysicsProcess, _ rows: Int,
-                                               _ seed: UInt64, _ weight: Float) -> Block {
+    /// ``block(of:rows:seed:weight:)`` with the selected events of `stream` (tests compare
+    /// streams).
+    func block<Stream: SelectionStream>(of process: PhysicsProcess, rows: Int, seed: UInt64, weight: Float,
+                                        _ stream: Stream) -> Block {
+        let chain = DecayChain(detector: detector)
         let featureCount = Feature.allCases.count
         precondition(Feature.primary.map(\.index) == Array(0..<16) && Feature.derived.map(\.index) == Array(16..<28),
                      "the record order of the features changed: Detector.record and deriveFeatures assume it")
         var rng = SeededGenerator(seed: seed)
-        let chain = DecayChain(detector: detector)
+        var stream = stream
+        let angles = RecordedAngles.shared
         var event = CandidateEvent()
         var candidates = 0
         var columns = [[Float]](repeating: [Float](repeating: 0, count: rows), count: featureCount)
@@ -91,15 +80,9 @@ public struct ProcessGenerator: Sendable, Equatable {
         while start < rows {
             let count = min(tileRows, rows - start)
             for row in 0..<count {
-                var rejected = 0
-                while !source.candidate(&event, chain, &rng) {
-                    rejected += 1
-                    precondition(rejected < ProcessGenerator.maximumConsecutiveRejections,
-                                 "the \(process.rawValue) generator selected nothing in \(rejected) candidates: check the detector cuts")
-                }
-                candidates += rejected + 1
-                detector.record(event, &rng, into: tile + row, stride: tileRows)
-                ProcessGenerator.deriveFeatures(tile + row, stride: tileRows)
+                candidates += stream.next(&event, &rng)
+                detector.record(event, &rng, chain.math, into: tile + row, stride: tileRows)
+                angles.deriveFeatures(tile + row, stride: tileRows)
             }
             for f in 0..<featureCount {
                 columns[f].withUnsafeMutableBufferPointer { column in

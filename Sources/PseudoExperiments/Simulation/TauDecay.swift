@@ -4,6 +4,8 @@ import Foundation
 ///
 /// Both decays are generated in the tau rest frame and boosted along the tau's momentum, so the
 /// visible share of the tau's energy and the opening angle follow the decay kinematics exactly.
+/// The daughter's direction is drawn as a polar cosine about the tau's flight and an azimuth
+/// around it (``FlightFrame``), the azimuth only once the cosine leaves the candidate a chance.
 /// Masses of the light leptons are neglected (at most 0.1 GeV against a 1.78 GeV tau).
 ///
 /// Leptonic, `tau -> l nu nu`: the lepton energy fraction `x = 2 E* / m_tau` has the spectrum of
@@ -25,7 +27,7 @@ import Foundation
 ///
 /// Not modelled: tau polarisation and the spin correlation of tau pairs (they shift the
 /// spectra by a few percent; the challenge's features do not resolve them).
-public struct TauDecay: Sendable {
+public struct TauDecay: @unchecked Sendable {   // its tables are immutable
     /// Tau mass (GeV), PDG 2024.
     public static let mass = 1.77686
     /// Charged-pion mass (GeV).
@@ -62,8 +64,9 @@ public struct TauDecay: Sendable {
     // The hot path's copies of the tables: plain stored values, no reference counting.
     private let rho: BreitWigner, a1: BreitWigner, heavy: BreitWigner
     private let cumulativePion: Double, cumulativeRho: Double, cumulativeA1: Double
-    /// `F^-1` at `u = k / 1024`, k = 0...1024.
-    private let inverseTable: [Double]
+    /// `F^-1` at `u = k / 1024`, k = 0...1024 (shared, never freed: the hot loop reads it
+    /// without reference counting or bounds checks).
+    private let inverseTable: UnsafePointer<Double>
 
     public init() {
         let modes = TauDecay.hadronicModes
@@ -79,7 +82,14 @@ public struct TauDecay: Sendable {
 
     /// `F^-1` at the table's nodes, by bisection of `F(x) = u` (F increases on [0, 1]); computed
     /// once per process.
-    private static let sharedInverseTable: [Double] = (0...tableSize).map { k in
+    private static let sharedInverseTable: UnsafePointer<Double> = {
+        let values = sharedInverseValues
+        let table = UnsafeMutablePointer<Double>.allocate(capacity: values.count)
+        table.initialize(from: values, count: values.count)
+        return UnsafePointer(table)
+    }()
+
+    private static let sharedInverseValues: [Double] = (0...tableSize).map { k in
         let u = Double(k) / Double(tableSize)
         var lo = 0.0, hi = 1.0
         for _ in 0..<60 {
@@ -89,55 +99,116 @@ public struct TauDecay: Sendable {
         return (lo + hi) / 2
     }
 
-    /// A lepton energy fraction `x` (see the type's documentation).
+    /// A lepton energy fraction `x` from a uniform `u` in [0, 1), whose table interval is `k`
+    /// (`k = floor(1024 u)`; see the type's documentation).
+    @inline(__always)
+    private func leptonEnergyFraction(_ u: Double, interval k: Int) -> Double {
+        let f = u * Double(TauDecay.tableSize) - Double(k)
+        let table = inverseTable
+        let x0 = max(0.01, table[k] + f * (table[k + 1] - table[k]))
+        let x2 = x0 * x0
+        // One Newton step on F(x) - u = 2x^3 - x^4 - u, F'(x) = 6x^2 - 4x^3.
+        return min(1, x0 - (2 * x2 * x0 - x2 * x2 - u) / (6 * x2 - 4 * x2 * x0))
+    }
+
+    /// A lepton energy fraction `x` from a uniform `u` in [0, 1).
+    @inline(__always)
+    func leptonEnergyFraction(_ u: Double) -> Double {
+        leptonEnergyFraction(u, interval: min(TauDecay.tableSize - 1, Int(u * Double(TauDecay.tableSize))))
+    }
+
+    /// A lepton energy fraction `x` from 32 random bits (`u = (b + 1/2) 2^-32`, whose table
+    /// interval is the top 10 bits).
+    @inline(__always)
+    func leptonEnergyFraction(bits: UInt32) -> Double {
+        leptonEnergyFraction(SeededGenerator.openUnit(bits), interval: Int(bits >> 22))
+    }
+
+    /// A lepton energy fraction `x` (one draw).
     @inline(__always)
     func leptonEnergyFraction(_ rng: inout SeededGenerator) -> Double {
-        let t = rng.nextUnitDouble() * Double(TauDecay.tableSize)
-        let k = Int(t)
-        let f = t - Double(k)
-        let u = t / Double(TauDecay.tableSize)
-        return inverseTable.withUnsafeBufferPointer { table in
-            let x0 = max(0.01, table[k] + f * (table[k + 1] - table[k]))
-            let x2 = x0 * x0
-            // One Newton step on F(x) - u = 2x^3 - x^4 - u, F'(x) = 6x^2 - 4x^3.
-            return min(1, x0 - (2 * x2 * x0 - x2 * x2 - u) / (6 * x2 - 4 * x2 * x0))
+        leptonEnergyFraction(rng.nextUnitDouble())
+    }
+
+    /// A daughter in the tau's rest frame before its azimuth about the tau's flight is drawn:
+    /// its energy, momentum and polar cosine (``FlightFrame``).
+    struct RestFrameDaughter {
+        var energy: Double
+        var momentum: Double
+        var cos: Double
+        /// `sqrt(1 - cos^2)`.
+        var sin: Double
+
+        @inline(__always)
+        init(energy: Double, momentum: Double, cos: Double) {
+            self.energy = energy; self.momentum = momentum; self.cos = cos
+            sin = max(0, 1 - cos * cos).squareRoot()
+        }
+
+        /// Whether its transverse momentum in `frame` can exceed `floor` (``FlightFrame/mayExceed(_:eStar:pStar:c:s:)``).
+        @inline(__always)
+        func mayExceed(_ floor: Double, in frame: FlightFrame) -> Bool {
+            frame.mayExceed(floor, eStar: energy, pStar: momentum, c: cos, s: sin)
+        }
+
+        /// The daughter in `frame`'s parent frame, its azimuth drawn from `rng`.
+        @inline(__always)
+        func boosted(in frame: FlightFrame, _ rng: inout SeededGenerator, _ math: SimulatorMath) -> FourMomentum {
+            let (cosPsi, sinPsi) = rng.nextAzimuth(math)
+            return frame.daughter(eStar: energy, pStar: momentum, c: cos, s: sin, cosPsi: cosPsi, sinPsi: sinPsi)
         }
     }
 
-    /// The lepton of a leptonic decay of `tau`, or nil without drawing its direction when its
-    /// energy cannot reach `minimumEnergy`.
-    ///
-    /// The bound is exact: a massless daughter of rest-frame energy `E*` has at most
-    /// `E* (E_tau + |p_tau|) / m_tau`.
+    /// The lepton of a leptonic decay in the tau's rest frame, before its azimuth (one draw: the
+    /// energy fraction from 32 bits, the polar cosine from the other 32).
     @inline(__always)
-    func leptonic(_ tau: FourMomentum, minimumEnergy: Double, _ rng: inout SeededGenerator) -> FourMomentum? {
-        let restEnergy = leptonEnergyFraction(&rng) * TauDecay.mass / 2
-        if restEnergy * (tau.e + tau.p) / TauDecay.mass < minimumEnergy { return nil }
-        let n = rng.nextUnitVector()
-        let rest = FourMomentum(e: restEnergy, px: restEnergy * n.x, py: restEnergy * n.y, pz: restEnergy * n.z)
-        return rest.boosted(fromRestFrameOf: tau, parentMass: TauDecay.mass)
+    func leptonicDaughter(_ rng: inout SeededGenerator) -> RestFrameDaughter {
+        leptonicDaughter(bits: rng.next())
     }
 
-    /// The visible hadronic system of a hadronic decay of `tau`.
+    /// ``leptonicDaughter(_:)`` from the 64 bits of its draw.
     @inline(__always)
-    func hadronic(_ tau: FourMomentum, _ rng: inout SeededGenerator) -> FourMomentum {
-        let u = rng.nextUnitDouble()
+    func leptonicDaughter(bits: UInt64) -> RestFrameDaughter {
+        let energy = leptonEnergyFraction(bits: UInt32(truncatingIfNeeded: bits >> 32)) * TauDecay.mass / 2
+        return RestFrameDaughter(energy: energy, momentum: energy, cos: SeededGenerator.signedUnit(UInt32(truncatingIfNeeded: bits)))
+    }
+
+    /// The visible hadronic system of a hadronic decay in the tau's rest frame, before its
+    /// azimuth: the decay class and the polar cosine from one draw, the visible mass from the
+    /// class's line shape (one more draw unless it is a pion).
+    @inline(__always)
+    func hadronicDaughter(_ rng: inout SeededGenerator, _ math: SimulatorMath) -> RestFrameDaughter {
+        let (high, low) = rng.nextHalves()
+        let u = SeededGenerator.openUnit(high)
         let visibleMass: Double
         if u < cumulativePion {
             visibleMass = TauDecay.pionMass
         } else if u < cumulativeRho {
-            visibleMass = rho.sample(&rng)
+            visibleMass = rho.sample(&rng, math)
         } else if u < cumulativeA1 {
-            visibleMass = a1.sample(&rng)
+            visibleMass = a1.sample(&rng, math)
         } else {
-            visibleMass = heavy.sample(&rng)
+            visibleMass = heavy.sample(&rng, math)
         }
         let m = TauDecay.mass
         let m2 = visibleMass * visibleMass
-        let pStar = (m * m - m2) / (2 * m)
-        let eStar = (m * m + m2) / (2 * m)
-        let n = rng.nextUnitVector()
-        let rest = FourMomentum(e: eStar, px: pStar * n.x, py: pStar * n.y, pz: pStar * n.z)
-        return rest.boosted(fromRestFrameOf: tau, parentMass: m)
+        return RestFrameDaughter(energy: (m * m + m2) / (2 * m), momentum: (m * m - m2) / (2 * m),
+                                 cos: SeededGenerator.signedUnit(low))
+    }
+
+    /// The lepton of a leptonic decay of `tau`, or nil without drawing its azimuth when its
+    /// energy cannot reach `minimumEnergy`.
+    ///
+    /// The bound is exact: a massless daughter of rest-frame energy `E*` has at most
+    /// `E* (E_tau + |p_tau|) / m_tau`.
+    func leptonic(_ tau: FourMomentum, minimumEnergy: Double, _ rng: inout SeededGenerator) -> FourMomentum? {
+        let lepton = leptonicDaughter(&rng)
+        if lepton.energy * (tau.e + tau.p) / TauDecay.mass < minimumEnergy { return nil }
+        return lepton.boosted(in: FlightFrame(tau, mass: TauDecay.mass), &rng, .shared)
+    }
+
+    /// The visible hadronic system of a hadronic decay of `tau`.
+    func hadronic(_ tau: FourMomentum, _ rng: inout SeededGenerator) -> FourMomentum {
+        hadronicDaughter(&rng, .shared).boosted(in: FlightFrame(tau, mass: TauDecay.mass), &rng, .shared)
     }
 }

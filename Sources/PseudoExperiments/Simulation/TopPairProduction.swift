@@ -31,19 +31,19 @@ public struct TopPairProduction: Sendable, Equatable, CandidateSource {
 
     func candidate(_ event: inout CandidateEvent, _ chain: DecayChain, _ rng: inout SeededGenerator) -> Bool {
         event.reset()
-        let recoil = radiation.emit(into: event.jets, &rng)
+        let recoil = radiation.emit(into: event.jets, &rng, chain.math)
         let emissions = event.jets.count
-        let m1 = topLineShape.sample(&rng), m2 = topLineShape.sample(&rng)
-        let mass = m1 + m2 + excessScale * rng.nextGamma(integerShape: 2)
+        let m1 = topLineShape.sample(&rng, chain.math), m2 = topLineShape.sample(&rng, chain.math)
+        let mass = m1 + m2 + excessScale * rng.nextGamma(integerShape: 2, chain.math)
         let pair = FourMomentum(mass: mass, px: recoil.x, py: recoil.y)
         var rapidity = DecayChain.LazyRapidity(width: rapidityWidth)
-        let (t1, t2) = pair.twoBodyDecay(mass: mass, into: m1, m2, direction: rng.nextUnitVector())
+        let (t1, t2) = pair.twoBodyDecay(mass: mass, into: m1, m2, direction: rng.nextUnitVector(chain.math))
 
-        let w1Mass = DecayChain.wLineShape.sample(&rng)
-        let (b1, w1) = t1.twoBodyDecay(mass: m1, into: bottomMass, w1Mass, direction: rng.nextUnitVector())
+        let w1Mass = DecayChain.wLineShape.sample(&rng, chain.math)
+        let (b1, w1) = t1.twoBodyDecay(mass: m1, into: bottomMass, w1Mass, direction: rng.nextUnitVector(chain.math))
         guard chain.leptonicW(w1, mass: w1Mass, viaTau: leptonViaTau, &event, &rapidity, &rng) else { return false }
-        let w2Mass = DecayChain.wLineShape.sample(&rng)
-        let (b2, w2) = t2.twoBodyDecay(mass: m2, into: bottomMass, w2Mass, direction: rng.nextUnitVector())
+        let w2Mass = DecayChain.wLineShape.sample(&rng, chain.math)
+        let (b2, w2) = t2.twoBodyDecay(mass: m2, into: bottomMass, w2Mass, direction: rng.nextUnitVector(chain.math))
         guard chain.hadronicW(w2, mass: w2Mass, fake: fakeTauFraction, &event, &rapidity, &rng) else { return false }
         chain.appendJet(b1, &event, &rapidity, &rng)
         chain.appendJet(b2, &event, &rapidity, &rng)

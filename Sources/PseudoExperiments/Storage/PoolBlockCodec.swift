@@ -32,7 +32,14 @@ enum PoolBlockCodec {
             default:
                 raw = shuffle(table.columns[c][range])
             }
-            let compressed = raw.withUnsafeBytes { Zlib.deflate($0, segments: planes(raw, bytesPerRow: PoolFormat.columns[c].type.bytesPerRow), level: level) }
+            let bytesPerRow = PoolFormat.columns[c].type.bytesPerRow
+            let compressed = raw.withUnsafeBytes { input -> [UInt8] in
+                if level == PoolFormat.defaultCompressionLevel {
+                    let n = raw.count / bytesPerRow
+                    return PlaneDeflater.deflate(input, planes: (0..<bytesPerRow).map { _ in (n, nil) })
+                }
+                return Zlib.deflate(input, segments: planes(raw, bytesPerRow: bytesPerRow), level: level)
+            }
             slot.buffer[c] = EncodedColumn(bytes: compressed, crc: Zlib.crc32(compressed))
         }
         return Array(results)
@@ -104,18 +111,8 @@ enum PoolBlockCodec {
     static func planes(_ raw: [UInt8], bytesPerRow: Int) -> [(count: Int, stored: Bool)] {
         let n = raw.count / bytesPerRow
         return (0..<bytesPerRow).map { k in
-            var histogram = [Int](repeating: 0, count: 256)
-            histogram.withUnsafeMutableBufferPointer { h in
-                raw.withUnsafeBufferPointer { b in
-                    for i in k * n..<(k + 1) * n { h[Int(b[i])] += 1 }
-                }
-            }
-            var entropy = 0.0
-            for count in histogram where count > 0 {
-                let p = Double(count) / Double(n)
-                entropy -= p * log2(p)
-            }
-            return (n, entropy > storedEntropyThreshold)
+            let histogram = raw.withUnsafeBufferPointer { PlaneDeflater.statistics(UnsafeBufferPointer(rebasing: $0[k * n..<(k + 1) * n])).histogram }
+            return (n, PlaneDeflater.entropy(histogram, count: n) > storedEntropyThreshold)
         }
     }
 
@@ -139,8 +136,7 @@ enum PoolBlockCodec {
     /// The byte-shuffled little-endian bit patterns of `values`.
     static func shuffle(_ values: ArraySlice<Float>) -> [UInt8] {
         let n = values.count
-        var out = [UInt8](repeating: 0, count: 4 * n)
-        out.withUnsafeMutableBufferPointer { o in
+        return [UInt8](unsafeUninitializedCapacity: 4 * n) { o, initialized in
             values.withUnsafeBufferPointer { v in
                 for i in 0..<n {
                     let b = v[i].bitPattern
@@ -150,8 +146,8 @@ enum PoolBlockCodec {
                     o[3 * n + i] = UInt8(truncatingIfNeeded: b >> 24)
                 }
             }
+            initialized = 4 * n
         }
-        return out
     }
 
     /// The `count` values whose byte-shuffled bit patterns are `bytes`.

@@ -19,7 +19,7 @@ public final class PoolWriter {
     public let url: URL
     /// Rows per block.
     public let blockRows: Int
-    /// zlib compression level (0...9).
+    /// Compression level (0...9): 1 is the built-in encoder, the others zlib's (``PoolFormat``).
     public let compressionLevel: Int32
     /// Rows appended so far.
     public private(set) var rowCount = 0
@@ -35,7 +35,7 @@ public final class PoolWriter {
     ///
     /// - Parameters:
     ///   - blockRows: rows per block, 1...``PoolFormat/maximumBlockRows``.
-    ///   - compressionLevel: zlib level 0...9; the default 1 is documented in ``PoolFormat``.
+    ///   - compressionLevel: 0...9; the default 1 (the built-in encoder) is documented in ``PoolFormat``.
     public init(url: URL, blockRows: Int = PoolFormat.defaultBlockRows,
                 compressionLevel: Int32 = PoolFormat.defaultCompressionLevel) throws {
         precondition((1...PoolFormat.maximumBlockRows).contains(blockRows),
@@ -200,11 +200,13 @@ public final class PoolWriter {
     private func writeBlock(_ table: EventTable, rows: Range<Int>) throws {
         let encoded = PoolBlockCodec.encode(table, rows: rows, level: compressionLevel)
         let blockOffset = offset
-        for column in encoded { try write(column.bytes) }
+        for column in encoded { try write(column.bytes, crc: column.crc) }
         directory.append((blockOffset, rows.count, encoded.map { ($0.bytes.count, $0.crc) }))
     }
 
-    private func write(_ bytes: [UInt8]) throws {
+    /// Writes `bytes`, whose CRC-32 is `crc` if given (then the file's CRC is extended by
+    /// combination, without a second pass over the bytes).
+    private func write(_ bytes: [UInt8], crc: UInt32? = nil) throws {
         guard let handle else { return }
         do {
             try handle.write(contentsOf: bytes)
@@ -212,7 +214,11 @@ public final class PoolWriter {
             cancel()
             throw PoolError.io(file: url.path, action: "write", reason: error.localizedDescription)
         }
-        fileCRC = Zlib.crc32(bytes, continuing: fileCRC)
+        if let crc {
+            fileCRC = Zlib.crc32Combine(fileCRC, crc, length: bytes.count)
+        } else {
+            fileCRC = Zlib.crc32(bytes, continuing: fileCRC)
+        }
         offset += UInt64(bytes.count)
     }
 

@@ -128,6 +128,11 @@ enum Zlib {
         return UInt32(truncatingIfNeeded: value)
     }
 
+    /// The CRC-32 of `A` followed by `B`, from `crc(A)`, `crc(B)` and the length of `B`.
+    static func crc32Combine(_ first: UInt32, _ second: UInt32, length: Int) -> UInt32 {
+        UInt32(truncatingIfNeeded: CZlib.crc32_combine(uLong(first), uLong(second), off_t(length)))
+    }
+
     static func crc32(_ bytes: [UInt8], continuing crc: UInt32 = 0) -> UInt32 {
         bytes.withUnsafeBytes { crc32($0, continuing: crc) }
     }

@@ -15,10 +15,10 @@ final class RandomDrawTests: XCTestCase {
         var rng = SeededGenerator(seed: 3)
         var sz = 0.0, sz2 = 0.0, sx = 0.0, norm = 0.0, sc = 0.0, sc2 = 0.0
         for _ in 0..<n {
-            let v = rng.nextUnitVector()
+            let v = rng.nextUnitVector(.shared)
             sz += v.z; sz2 += v.z * v.z; sx += v.x
             norm = max(norm, abs(v.x * v.x + v.y * v.y + v.z * v.z - 1))
-            let a = rng.nextAzimuth()
+            let a = rng.nextAzimuth(.shared)
             sc += a.cos; sc2 += a.cos * a.cos
             XCTAssertEqual(a.cos * a.cos + a.sin * a.sin, 1, accuracy: 1e-12)
         }
@@ -71,7 +71,7 @@ final class RandomDrawTests: XCTestCase {
         var minimumPt = Double.infinity
         for _ in 0..<n {
             jets.removeAll()
-            _ = radiation.emit(into: jets, &rng)
+            _ = radiation.emit(into: jets, &rng, .shared)
             counts[jets.count] += 1
             for i in 0..<jets.count { minimumPt = min(minimumPt, jets[i].pt) }
         }
@@ -90,7 +90,7 @@ extension RandomDrawTests {
         var rng = SeededGenerator(seed: 7)
         var c2 = 0.0, c4 = 0.0, sx = 0.0, norm = 0.0
         for _ in 0..<n {
-            let v = rng.nextVectorBosonDirection()
+            let v = rng.nextVectorBosonDirection(.shared)
             c2 += v.z * v.z; c4 += v.z * v.z * v.z * v.z; sx += v.x
             norm = max(norm, abs(v.x * v.x + v.y * v.y + v.z * v.z - 1))
         }

@@ -77,8 +77,12 @@ final class ResemblanceTests: XCTestCase {
         for (_, sim) in Self.simulated {
             XCTAssertEqual(Double(sim[.lepPt].min()!), Double(lowestLepton), accuracy: 0.5)
             XCTAssertEqual(Double(sim[.hadPt].min()!), Double(lowestTau), accuracy: 1.0)
-            XCTAssertEqual(Double(sim[.jetLeadingPt].filter { $0 > 0 }.min() ?? 0), Double(lowestJet), accuracy: 1.0)
         }
+        // The jet cut, over all simulated events: the leading jet of a top pair is a b jet, below
+        // 25 GeV in about 1 event in 1000, so the lowest one of 2000 ttbar events alone is a
+        // noisy measure of the cut.
+        let lowestSimulatedJet = Self.simulated.values.compactMap { $0[.jetLeadingPt].filter { $0 > 0 }.min() }.min()!
+        XCTAssertEqual(Double(lowestSimulatedJet), Double(lowestJet), accuracy: 1.0)
     }
 
     func testDefaultPlanCarriesTheChallengeYieldsOfEveryProcess() throws {
