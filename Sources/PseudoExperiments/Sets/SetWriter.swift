@@ -10,7 +10,7 @@ import Foundation
 ///
 /// ```swift
 /// let manifest = SetManifest(spec: spec, phase: "final", seed: 42, sets: 10, pseudoExperimentsPerSet: 1000,
-///                            pool: try SetManifest.pool(pool, source: .file, spec: spec))
+///                            pool: try SetManifest.Pool(describing: pool, source: .file, spec: spec))
 /// let summary = try SetWriter(manifest: manifest, pool: pool).write(to: dir, truthsTo: TruthFile.defaultURL(forDirectory: dir))
 /// ```
 public struct SetWriter {
