@@ -10,7 +10,8 @@
 //                      protocol (datasets-spec/plugin-protocol-v1.md); untrusted code never runs
 //                      inside the harness. Depends on PseudoExperiments only; the runner links it.
 //   CChildProcess      the C helper that starts a plugin process (limits, session, signals).
-//   Evaluation         the runner that ties them (library code so tests can drive it).
+//   Evaluation         the runner that ties them (library code so tests can drive it): built-in
+//                      estimators from Baselines, submissions as processes through PluginHost.
 //   bench              the command line; parses arguments and calls the libraries.
 //   CZlib              system zlib (compressed pool and set files).
 //   CVectorMath        header-only vector sqrt/min/max (no errno) for the transform's SIMD kernel.
@@ -25,6 +26,7 @@ let package = Package(
         .library(name: "PseudoExperiments", targets: ["PseudoExperiments"]),
         .library(name: "Scoring", targets: ["Scoring"]),
         .library(name: "Baselines", targets: ["Baselines"]),
+        .library(name: "Evaluation", targets: ["Evaluation"]),
         .library(name: "PluginHost", targets: ["PluginHost"]),
     ],
     dependencies: [
@@ -68,6 +70,11 @@ let package = Package(
             name: "Baselines",
             dependencies: ["PseudoExperiments", "CLapack"]
         ),
+        // The runner is library code so that tests can drive it; `bench` only calls it.
+        .target(
+            name: "Evaluation",
+            dependencies: ["PseudoExperiments", "Scoring", "Baselines", "PluginHost"]
+        ),
         // vfork + setrlimit + setsid + exec: what Foundation.Process and posix_spawn cannot do.
         .target(name: "CChildProcess", path: "Sources/CChildProcess"),
         .target(
@@ -77,7 +84,7 @@ let package = Package(
         .executableTarget(
             name: "bench",
             dependencies: [
-                "PseudoExperiments", "Scoring", "PluginHost",
+                "PseudoExperiments", "Scoring", "Evaluation", "PluginHost",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -86,6 +93,10 @@ let package = Package(
         .testTarget(name: "PseudoExperimentsTests", dependencies: ["PseudoExperiments", "TestSupport"]),
         .testTarget(name: "ScoringTests", dependencies: ["Scoring", "TestSupport"]),
         .testTarget(name: "BaselinesTests", dependencies: ["Baselines", "TestSupport"]),
+        // Fixtures/ holds a test plugin (a Python script run as a process, not compiled).
+        .testTarget(name: "EvaluationTests", dependencies: [
+            "Evaluation", "Scoring", "PseudoExperiments", "PluginHost", "TestSupport",
+        ], exclude: ["Fixtures"]),
         // Fixtures/ holds the test plugins (Python scripts run as processes, not compiled).
         .testTarget(name: "PluginHostTests", dependencies: ["PluginHost", "PseudoExperiments", "Scoring", "TestSupport"],
                     exclude: ["Fixtures"]),

@@ -22,6 +22,8 @@ struct Bench: ParsableCommand {
             SimulateCommand.self,
             GenerateCommand.self,
             ExportCommand.self,
+            EvaluateCommand.self,
+            RunCommand.self,
         ]
     )
 }

@@ -15,9 +15,11 @@ public struct LeaderboardRow: Sendable, Equatable {
     /// The paired bootstrap of this row's score minus the next ranked row's (nil for the last
     /// ranked row and for reference rows).
     public var versusNext: PairedScoreDifference?
+    /// Warnings the runner's checks raised on the run (e.g. a stateful estimator).
+    public var flags: [RunFlag]
 
     public init(rank: Int?, submission: Submission, run: RunID, metrics: IntervalMetrics, scoreError: Double,
-                runtimeSeconds: Double, versusNext: PairedScoreDifference? = nil) {
+                runtimeSeconds: Double, versusNext: PairedScoreDifference? = nil, flags: [RunFlag] = []) {
         self.rank = rank
         self.submission = submission
         self.run = run
@@ -25,6 +27,7 @@ public struct LeaderboardRow: Sendable, Equatable {
         self.scoreError = scoreError
         self.runtimeSeconds = runtimeSeconds
         self.versusNext = versusNext
+        self.flags = flags
     }
 
     /// Whether the difference to the next ranked row is within resampling noise.

@@ -19,6 +19,7 @@ extension LeaderboardStore {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("2026-01-leaderboard-v1") { try createVersion1($0) }
+        migrator.registerMigration("2026-02-run-flags") { try createRunFlags($0) }
         return migrator
     }
 
@@ -163,6 +164,20 @@ extension LeaderboardStore {
                 interval           REAL,
                 score              REAL,
                 PRIMARY KEY (score_id, variable, position)
+            ) WITHOUT ROWID;
+            """)
+    }
+
+    /// Flags raised on a run by the runner's checks (e.g. `stateful`: a fresh instance of the
+    /// estimator gave other estimates), one per kind, shown with the run on leaderboards.
+    private static func createRunFlags(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE run_flag (
+                run_id      INTEGER NOT NULL REFERENCES run(id),
+                kind        TEXT NOT NULL CHECK (kind <> ''),
+                detail      TEXT NOT NULL,
+                recorded_at TEXT NOT NULL,
+                PRIMARY KEY (run_id, kind)
             ) WITHOUT ROWID;
             """)
     }

@@ -66,7 +66,8 @@ public struct LeaderboardTable: Sendable, Equatable {
                     .scoreStandardError
             }
             let row = LeaderboardRow(rank: nil, submission: run.submission, run: run.id, metrics: metrics,
-                                     scoreError: scoreError, runtimeSeconds: try store.runtimeSeconds(of: run.id))
+                                     scoreError: scoreError, runtimeSeconds: try store.runtimeSeconds(of: run.id),
+                                     flags: try store.flags(of: run.id))
             return (row, results)
         }
         entries.sort { a, b in

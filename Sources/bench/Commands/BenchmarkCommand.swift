@@ -1,4 +1,5 @@
 import ArgumentParser
+import Evaluation
 import Foundation
 import PluginHost
 import PseudoExperiments
@@ -15,6 +16,7 @@ struct BenchmarkCommand: ParsableCommand {
         MachineBenchmark(),
         TransformBenchmark(),
         EventFileBenchmark(),
+        RunnerBenchmark(),
         SimulatorBenchmark(),
         PluginBenchmark(),
         PseudoExperimentBenchmark(),

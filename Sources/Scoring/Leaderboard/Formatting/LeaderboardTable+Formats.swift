@@ -19,7 +19,9 @@ public enum LeaderboardFormat: String, CaseIterable, Sendable {
 /// rank submission kind version code_hash challenge set_manifest run score score_error
 /// coverage interval failures pseudo_experiments runtime_s difference_to_next
 /// difference_to_next_error difference_to_next_lower difference_to_next_upper significant_to_next
+/// flags
 /// ```
+/// `flags` lists the run's flags as `kind: detail`, separated by `; ` (empty when none).
 /// `rank` is null for reference rows; the `*_to_next` keys are null where there is no next
 /// ranked row. In CSV a null is an empty field.
 extension LeaderboardTable {
@@ -70,7 +72,7 @@ extension LeaderboardTable {
         "rank", "submission", "kind", "version", "code_hash", "challenge", "set_manifest", "run", "score",
         "score_error", "coverage", "interval", "failures", "pseudo_experiments", "runtime_s",
         "difference_to_next", "difference_to_next_error", "difference_to_next_lower",
-        "difference_to_next_upper", "significant_to_next",
+        "difference_to_next_upper", "significant_to_next", "flags",
     ]
 
     var records: [[(String, Cell)]] {
@@ -84,6 +86,7 @@ extension LeaderboardTable {
                 .int(row.metrics.failures), .int(row.metrics.n), .number(row.runtimeSeconds),
                 .number(next?.observed), .number(next?.standardError), .number(next?.lower),
                 .number(next?.upper), .bool(next?.isSignificant),
+                .text(row.flags.map(\.description).joined(separator: "; ")),
             ]
             return Array(zip(Self.recordKeys, cells))
         }
@@ -108,6 +111,10 @@ extension LeaderboardTable {
             + "interval of the difference contains 0).")
         if rows.contains(where: { $0.rank == nil }) {
             notes.append("Rank -: a reference (e.g. oracle or null baseline), shown for comparison, not ranked.")
+        }
+        for row in rows where !row.flags.isEmpty {
+            notes.append("Flagged (!): \(row.submission.name), run \(row.run): "
+                + row.flags.map(\.description).joined(separator: "; "))
         }
         if markdown {
             func line(_ fields: [String]) -> String {
@@ -134,7 +141,8 @@ extension LeaderboardTable {
             versus = Self.signed(d.observed) + " ± " + Self.fixed(d.standardError, 4)
             if !d.isSignificant { versus += " n.s." }
         }
-        return [row.rank.map(String.init) ?? "-", row.submission.name, row.submission.kind.rawValue,
+        return [row.rank.map(String.init) ?? "-", row.submission.name + (row.flags.isEmpty ? "" : " (!)"),
+                row.submission.kind.rawValue,
                 Self.fixed(row.metrics.score, 4), Self.fixed(row.scoreError, 4), Self.fixed(row.metrics.coverage, 3),
                 Self.fixed(row.metrics.interval, 4), "\(row.metrics.failures)", Self.fixed(row.runtimeSeconds, 2),
                 versus]

@@ -1,0 +1,80 @@
+import Foundation
+import PseudoExperiments
+import Scoring
+
+/// Fitting: once per contestant, in parallel, under the start-up time limit.
+extension EvaluationRunner {
+    /// Fits the contestants that still have pseudo-experiments to estimate (from the cache when
+    /// it holds their model) and records every pending pseudo-experiment of a failed fit as a
+    /// failure with the fit's reason.
+    func fitMainModels(_ entries: [Entry], interruption: InterruptFlag) throws {
+        let needing = entries.filter { !$0.pending.isEmpty }
+        guard !needing.isEmpty else { return }
+        let outcomes = try fit(needing.map(\.contestant), fresh: false, phase: "fitting", interruption: interruption)
+        for (entry, outcome) in zip(needing, outcomes) {
+            entry.fit = outcome
+        }
+        let failed = needing.filter { if case .failed? = $0.fit { return true } else { return false } }
+        guard !failed.isEmpty, !interruption.isRaised else { return }
+        for entry in failed {
+            guard case let .failed(reason, _)? = entry.fit else { continue }
+            progress.note("\(entry.name): \(reason); every pseudo-experiment is recorded as a failure.")
+            for key in entry.pending.sorted() {
+                try store.record(PseudoExperimentOutcome(key: key, estimate: nil, failure: reason, runtimeSeconds: 0),
+                                 in: entry.start.id)
+                entry.tally.withLock { $0.recorded += 1; $0.failures += 1 }
+            }
+        }
+    }
+
+    /// Fits `contestants` on `options.jobs` threads; `fresh` bypasses the cache (and does not
+    /// fill it). Returns one outcome per contestant, in order; nil outcomes (fits not started
+    /// because of an interruption) are reported as failures that are never recorded.
+    func fit(_ contestants: [Contestant], fresh: Bool, phase: String,
+             interruption: InterruptFlag) throws -> [FitOutcome] {
+        let base = try baseTrainingContext()
+        let poolHash = source.trainingPoolHash
+        let specHash = source.spec.sha256.hex
+        let trainingSeed = options.trainingSeed
+        let limit = options.startupTimeLimit
+        let results = Locked([FitOutcome?](repeating: nil, count: contestants.count))
+        progress.begin(phase, total: contestants.count)
+        WorkerPool.run(count: contestants.count, jobs: options.jobs, shouldStop: { interruption.isRaised }) { i, _ in
+            let contestant = contestants[i]
+            let key = FittedModelCache.Key(estimator: contestant.estimator.name,
+                                           codeHash: contestant.submission.codeHash, specHash: specHash,
+                                           trainingPoolHash: poolHash, trainingSeed: trainingSeed)
+            let outcome: FitOutcome
+            if !fresh, let model = self.cache.model(for: key) {
+                outcome = .fitted(FittedModel(model, for: contestant), seconds: 0, cached: true)
+            } else {
+                outcome = Self.fitOne(contestant, context: base, timeLimit: limit)
+                if !fresh, case .fitted(let model, _, _) = outcome { self.cache.keep(model.model, for: key) }
+            }
+            results.withLock { $0[i] = outcome }
+            self.progress.advance()
+        }
+        progress.end()
+        return results.current.map { $0 ?? .failed(reason: "start-up was interrupted", seconds: 0) }
+    }
+
+    /// One fit on a copy of `context`, timed and judged against the start-up limit.
+    static func fitOne(_ contestant: Contestant, context: TrainingContext, timeLimit: Double) -> FitOutcome {
+        var context = context
+        let start = Clock.now()
+        let model: any FittedEstimator
+        do {
+            model = try contestant.estimator.fit(&context)
+        } catch {
+            return .failed(reason: OutcomeRules.reason("start-up failed: the estimator threw an error: "
+                                                       + OutcomeRules.describe(error)),
+                           seconds: Clock.seconds(since: start))
+        }
+        let seconds = Clock.seconds(since: start)
+        guard seconds <= timeLimit else {
+            return .failed(reason: "start-up took \(OutcomeRules.format(seconds)) s, over the limit of "
+                               + "\(OutcomeRules.format(timeLimit)) s", seconds: seconds)
+        }
+        return .fitted(FittedModel(model, for: contestant), seconds: seconds, cached: false)
+    }
+}

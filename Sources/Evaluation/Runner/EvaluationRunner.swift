@@ -1,0 +1,229 @@
+import Foundation
+import PseudoExperiments
+import Scoring
+
+/// Evaluates estimators on a collection of pseudo-experiments and streams every result into
+/// the leaderboard store: fit once, estimate in parallel, check for state, score.
+///
+/// For each contestant the runner begins (or resumes) a run in the store, then:
+/// 1. **Fit** each contestant once on the source's training pool, in parallel (a model may come
+///    from the ``FittedModelCache``). A fit that throws or exceeds the start-up time limit makes
+///    every pseudo-experiment of the run a failure with that reason; the other contestants go on.
+/// 2. **Estimate** the pseudo-experiments still missing, on ``EvaluationOptions/jobs`` threads,
+///    in a seeded shuffled order across sets (consecutive calls say nothing about which set a
+///    view comes from). Each pseudo-experiment is generated once and handed to every contestant
+///    that needs it; each result is committed to the store as it arrives (``OutcomeRules`` turns
+///    errors, NaN, swapped bounds and overtime into recorded failures).
+/// 3. **Check statefulness**: a seeded few percent of the pseudo-experiments are estimated again
+///    by a freshly fitted instance, in the reverse order; any difference flags the run
+///    ``RunFlag/stateful`` (all pseudo-experiments of a set share mu, so carrying information
+///    from one to the next is forbidden).
+/// 4. **Finish** each run as completed and store its scorecard.
+///
+/// Interrupting (``InterruptFlag``) stops taking pseudo-experiments; results in progress are
+/// recorded, the runs are marked interrupted, and the next evaluation of the same submissions
+/// on the same sets with the same seed resumes them. A process killed outright leaves its runs
+/// `running`, which resumes just the same; at most the results in progress are lost.
+///
+/// ```swift
+/// let runner = try EvaluationRunner(store: store, source: sets, options: EvaluationOptions(seed: 1))
+/// let report = try runner.run([Contestant(try EstimatorRegistry.builtin(named: "counting"))])
+/// print(report.contestants[0].scorecard?.overall.score ?? .nan)
+/// ```
+public final class EvaluationRunner: @unchecked Sendable {
+    public let store: LeaderboardStore
+    public let source: any PseudoExperimentSource
+    public let options: EvaluationOptions
+    public let cache: FittedModelCache
+    public let progress: ProgressDisplay
+    let seeds: EstimatorSeeds
+    /// The training context, built once per runner (the pool prepared for the transform).
+    private let trainingContext = Locked<TrainingContext?>(nil)
+
+    /// A runner on `source` writing into `store`.
+    ///
+    /// - Throws: ``EvaluationError/invalidOptions(_:)`` for options with a ``EvaluationOptions/problem``.
+    public init(store: LeaderboardStore, source: any PseudoExperimentSource,
+                options: EvaluationOptions = EvaluationOptions(), cache: FittedModelCache = FittedModelCache(),
+                progress: ProgressDisplay = .silent) throws {
+        if let problem = options.problem { throw EvaluationError.invalidOptions(problem) }
+        self.store = store
+        self.source = source
+        self.options = options
+        self.cache = cache
+        self.progress = progress
+        seeds = EstimatorSeeds(rootSeed: source.rootSeed)
+    }
+
+    /// One contestant's state during an evaluation.
+    final class Entry: @unchecked Sendable {
+        let contestant: Contestant
+        let start: RunStart
+        let pending: Set<PseudoExperimentKey>
+        let alreadyRecorded: Int
+        var fit: FitOutcome?
+        var statefulnessChecked = 0
+        let tally = Locked((recorded: 0, failures: 0))
+
+        init(_ contestant: Contestant, _ start: RunStart, pending: Set<PseudoExperimentKey>, alreadyRecorded: Int) {
+            self.contestant = contestant
+            self.start = start
+            self.pending = pending
+            self.alreadyRecorded = alreadyRecorded
+        }
+
+        var name: String { contestant.submission.name }
+    }
+
+    /// Evaluates `contestants` on every pseudo-experiment of the source.
+    ///
+    /// - Throws: ``EvaluationError`` for no or duplicate contestants, the store's errors
+    ///   (a conflicting registration, an unfinished run with other seeds, a locked file) and
+    ///   the source's (a pseudo-experiment that cannot be generated). On an error after the
+    ///   runs began, they are marked interrupted first, so nothing recorded is lost.
+    public func run(_ contestants: [Contestant], interruption: InterruptFlag = InterruptFlag()) throws -> EvaluationReport {
+        guard !contestants.isEmpty else { throw EvaluationError.noContestants }
+        let names = contestants.map(\.submission.name)
+        if let twice = names.first(where: { name in names.filter { $0 == name }.count > 1 }) {
+            throw EvaluationError.duplicateContestant(name: twice)
+        }
+        let truths = source.truths
+        guard !truths.isEmpty else { throw EvaluationError.noPseudoExperiments(setManifestHash: source.setManifestHash) }
+        let spec = source.spec
+        try store.registerChallenge(name: spec.name, spec: String(decoding: spec.canonicalJSON(), as: UTF8.self),
+                                    specHash: spec.sha256.hex)
+        try store.registerSetManifest(hash: source.setManifestHash, challenge: spec.name, rootSeed: source.rootSeed,
+                                      truths: truths)
+        let keys = Set(truths.map(\.key))
+        var entries: [Entry] = []
+        do {
+            for contestant in contestants {
+                let start = try store.beginRun(submission: contestant.submission, setManifestHash: source.setManifestHash,
+                                               seeds: options.recordedSeeds)
+                let done = try store.completedPseudoExperiments(start.id)
+                entries.append(Entry(contestant, start, pending: keys.subtracting(done), alreadyRecorded: done.count))
+            }
+        } catch {
+            markInterrupted(entries)
+            throw error
+        }
+
+        let order = runOrder(truths.map(\.key))
+        var timings = RunnerTimings()
+        do {
+            try fitMainModels(entries, interruption: interruption)
+            if !interruption.isRaised {
+                timings = try estimate(entries, order: order, truths: truths, interruption: interruption)
+            }
+            if !interruption.isRaised {
+                try checkStatefulness(entries, order: order, truths: truths, interruption: interruption)
+            }
+        } catch {
+            markInterrupted(entries)
+            throw error
+        }
+        if interruption.isRaised {
+            markInterrupted(entries)
+            return try report(entries, truths: truths, interrupted: true, timings: timings)
+        }
+        for entry in entries {
+            try store.finishRun(entry.start.id, status: .completed)
+            try store.scoreRun(entry.start.id, policy: options.policy, bootstrap: options.bootstrap)
+        }
+        return try report(entries, truths: truths, interrupted: false, timings: timings)
+    }
+
+    // MARK: - Order
+
+    /// Every pseudo-experiment, shuffled by the run's seed (Fisher-Yates with
+    /// `SeedDerivation.generator(seed, .runOrder)` over the keys in set, index order): the same
+    /// seed gives the same order, whatever was already recorded.
+    public func runOrder(_ keys: [PseudoExperimentKey]) -> [PseudoExperimentKey] {
+        var order = keys.sorted()
+        var rng = SeedDerivation.generator(options.seed, .runOrder)
+        for i in stride(from: order.count - 1, to: 0, by: -1) {
+            order.swapAt(i, rng.nextInt(below: i + 1))
+        }
+        return order
+    }
+
+    // MARK: - Finishing
+
+    /// Marks every run that is still running as interrupted (best effort: the store may be the
+    /// reason we are here); a running run would resume as well, this only says why it stopped.
+    private func markInterrupted(_ entries: [Entry]) {
+        for entry in entries {
+            try? store.finishRun(entry.start.id, status: .interrupted)
+        }
+    }
+
+    private func report(_ entries: [Entry], truths: [PseudoExperimentTruth], interrupted: Bool,
+                        timings: RunnerTimings) throws -> EvaluationReport {
+        let contestants = try entries.map { entry -> ContestantReport in
+            let manifest = try store.runManifest(entry.start.id)
+            var fitSeconds: Double?, fitFailure: String?
+            switch entry.fit {
+            case let .fitted(_, seconds, cached)?: fitSeconds = cached ? 0 : seconds
+            case let .failed(reason, seconds)?: fitSeconds = seconds; fitFailure = reason
+            case nil: break
+            }
+            let tally = entry.tally.current
+            return ContestantReport(
+                submission: entry.contestant.submission, run: entry.start.id, resumed: entry.start.resumed,
+                status: manifest.status, alreadyRecorded: entry.alreadyRecorded, recorded: tally.recorded,
+                failures: tally.failures, fitSeconds: fitSeconds, fitFailure: fitFailure,
+                statefulnessChecked: entry.statefulnessChecked, flags: try store.flags(of: entry.start.id),
+                scorecard: manifest.status == .completed
+                    ? try store.scorecard(for: entry.start.id, policy: options.policy) : nil)
+        }
+        return EvaluationReport(challenge: source.spec.name, setManifestHash: source.setManifestHash,
+                                pseudoExperiments: truths.count, contestants: contestants, interrupted: interrupted,
+                                timings: timings)
+    }
+
+    // MARK: - Shared steps
+
+    /// The training context (built on first use; each fit gets its own copy, so the
+    /// generator every fit starts from is the same).
+    ///
+    /// Pool files and simulated pools quote their weights at the luminosity of the spec's
+    /// yields; a ``TrainingContext`` promises expected events at the challenge's luminosity, so
+    /// the weights are scaled as the generator scales the evaluation pool's:
+    /// ```
+    /// w' = w * spec.luminosity / spec.yields.referenceLuminosity
+    /// ```
+    func baseTrainingContext() throws -> TrainingContext {
+        try trainingContext.withLock { context in
+            if let context { return context }
+            let spec = source.spec
+            var pool = try source.trainingPool
+            let scale = spec.luminosity / spec.yields.referenceLuminosity
+            if scale != 1 {
+                pool.weights = pool.weights.map { Float(Double($0) * scale) }
+            }
+            let built = TrainingContext(spec: spec, pool: pool, rng: SeededGenerator(seed: options.trainingSeed))
+            context = built
+            return built
+        }
+    }
+
+    /// One estimate call, timed and judged: the generator comes from the harness secret, the
+    /// nuisances reach a reference oracle only.
+    func estimateOne(_ model: FittedModel, view: SealedView, truth: PseudoExperimentTruth) -> PseudoExperimentOutcome {
+        var rng = seeds.generator(for: truth.key)
+        let start = Clock.now()
+        let result = Result { try model.estimate(view, truth: truth, using: &rng) }
+        let seconds = Clock.seconds(since: start)
+        return OutcomeRules.outcome(truth.key, result, seconds: seconds, timeLimit: options.pseudoExperimentTimeLimit)
+    }
+
+    /// The view of one pseudo-experiment, or the source's error naming it.
+    func view(of key: PseudoExperimentKey) throws -> SealedView {
+        do {
+            return try source.view(of: key)
+        } catch {
+            throw EvaluationError.generationFailed(key: key, setManifestHash: source.setManifestHash,
+                                                   reason: OutcomeRules.describe(error))
+        }
+    }
+}

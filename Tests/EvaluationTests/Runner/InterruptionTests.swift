@@ -1,0 +1,99 @@
+import Evaluation
+import Foundation
+import PseudoExperiments
+import Scoring
+import XCTest
+
+/// Interrupting keeps every result and marks the runs interrupted; the next evaluation resumes
+/// them and ends with the same results as an uninterrupted one.
+final class InterruptionTests: XCTestCase {
+    func testInterruptedRunResumesToTheSameResults() throws {
+        let f = try RunnerFixture("interrupt", sets: 3, perSet: 4)
+        defer { f.remove() }
+        let contestants = [try RunnerFixture.entry(CountingTestEstimator()), try RunnerFixture.entry(GeneratorProbe())]
+        let flag = InterruptFlag()
+        f.sets.interruption = (flag, 5)
+        let first = try f.runner(RunnerFixture.options(jobs: 1)).run(contestants, interruption: flag)
+        XCTAssertTrue(first.interrupted)
+        XCTAssertEqual(first.contestants.map(\.status), [.interrupted, .interrupted])
+        XCTAssertNil(first.contestants[0].scorecard)
+        // One job: the 5th view raised the flag while in progress; it was finished and recorded.
+        XCTAssertEqual(first.contestants.map(\.recorded), [5, 5])
+        XCTAssertEqual(try f.store.completedPseudoExperiments(first.contestants[0].run).count, 5)
+
+        f.sets.interruption = nil
+        let second = try f.runner(RunnerFixture.options(jobs: 2)).run(contestants)
+        XCTAssertFalse(second.interrupted)
+        for (a, b) in zip(first.contestants, second.contestants) {
+            XCTAssertEqual(a.run, b.run)
+            XCTAssertTrue(b.resumed)
+            XCTAssertEqual(b.alreadyRecorded, 5)
+            XCTAssertEqual(b.recorded, 7)
+            XCTAssertEqual(b.status, .completed)
+        }
+        XCTAssertEqual(try f.store.runManifest(second.contestants[0].run).resumptions, 1)
+
+        // The same as a run never interrupted (another database, same seed).
+        let g = try RunnerFixture("interrupt-reference", sets: 3, perSet: 4)
+        defer { g.remove() }
+        let reference = try g.runner(RunnerFixture.options(jobs: 2)).run(contestants)
+        for (x, y) in zip(second.contestants, reference.contestants) {
+            XCTAssertEqual(try f.store.outcomes(of: x.run).withoutTimes, try g.store.outcomes(of: y.run).withoutTimes)
+        }
+    }
+
+    func testResumingWithAnotherSeedIsRefused() throws {
+        let f = try RunnerFixture("interrupt-seed")
+        defer { f.remove() }
+        let flag = InterruptFlag()
+        f.sets.interruption = (flag, 2)
+        let contestants = [try RunnerFixture.entry(CountingTestEstimator())]
+        _ = try f.runner(RunnerFixture.options(seed: 1, jobs: 1)).run(contestants, interruption: flag)
+        f.sets.interruption = nil
+        XCTAssertThrowsError(try f.runner(RunnerFixture.options(seed: 2)).run(contestants)) { error in
+            guard case LeaderboardStoreError.unfinishedRunConflict(_, _, let field, _, _) = error else {
+                return XCTFail("\(error)")
+            }
+            XCTAssertEqual(field, "seeds")
+        }
+        // The unfinished run is untouched and still resumes with its own seed.
+        let resumed = try f.runner(RunnerFixture.options(seed: 1)).run(contestants)
+        XCTAssertTrue(resumed.contestants[0].resumed)
+        XCTAssertEqual(resumed.contestants[0].status, .completed)
+    }
+
+    func testAGenerationErrorStopsTheRunAsInterruptedAndKeepsResults() throws {
+        let f = try RunnerFixture("generation-error")
+        defer { f.remove() }
+        let broken = BrokenSets(f.sets, failingAt: f.sets.truths[4].key)
+        let runner = try EvaluationRunner(store: f.store, source: broken, options: RunnerFixture.options(jobs: 1))
+        XCTAssertThrowsError(try runner.run([try RunnerFixture.entry(CountingTestEstimator())])) { error in
+            guard case EvaluationError.generationFailed(let key, _, let reason) = error else { return XCTFail("\(error)") }
+            XCTAssertEqual(key, f.sets.truths[4].key)
+            XCTAssertEqual(reason, "the pool file is damaged")
+        }
+        let run = try XCTUnwrap(f.store.contents().unfinishedRuns.first)
+        XCTAssertEqual(run.status, .interrupted)
+        XCTAssertGreaterThan(try f.store.completedPseudoExperiments(run.id).count, 0)
+    }
+}
+
+/// A source whose one pseudo-experiment cannot be generated.
+final class BrokenSets: PseudoExperimentSource, @unchecked Sendable {
+    let base: ReferenceSampleSets
+    let failing: PseudoExperimentKey
+    init(_ base: ReferenceSampleSets, failingAt key: PseudoExperimentKey) {
+        self.base = base
+        failing = key
+    }
+    var spec: ChallengeSpec { base.spec }
+    var setManifestHash: String { base.setManifestHash }
+    var rootSeed: UInt64 { base.rootSeed }
+    var truths: [PseudoExperimentTruth] { base.truths }
+    var trainingPool: EventTable { base.trainingPool }
+    var trainingPoolHash: String { base.trainingPoolHash }
+    func view(of key: PseudoExperimentKey) throws -> SealedView {
+        if key == failing { throw SampleSetsError(message: "the pool file is damaged") }
+        return try base.view(of: key)
+    }
+}
