@@ -84,6 +84,12 @@ public struct SetManifest: Sendable, Equatable {
         self.pool = pool
     }
 
+    /// The description of `pool` for pseudo-experiments of `spec` (the same as
+    /// ``Pool/init(describing:source:spec:)``).
+    public static func pool(_ pool: PreparedPool, source: Pool.Source, spec: ChallengeSpec) throws -> Pool {
+        try Pool(describing: pool, source: source, spec: spec)
+    }
+
     /// The number of pseudo-experiments.
     public var count: Int { sets * pseudoExperimentsPerSet }
 
