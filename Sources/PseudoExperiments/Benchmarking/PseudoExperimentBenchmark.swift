@@ -58,7 +58,7 @@ public struct PseudoExperimentBenchmark: BenchmarkSuite {
             let suffix = index == 0 ? "" : "_large_pool"
             let label = index == 0 ? "\(rows) rows" : "large pool, \(rows) rows"
             let wall = Date()
-            let builder = PreparedPool.Builder(capacity: rows)
+            let builder = try PreparedPool.Builder(capacity: rows)
             try EventSimulator.generate(plan) { _, block in try builder.append(block.table) }
             let pool = try builder.finish()
             figures.append(.init(key: "pool_prepare_seconds\(suffix)", value: Date().timeIntervalSince(wall), unit: "s",
