@@ -78,8 +78,8 @@ public final class PreparedPool: @unchecked Sendable {
             }
         }
         let reader = try PoolReader(url: url)
-        let builder = try Builder(capacity: reader.rowCount)
         do {
+            let builder = try Builder(capacity: reader.rowCount)
             try reader.forEachBlock { _, block in try builder.append(block) }
             return try builder.finish(metadataJSON: reader.metadataJSON, requiring: required)
         } catch let error as PoolError {
