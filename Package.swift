@@ -84,7 +84,7 @@ let package = Package(
         .executableTarget(
             name: "bench",
             dependencies: [
-                "PseudoExperiments", "Scoring", "Evaluation", "PluginHost",
+                "PseudoExperiments", "Scoring", "Evaluation", "PluginHost", "Baselines",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -15,6 +15,11 @@
 /// Empty bins are fine: a bin with n = 0 contributes 2 nu and no curvature; a bin with nu = 0
 /// and n = 0 contributes nothing. A bin with n > 0 where the model expects nothing makes the
 /// value +infinity, and ``diagnosis(at:)`` names the bin.
+///
+/// With `relativeVariances` (the relative variance of each bin's expectation from the finite
+/// samples it was built from), each bin's Poisson term is replaced by its Barlow-Beeston-lite
+/// term, the deviance with that bin's template scale factor profiled out (``BarlowBeestonLite``):
+/// d, 2 (1 - n / nu) and 2 n / nu^2 above become F / 2, F' and F''.
 public struct BinnedPoissonLikelihood<Model: BinnedExpectation>: Objective {
     /// The model of the expected counts.
     public let model: Model
@@ -24,12 +29,16 @@ public struct BinnedPoissonLikelihood<Model: BinnedExpectation>: Objective {
     public let constraints: [ParameterConstraint]
     /// The parameter names, for messages.
     public let names: [String]
+    /// The relative variance of each bin's expectation (Barlow-Beeston lite), or nil for exact
+    /// templates.
+    public let relativeVariances: [Double]?
 
     /// - Throws: ``FitError/emptyInput(what:)`` (no bins), ``FitError/invalidObservedCount(bin:value:)``,
     ///   ``FitError/dimensionMismatch(what:expected:actual:)`` (counts, names or constraints vs the
-    ///   model), ``FitError/invalidConstraint(parameter:reason:)``.
+    ///   model), ``FitError/invalidConstraint(parameter:reason:)``, and
+    ///   ``FitError/invalidTemplate(process:bin:value:)`` for a negative or non-finite relative variance.
     public init(model: Model, observed: [Double], names: [String],
-                constraints: [ParameterConstraint]? = nil) throws {
+                constraints: [ParameterConstraint]? = nil, relativeVariances: [Double]? = nil) throws {
         try PoissonDeviance.validateObserved(observed)
         guard observed.count == model.binCount else {
             throw FitError.dimensionMismatch(what: "observed bins", expected: model.binCount, actual: observed.count)
@@ -43,6 +52,14 @@ public struct BinnedPoissonLikelihood<Model: BinnedExpectation>: Objective {
                                              actual: constraints.count)
         }
         for (c, name) in zip(constraints, names) { try c.validate(parameter: name) }
+        if let relativeVariances {
+            guard relativeVariances.count == model.binCount else {
+                throw FitError.dimensionMismatch(what: "relative template variances", expected: model.binCount,
+                                                 actual: relativeVariances.count)
+            }
+            try BarlowBeestonLite.validate(relativeVariances)
+        }
+        self.relativeVariances = relativeVariances?.contains(where: { $0 > 0 }) == true ? relativeVariances : nil
         self.model = model
         self.observed = observed
         self.constraints = constraints
@@ -51,15 +68,39 @@ public struct BinnedPoissonLikelihood<Model: BinnedExpectation>: Objective {
 
     public var dimension: Int { model.parameterCount }
 
+    /// The bin's term (half its deviance contribution).
+    @inline(__always)
+    private func term(_ i: Int, _ n: Double, _ nu: Double) -> Double {
+        guard let v = relativeVariances else { return PoissonDeviance.term(observed: n, expected: nu) }
+        return BarlowBeestonLite.term(observed: n, expected: nu, relativeVariance: v[i])
+    }
+
+    /// The derivative of the bin's deviance contribution with respect to nu.
+    @inline(__always)
+    private func derivative(_ i: Int, _ n: Double, _ nu: Double) -> Double {
+        guard let v = relativeVariances else { return PoissonDeviance.derivative(observed: n, expected: nu) }
+        return BarlowBeestonLite.derivative(observed: n, expected: nu, relativeVariance: v[i])
+    }
+
+    /// The second derivative of the bin's deviance contribution with respect to nu.
+    @inline(__always)
+    private func secondDerivative(_ i: Int, _ n: Double, _ nu: Double) -> Double {
+        guard let v = relativeVariances else { return PoissonDeviance.secondDerivative(observed: n, expected: nu) }
+        return BarlowBeestonLite.secondDerivative(observed: n, expected: nu, relativeVariance: v[i])
+    }
+
     public func value(at x: [Double]) -> Double {
-        var f = PoissonDeviance.value(observed: observed, expected: model.expected(at: x))
+        let nu = model.expected(at: x)
+        var f = 0.0
+        for i in observed.indices { f += term(i, observed[i], nu[i]) }
+        f *= 2
         for j in constraints.indices { f += constraints[j].penalty(x[j]) }
         return f
     }
 
     public func gradient(at x: [Double]) -> [Double] {
         let (nu, jacobian) = model.expectedWithJacobian(at: x)
-        let w = PoissonDeviance.gradient(observed: observed, expected: nu)
+        let w = observed.indices.map { derivative($0, observed[$0], nu[$0]) }
         var g = jacobian.transposedTimes(w)
         for j in constraints.indices { g[j] += constraints[j].derivative(x[j]) }
         return g
@@ -76,9 +117,9 @@ public struct BinnedPoissonLikelihood<Model: BinnedExpectation>: Objective {
             h.elements.withUnsafeMutableBufferPointer { hh in
                 for i in 0..<bins {
                     let n = observed[i], mu = nu[i]
-                    value += PoissonDeviance.term(observed: n, expected: mu)
-                    w[i] = PoissonDeviance.derivative(observed: n, expected: mu)
-                    let s = PoissonDeviance.secondDerivative(observed: n, expected: mu)
+                    value += term(i, n, mu)
+                    w[i] = derivative(i, n, mu)
+                    let s = secondDerivative(i, n, mu)
                     let row = i * p
                     for j in 0..<p {
                         let jij = jac[row + j]

@@ -8,9 +8,13 @@ import PseudoExperiments
 /// folder per baseline). An ``OracleEstimator`` may only be registered as a `reference`
 /// (``RegisteredEstimator`` refuses anything else).
 public enum EstimatorRegistry {
-    /// Every built-in estimator. Names are unique.
-    public static let builtins: [RegisteredEstimator] = [
-    ]
+    /// Every built-in estimator. Names are unique. The baselines, in `BaselineCatalog.all`'s
+    /// order; its reference rows (oracle, null) are shown without a rank.
+    public static let builtins: [RegisteredEstimator] = BaselineCatalog.all.map { estimator in
+        RegisteredEstimator(estimator,
+                            kind: BaselineCatalog.referenceNames.contains(estimator.name) ? .reference : .baseline,
+                            summary: BaselineCatalog.summaries[estimator.name] ?? estimator.name)
+    }
 
     /// The names of the built-ins, in registry order.
     public static var names: [String] { builtins.map(\.name) }

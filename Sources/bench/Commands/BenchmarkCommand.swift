@@ -1,4 +1,5 @@
 import ArgumentParser
+import Baselines
 import Evaluation
 import Foundation
 import PluginHost
@@ -20,6 +21,7 @@ struct BenchmarkCommand: ParsableCommand {
         SimulatorBenchmark(),
         PluginBenchmark(),
         PseudoExperimentBenchmark(),
+        BaselineBenchmark(),
     ]
 
     enum Format: String, ExpressibleByArgument, CaseIterable {

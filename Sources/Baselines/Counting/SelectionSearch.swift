@@ -1,0 +1,132 @@
+import PseudoExperiments
+
+/// The choice of a counting selection: the candidate box with the smallest expected variance of
+/// mu_hat, systematics included.
+///
+/// Candidates are windows in `DER_mass_vis` between quantiles of the signal's distribution
+/// (`lowerQuantiles` x `upperQuantiles`, 1 meaning no upper cut) combined with upper cuts on
+/// `DER_mass_transverse_met_lep` at quantiles of the signal's (`transverseMassQuantiles`, 1
+/// meaning none). For each, from the template rows at the nominal nuisances and one prior
+/// standard deviation down and up in each shape nuisance:
+/// ```
+/// var(mu_hat) S^2 ~ N + sum_k ((N_k+ - N_k-) / 2)^2 + sum_a (sigma_a B_a)^2 + sum w^2
+/// ```
+/// with N = S + B the selected yield at mu = 1, N_k+- the yields at the shifted values, B_a the
+/// background a normalisation nuisance scales and sigma_a its prior width, and sum w^2 the pool's
+/// own variance. The one with the smallest ratio to S^2 wins (ties: the first).
+public struct SelectionSearch: Sendable, Equatable {
+    public var lowerQuantiles: [Double]
+    public var upperQuantiles: [Double]
+    public var transverseMassQuantiles: [Double]
+
+    public init(lowerQuantiles: [Double] = [0, 0.1, 0.2, 0.3, 0.4], upperQuantiles: [Double] = [0.7, 0.8, 0.9, 0.95, 1],
+                transverseMassQuantiles: [Double] = [0.5, 0.7, 0.9, 1]) {
+        self.lowerQuantiles = lowerQuantiles
+        self.upperQuantiles = upperQuantiles
+        self.transverseMassQuantiles = transverseMassQuantiles
+    }
+
+    /// The candidate boxes from the signal's `DER_mass_vis` and transverse-mass values.
+    func candidates(mass: [Float], transverseMass mt: [Float], weights: [Double]) -> [BoxSelection] {
+        let total = weights.reduce(0, +)
+        func quantiles(_ values: [Float], _ qs: [Double]) -> [Double: Float] {
+            let order = values.indices.sorted { values[$0] < values[$1] }
+            var out: [Double: Float] = [:]
+            for q in qs {
+                if q >= 1 { out[q] = .infinity; continue }
+                if q <= 0 { out[q] = -.infinity; continue }
+                var cumulative = 0.0
+                out[q] = values[order.last!]
+                for i in order {
+                    cumulative += weights[i]
+                    if cumulative >= q * total { out[q] = values[i]; break }
+                }
+            }
+            return out
+        }
+        let massCuts = quantiles(mass, lowerQuantiles + upperQuantiles), mtCuts = quantiles(mt, transverseMassQuantiles)
+        var out: [BoxSelection] = []
+        for lo in lowerQuantiles {
+            for hi in upperQuantiles where hi > lo {
+                for m in transverseMassQuantiles {
+                    let massCut = BoxSelection.Cut(.massVis, lower: massCuts[lo]!, upper: massCuts[hi]!)
+                    let mtCut = BoxSelection.Cut(.massTransverseMetLep, upper: mtCuts[m]!)
+                    out.append(BoxSelection(cuts: [massCut, mtCut].filter { $0.lower.isFinite || $0.upper.isFinite }))
+                }
+            }
+        }
+        return out
+    }
+
+    /// The histograms of every candidate over `source` transformed at `shift` (chunk by chunk).
+    func histograms(_ candidates: [BoxSelection], source: TemplateSource, at shift: SystematicShift,
+                    noiseSeed: UInt64) -> [TemplateSource.Histograms] {
+        var out = candidates.map { TemplateSource.Histograms(bins: $0.binCount) }
+        source.forEachChunk(at: shift, noiseSeed: noiseSeed) { events in
+            for k in candidates.indices { source.accumulate(candidates[k], in: events, into: &out[k]) }
+        }
+        return out
+    }
+
+    /// The best candidate on `source`.
+    ///
+    /// - Throws: ``BaselineError/poolTooSmall(estimator:what:rows:needed:)`` when no candidate
+    ///   selects any signal row.
+    public func best(source: TemplateSource, layout: NuisanceLayout, noiseSeed: UInt64, estimator: String) throws -> BoxSelection {
+        let centre = layout.nominal
+        var mass: [Float] = [], mt: [Float] = [], weights: [Double] = []
+        source.forEachChunk(at: layout.shift(at: centre), noiseSeed: noiseSeed) { events in
+            let massColumn = events.column(.massVis), mtColumn = events.column(.massTransverseMetLep)
+            for (j, s) in events.sourceRows.enumerated() where source.processCodes[Int(s)] == PhysicsProcess.htautau.code {
+                mass.append(massColumn[massColumn.startIndex + j])
+                mt.append(mtColumn[mtColumn.startIndex + j])
+                weights.append(source.weights[Int(s)])
+            }
+        }
+        guard !mass.isEmpty else {
+            throw BaselineError.poolTooSmall(estimator: estimator, what: "choosing a selection (no signal row)", rows: 0, needed: 1)
+        }
+        let candidates = self.candidates(mass: mass, transverseMass: mt, weights: weights)
+        var shifts = [layout.shift(at: centre)]
+        for s in layout.shapeNuisances {
+            let (down, up) = layout.oneSigma(s.index)
+            for value in [down, up] {
+                var x = centre
+                x[s.index] = value
+                shifts.append(layout.shift(at: x))
+            }
+        }
+        let all = ParallelMap.map(shifts) { histograms(candidates, source: source, at: $0, noiseSeed: noiseSeed) }
+        let atNominal = all[0]
+        let signal = Int(PhysicsProcess.htautau.code)
+        var best: (index: Int, cost: Double)?
+        for (k, h) in atNominal.enumerated() {
+            let s = h.sums[signal][0]
+            guard s > 0 else { continue }
+            var variance = total(h)
+            for code in h.squares.indices { variance += h.squares[code][0] }
+            for j in layout.shapeNuisances.indices {
+                let d = 0.5 * (total(all[2 * j + 2][k]) - total(all[2 * j + 1][k]))
+                variance += d * d
+            }
+            for index in layout.parameters.indices where index != layout.muIndex {
+                let sigma = layout.normalSigma(index)
+                guard sigma > 0, !layout.shapeNuisances.contains(where: { $0.index == index }) else { continue }
+                var scaled = 0.0
+                for code in h.sums.indices where layout.normalisations[code].contains(index) { scaled += h.sums[code][0] }
+                variance += sigma * sigma * scaled * scaled
+            }
+            let cost = variance / (s * s)
+            if best == nil || cost < best!.cost { best = (k, cost) }
+        }
+        guard let chosen = best else {
+            throw BaselineError.poolTooSmall(estimator: estimator, what: "choosing a selection (no candidate keeps a signal row)",
+                                             rows: mass.count, needed: 1)
+        }
+        return candidates[chosen.index]
+    }
+
+    private func total(_ h: TemplateSource.Histograms) -> Double {
+        h.sums.reduce(0) { $0 + $1[0] }
+    }
+}

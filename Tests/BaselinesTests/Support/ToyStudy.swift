@@ -1,0 +1,91 @@
+import Foundation
+import PseudoExperiments
+@testable import Baselines
+
+/// Pseudo-experiments drawn as the challenge draws them, for measuring an estimator's coverage
+/// before the harness's generator and runner are at hand: mu from its prior, nuisances from
+/// theirs, Poisson multiplicities from an evaluation pool (``PoolSampler``), the systematics
+/// transform with seeded soft-MET noise, and the surviving rows as a sealed view.
+struct ToyStudy {
+    let spec: ChallengeSpec
+    let pool: EventTable
+    let prepared: PreparedEvents
+    let sampler: PoolSampler
+
+    init(spec: ChallengeSpec, evaluationPool pool: EventTable) throws {
+        self.spec = spec
+        self.pool = pool
+        self.prepared = PreparedEvents(pool)
+        self.sampler = try PoolSampler(pool: pool)
+    }
+
+    /// One toy: its truth and its view.
+    struct Toy {
+        var mu: Double
+        var nuisances: NuisanceValues
+        var view: SealedView
+    }
+
+    /// Toy `index` below `seed`, at `mu` if given (else drawn from the prior).
+    func toy(seed: UInt64, index: Int, mu fixedMu: Double? = nil, nuisances fixedNuisances: NuisanceValues? = nil) throws -> Toy {
+        var rng = SeedDerivation.generator(seed, .nuisances, 0, index)
+        let mu = fixedMu ?? spec.drawMu(using: &rng)
+        let nuisances = fixedNuisances ?? spec.drawNuisances(using: &rng)
+        var poisson = SeedDerivation.generator(seed, .poisson, 0, index)
+        let rows = try sampler.draw(mu: mu, nuisances: nuisances, using: &poisson)
+        var noise = SeedDerivation.generator(seed, .softMet, 0, index)
+        let events = prepared.gather(rows).applying(SystematicShift(nuisances), noise: &noise)
+        var values: [Float] = []
+        values.reserveCapacity(events.count * Feature.allCases.count)
+        for feature in Feature.allCases { values.append(contentsOf: events.column(feature)) }
+        return Toy(mu: mu, nuisances: nuisances, view: SealedView(count: events.count, columnMajor: values))
+    }
+
+    /// The outcome of one toy.
+    struct Outcome {
+        var mu: Double
+        var estimate: Estimate?
+        var error: Error?
+
+        var covered: Bool { estimate?.interval68.contains(mu) ?? false }
+        var width: Double? { estimate?.interval68.width }
+    }
+
+    /// Coverage figures over outcomes.
+    struct Summary: CustomStringConvertible {
+        var outcomes: [Outcome]
+
+        var failures: Int { outcomes.filter { $0.estimate == nil }.count }
+        var coverage: Double { Double(outcomes.filter(\.covered).count) / Double(max(outcomes.count, 1)) }
+        var meanWidth: Double {
+            let w = outcomes.compactMap(\.width)
+            return w.reduce(0, +) / Double(max(w.count, 1))
+        }
+        /// Coverage in each third of `range` of the true mu.
+        func coverageByThird(_ range: ClosedRange<Double>) -> [Double] {
+            let third = (range.upperBound - range.lowerBound) / 3
+            return (0..<3).map { k in
+                let lo = range.lowerBound + Double(k) * third, hi = lo + third
+                let part = outcomes.filter { $0.mu >= lo && ($0.mu < hi || k == 2) }
+                return Double(part.filter(\.covered).count) / Double(max(part.count, 1))
+            }
+        }
+        var description: String {
+            String(format: "n=%d failures=%d coverage=%.3f width=%.3f", outcomes.count, failures, coverage, meanWidth)
+        }
+    }
+
+    /// Runs `estimate` on toys `0..<count` below `seed`.
+    func run(count: Int, seed: UInt64, estimate: (Toy) throws -> Estimate) throws -> Summary {
+        var outcomes: [Outcome] = []
+        for index in 0..<count {
+            let toy = try self.toy(seed: seed, index: index)
+            do {
+                outcomes.append(Outcome(mu: toy.mu, estimate: try estimate(toy), error: nil))
+            } catch {
+                outcomes.append(Outcome(mu: toy.mu, estimate: nil, error: error))
+            }
+        }
+        return Summary(outcomes: outcomes)
+    }
+}
