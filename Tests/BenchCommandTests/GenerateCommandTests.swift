@@ -64,7 +64,12 @@ final class GenerateCommandTests: XCTestCase {
     }
 
     func testBadInputGivesClearErrorsAndLeavesNothing() throws {
-        var run = try generate("x", ["--phase", "nope"])
+        let badSpec = ReferenceData.packageRoot.appendingPathComponent("datasets-spec/tests/meaningless/shared-pool-seed.json")
+        var run = try BenchProcess.run(["generate", "--challenge", badSpec.path, "--pool", pool,
+                                        "--output", dir.appendingPathComponent("x").path])
+        XCTAssertNotEqual(run.status, 0)
+        XCTAssert(run.stderr.contains("pools.training.simulator_seed") && run.stderr.contains(badSpec.path), run.stderr)
+        run = try generate("x", ["--phase", "nope"])
         XCTAssertNotEqual(run.status, 0)
         XCTAssert(run.stderr.contains("no phase 'nope'"), run.stderr)
         run = try generate("x", ["--per-set", "0"])

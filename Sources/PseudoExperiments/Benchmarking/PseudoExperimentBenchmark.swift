@@ -58,7 +58,7 @@ public struct PseudoExperimentBenchmark: BenchmarkSuite {
             let suffix = index == 0 ? "" : "_large_pool"
             let label = index == 0 ? "\(rows) rows" : "large pool, \(rows) rows"
             let wall = Date()
-            let builder = PreparedPool.Builder(capacity: rows)
+            let builder = try PreparedPool.Builder(capacity: rows)
             try EventSimulator.generate(plan) { _, block in try builder.append(block.table) }
             let pool = try builder.finish()
             figures.append(.init(key: "pool_prepare_seconds\(suffix)", value: Date().timeIntervalSince(wall), unit: "s",
@@ -115,26 +115,47 @@ public struct PseudoExperimentBenchmark: BenchmarkSuite {
         return figures
     }
 
-    /// Pseudo-experiments per second with one generator per core, as `bench generate` runs.
+    /// Pseudo-experiments per second with one generator per core, as `bench generate` runs, and
+    /// the cores the process kept busy meanwhile (its CPU time over the elapsed time: the number
+    /// of cores on an idle machine, less on a shared one).
     private func allCores(_ generator: PseudoExperimentGenerator) throws -> [BenchmarkFigure] {
         let cores = ProcessInfo.processInfo.activeProcessorCount
         let count = 4 * cores
-        let failures = ResultSlots<Int>(count: count)
+        let results = ResultSlots<Int>(count: count)
+        let cpuStart = Self.processCPUSeconds()
         let start = Date()
         DispatchQueue.concurrentPerform(iterations: cores) { worker in
             var workspace = GenerationWorkspace()
             var k = worker
             while k < count {
-                do { failures.set(k, .success(try generator.generate(set: 9, pseudoExperiment: k, workspace: &workspace).view.count)) } catch {
-                    failures.set(k, .failure(error))
+                do { results.set(k, .success(try generator.generate(set: 9, pseudoExperiment: k, workspace: &workspace).view.count)) } catch {
+                    results.set(k, .failure(error))
                 }
                 k += cores
             }
         }
-        _ = try failures.values()
+        _ = try results.values()
         let seconds = Date().timeIntervalSince(start)
-        return [BenchmarkFigure(key: "pseudo_experiments_per_second_all_cores", value: Double(count) / seconds, unit: "PE/s",
-                                label: "pseudo-experiments per second on \(cores) cores (wall clock)")]
+        let cpu = Self.processCPUSeconds() - cpuStart
+        return [
+            BenchmarkFigure(key: "pseudo_experiments_per_second_all_cores", value: Double(count) / seconds, unit: "PE/s",
+                            label: "pseudo-experiments per second, one generator per core (\(cores)), elapsed time"),
+            BenchmarkFigure(key: "pseudo_experiments_all_cores_busy_cores", value: cpu / seconds, unit: "cores",
+                            label: "  cores kept busy meanwhile (process CPU time / elapsed time)"),
+        ]
+    }
+
+    /// User and system CPU seconds of the whole process (getrusage).
+    static func processCPUSeconds() -> Double {
+        var usage = rusage()
+        #if canImport(Glibc)
+        let who = RUSAGE_SELF.rawValue
+        #else
+        let who = RUSAGE_SELF
+        #endif
+        guard getrusage(who, &usage) == 0 else { return .nan }
+        return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
+            + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
     }
 
     /// Bytes per row of a pool's raw columns: 28 Float32 features, a Float32 weight, a process byte.

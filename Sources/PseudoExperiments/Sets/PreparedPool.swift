@@ -54,7 +54,7 @@ public final class PreparedPool: @unchecked Sendable {
     /// a value the records cannot hold exactly is refused (``SetError``).
     public convenience init(_ table: EventTable,
                             requiring required: Set<PhysicsProcess> = Set(PhysicsProcess.allCases)) throws {
-        let builder = Builder(capacity: table.count)
+        let builder = try Builder(capacity: table.count)
         try builder.append(table)
         let pool = try builder.finish(requiring: required)
         self.init(rowCount: pool.rowCount, rowCounts: pool.rowCounts, weightSums: pool.weightSums,
@@ -78,8 +78,8 @@ public final class PreparedPool: @unchecked Sendable {
             }
         }
         let reader = try PoolReader(url: url)
-        let builder = Builder(capacity: reader.rowCount)
         do {
+            let builder = try Builder(capacity: reader.rowCount)
             try reader.forEachBlock { _, block in try builder.append(block) }
             return try builder.finish(metadataJSON: reader.metadataJSON, requiring: required)
         } catch let error as PoolError {
@@ -113,9 +113,11 @@ public final class PreparedPool: @unchecked Sendable {
         private var processCodes: [UInt8] = []
         private var sumSquares = 0.0
 
-        /// A builder for at most `capacity` rows.
-        public init(capacity: Int) {
-            records = PoolRecords(capacity: capacity)
+        /// A builder for at most `capacity` rows; more than 32-bit row indices address is refused
+        /// (``SamplingError/tooManyRows(_:)``).
+        public init(capacity: Int) throws {
+            guard capacity <= Int(Int32.max) else { throw SamplingError.tooManyRows(capacity) }
+            records = PoolRecords(capacity: max(0, capacity))
             weights.reserveCapacity(capacity)
             processCodes.reserveCapacity(capacity)
         }

@@ -33,9 +33,13 @@ import Foundation
 /// random permutation independent of the rows, so it carries no information about them.
 ///
 /// ## Cost
-/// O(events) per pseudo-experiment, independent of the pool's size (measured by
-/// ``PseudoExperimentBenchmark``). `generate` is safe to call from many threads at once, each with
-/// its own ``GenerationWorkspace``.
+/// O(events) per pseudo-experiment, nearly independent of the pool's size (``PseudoExperimentBenchmark``,
+/// release, one core, 1.05 M events on a shared 2-core machine: 131 ms from a 1 M-row pool, 198 ms
+/// from the 54 M-row evaluation pool; the transform alone takes ~47 ms, the gather of scattered
+/// records 32-75 ms). The view's order is drawn before the rows are read, so records are gathered
+/// in random order (prefetched) and the transform runs on 256-row tiles that stay in the L1
+/// cache. `generate` is safe to call from many threads at once, each with its own
+/// ``GenerationWorkspace``.
 public struct PseudoExperimentGenerator: Sendable {
     /// The challenge.
     public let spec: ChallengeSpec

@@ -64,6 +64,15 @@ public struct SetManifest: Sendable, Equatable {
             self.weightSums = weightSums
             self.adequacy = adequacy
         }
+
+        /// The description of `pool` for pseudo-experiments of `spec`, its adequacy at mu = 1 and
+        /// nominal nuisances at the spec's luminosity.
+        public init(describing pool: PreparedPool, source: Source, spec: ChallengeSpec) throws {
+            let generator = PseudoExperimentGenerator(spec: spec, pool: pool, seed: 0)
+            let expected = generator.expectedEvents(for: GroundTruth(mu: 1, nuisances: .nominal))
+            self.init(source: source, digest: pool.digest, rows: pool.rowCounts, weightSums: pool.weightSums,
+                      adequacy: try pool.adequacy(expectedEvents: expected))
+        }
     }
 
     public init(spec: ChallengeSpec, phase: String?, seed: UInt64, sets: Int, pseudoExperimentsPerSet: Int, pool: Pool) {
@@ -75,13 +84,10 @@ public struct SetManifest: Sendable, Equatable {
         self.pool = pool
     }
 
-    /// The description of `pool` for pseudo-experiments of `spec` (adequacy at mu = 1 and
-    /// nominal nuisances, at the spec's luminosity).
+    /// The description of `pool` for pseudo-experiments of `spec` (the same as
+    /// ``Pool/init(describing:source:spec:)``).
     public static func pool(_ pool: PreparedPool, source: Pool.Source, spec: ChallengeSpec) throws -> Pool {
-        let generator = PseudoExperimentGenerator(spec: spec, pool: pool, seed: 0)
-        let expected = generator.expectedEvents(for: GroundTruth(mu: 1, nuisances: .nominal))
-        return Pool(source: source, digest: pool.digest, rows: pool.rowCounts, weightSums: pool.weightSums,
-                    adequacy: try pool.adequacy(expectedEvents: expected))
+        try Pool(describing: pool, source: source, spec: spec)
     }
 
     /// The number of pseudo-experiments.

@@ -68,7 +68,7 @@ struct GenerateCommand: ParsableCommand {
         let (prepared, source) = try ChallengePools.evaluation(file: pool.map { URL(fileURLWithPath: $0) }, spec: spec)
         let manifest = SetManifest(spec: spec, phase: chosen.name, seed: seed.map { UInt64($0) } ?? chosen.defaultSeed,
                                    sets: sets ?? chosen.sets, pseudoExperimentsPerSet: perSet ?? chosen.pseudoExperimentsPerSet,
-                                   pool: try SetManifest.pool(prepared, source: source, spec: spec))
+                                   pool: try SetManifest.Pool(describing: prepared, source: source, spec: spec))
         let writer = SetWriter(manifest: manifest, pool: prepared, materialize: materialize,
                                workers: workers ?? ProcessInfo.processInfo.activeProcessorCount)
         let summary = try writer.write(to: directory, truthsTo: truthURL)

@@ -110,6 +110,31 @@ final class PseudoExperimentGeneratorTests: XCTestCase {
         }
     }
 
+    /// The documented rule, executed step by step with the plain APIs (sampler draw, Fisher-Yates,
+    /// whole-batch gather and transform), gives exactly the generator's view and provenance:
+    /// tiles, records and compaction change nothing.
+    func testViewFollowsTheDocumentedRule() throws {
+        let g = SetsFixtures.generator(seed: 31)
+        for (s, p) in [(0, 0), (2, 3)] {
+            let truth = g.truth(set: s, pseudoExperiment: p)
+            var poisson = SeedDerivation.generator(31, .poisson, s, p)
+            var rows: [Int32] = [], scratch: [Int32] = []
+            try g.pool.sampler.draw(normalisations: g.normalisations(for: truth), using: &poisson, into: &rows, scratch: &scratch)
+            var order = SeedDerivation.generator(31, .shuffle, s, p)
+            for i in stride(from: rows.count - 1, to: 0, by: -1) { rows.swapAt(i, order.nextInt(below: i + 1)) }
+            var noise = SeedDerivation.generator(31, .softMet, s, p)
+            let reference = PreparedEvents(SetsFixtures.sampleTable).gather(rows)
+                .applying(SystematicShift(truth.nuisances), noise: &noise)
+            let pe = try g.generate(set: s, pseudoExperiment: p)
+            XCTAssertGreaterThan(rows.count, 2 * PseudoExperimentGenerator.tileRows)
+            XCTAssertEqual(pe.view.count, reference.count)
+            for f in Feature.allCases {
+                XCTAssertEqual(pe.view.column(f).map(\.bitPattern), reference.column(f).map(\.bitPattern), f.rawValue)
+            }
+            XCTAssertEqual(pe.provenance.poolRows, Array(reference.sourceRows))
+        }
+    }
+
     /// The sealed view type carries nothing but the count and the feature values.
     func testSealedViewHasNoOtherFields() {
         let labels = Mirror(reflecting: SealedView(count: 0, columnMajor: [])).children.compactMap(\.label)

@@ -13,7 +13,7 @@ final class SetCorruptionTests: XCTestCase {
     func writer(materialize: Bool = true) throws -> SetWriter {
         let spec = SetsFixtures.mini
         let manifest = SetManifest(spec: spec, phase: nil, seed: 5, sets: 1, pseudoExperimentsPerSet: 2,
-                                   pool: try SetManifest.pool(SetsFixtures.samplePool, source: .file, spec: spec))
+                                   pool: try SetManifest.Pool(describing: SetsFixtures.samplePool, source: .file, spec: spec))
         return SetWriter(manifest: manifest, pool: SetsFixtures.samplePool, materialize: materialize, workers: 1)
     }
 

@@ -16,7 +16,7 @@ final class SetDirectoryTests: XCTestCase {
     func manifest(sets: Int = 2, perSet: Int = 3, seed: UInt64 = 11) throws -> SetManifest {
         let spec = SetsFixtures.mini
         return SetManifest(spec: spec, phase: "final", seed: seed, sets: sets, pseudoExperimentsPerSet: perSet,
-                           pool: try SetManifest.pool(SetsFixtures.samplePool, source: .file, spec: spec))
+                           pool: try SetManifest.Pool(describing: SetsFixtures.samplePool, source: .file, spec: spec))
     }
 
     @discardableResult
