@@ -6,11 +6,16 @@
 //                      and the types an estimator sees. Imports none of the other modules.
 //   Scoring            metrics on intervals and truths, the SQLite leaderboard store, reports.
 //   Baselines          built-in estimators; never sees a truth, never imports Scoring.
-//   Evaluation         the runner that ties them (library code so tests can drive it).
+//   PluginHost         runs submitted estimators as separate, sandboxed processes over the plugin
+//                      protocol (datasets-spec/plugin-protocol-v1.md); untrusted code never runs
+//                      inside the harness. Depends on PseudoExperiments only; the runner links it.
+//   CChildProcess      the C helper that starts a plugin process (limits, session, signals).
+//   Evaluation         the runner that ties them (library code so tests can drive it): built-in
+//                      estimators from Baselines, submissions as processes through PluginHost.
 //   bench              the command line; parses arguments and calls the libraries.
 //   CZlib              system zlib (compressed pool and set files).
-//   CPrefetch          header-only software prefetch for the pool gathers.
 //   CVectorMath        header-only vector sqrt/min/max (no errno) for the transform's SIMD kernel.
+//   CMemory            header-only memory hints: software prefetch, glibc large-block reuse.
 import PackageDescription
 
 let package = Package(
@@ -22,6 +27,7 @@ let package = Package(
         .library(name: "Scoring", targets: ["Scoring"]),
         .library(name: "Baselines", targets: ["Baselines"]),
         .library(name: "Evaluation", targets: ["Evaluation"]),
+        .library(name: "PluginHost", targets: ["PluginHost"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -39,19 +45,19 @@ let package = Package(
             path: "Sources/CLapack",
             providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]
         ),
-        // Header-only: a software prefetch hint for gathers of scattered pool records.
-        .systemLibrary(
-            name: "CPrefetch",
-            path: "Sources/CPrefetch"
-        ),
         // Header-only vector square roots for the transform's SIMD kernel (see its header).
         .systemLibrary(
             name: "CVectorMath",
             path: "Sources/CVectorMath"
         ),
+        // Header-only: software prefetch for gathers of scattered pool records, glibc large-block reuse.
+        .systemLibrary(
+            name: "CMemory",
+            path: "Sources/CMemory"
+        ),
         .target(
             name: "PseudoExperiments",
-            dependencies: ["CZlib", "CPrefetch", "CVectorMath"]
+            dependencies: ["CZlib", "CVectorMath", "CMemory"]
         ),
         .target(
             name: "Scoring",
@@ -67,12 +73,18 @@ let package = Package(
         // The runner is library code so that tests can drive it; `bench` only calls it.
         .target(
             name: "Evaluation",
-            dependencies: ["PseudoExperiments", "Scoring", "Baselines"]
+            dependencies: ["PseudoExperiments", "Scoring", "Baselines", "PluginHost"]
+        ),
+        // vfork + setrlimit + setsid + exec: what Foundation.Process and posix_spawn cannot do.
+        .target(name: "CChildProcess", path: "Sources/CChildProcess"),
+        .target(
+            name: "PluginHost",
+            dependencies: ["PseudoExperiments", "CChildProcess"]
         ),
         .executableTarget(
             name: "bench",
             dependencies: [
-                "PseudoExperiments", "Scoring", "Evaluation", "Baselines",
+                "PseudoExperiments", "Scoring", "Evaluation", "PluginHost", "Baselines",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -81,9 +93,13 @@ let package = Package(
         .testTarget(name: "PseudoExperimentsTests", dependencies: ["PseudoExperiments", "TestSupport"]),
         .testTarget(name: "ScoringTests", dependencies: ["Scoring", "TestSupport"]),
         .testTarget(name: "BaselinesTests", dependencies: ["Baselines", "TestSupport"]),
+        // Fixtures/ holds a test plugin (a Python script run as a process, not compiled).
         .testTarget(name: "EvaluationTests", dependencies: [
-            "Evaluation", "Scoring", "PseudoExperiments", "TestSupport",
-        ]),
+            "Evaluation", "Scoring", "PseudoExperiments", "PluginHost", "TestSupport",
+        ], exclude: ["Fixtures"]),
+        // Fixtures/ holds the test plugins (Python scripts run as processes, not compiled).
+        .testTarget(name: "PluginHostTests", dependencies: ["PluginHost", "PseudoExperiments", "Scoring", "TestSupport"],
+                    exclude: ["Fixtures"]),
         .testTarget(name: "BenchCommandTests", dependencies: [
             "bench", "Scoring", "PseudoExperiments", "TestSupport",
             .product(name: "GRDB", package: "GRDB.swift"),   // to hold a database lock in a test

@@ -22,6 +22,8 @@ public enum EvaluationError: Error, CustomStringConvertible, LocalizedError, Equ
     case oracleWithoutTruth(key: PseudoExperimentKey)
     /// The options make no sense.
     case invalidOptions(String)
+    /// A plugin executable that does not exist.
+    case pluginNotFound(path: String)
 
     public var description: String {
         switch self {
@@ -45,6 +47,8 @@ public enum EvaluationError: Error, CustomStringConvertible, LocalizedError, Equ
             return "The oracle needs the true nuisance values of \(key), which these sets do not record."
         case let .invalidOptions(problem):
             return "Invalid evaluation options: \(problem)."
+        case let .pluginNotFound(path):
+            return "There is no plugin file at \(path). Give the path of the plugin's executable (or script with a #! line)."
         }
     }
 

@@ -19,11 +19,11 @@ struct Bench: ParsableCommand {
             SystematicsCommand.self,
             InspectCommand.self,
             BenchmarkCommand.self,
+            SimulateCommand.self,
             GenerateCommand.self,
             ExportCommand.self,
             EvaluateCommand.self,
             RunCommand.self,
-            SimulateCommand.self,
         ]
     )
 }

@@ -30,7 +30,9 @@ public protocol PseudoExperimentSource: AnyObject, Sendable {
     var truths: [PseudoExperimentTruth] { get }
     /// The sealed view of one pseudo-experiment of ``truths``; called concurrently.
     func view(of key: PseudoExperimentKey) throws -> SealedView
-    /// The pool estimators train on (disjoint from the one the views are drawn from).
+    /// The pool estimators train on (disjoint from the one the views are drawn from), with
+    /// weights quoted at the luminosity of the spec's yields, as in pool files; the runner
+    /// scales them to the challenge's luminosity for the ``TrainingContext``.
     var trainingPool: EventTable { get throws }
     /// A content hash of ``trainingPool``: fitted models are cached by it.
     var trainingPoolHash: String { get }

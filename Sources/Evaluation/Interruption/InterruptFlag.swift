@@ -16,6 +16,9 @@ public final class InterruptFlag: @unchecked Sendable {
 
     public init() {}
 
+    /// Signals are handled on a queue of their own, so a pool busy with work cannot delay them.
+    private static let signalQueue = DispatchQueue(label: "fair-uq-bench.interrupt-signals")
+
     /// Whether a stop was requested.
     public var isRaised: Bool { state.current.raised }
 
@@ -34,7 +37,7 @@ public final class InterruptFlag: @unchecked Sendable {
             + "press Ctrl-C again to stop at once. Run the same command again to resume.") {
         for sig in [SIGINT, SIGTERM] {
             Foundation.signal(sig, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            let source = DispatchSource.makeSignalSource(signal: sig, queue: Self.signalQueue)
             source.setEventHandler { [weak self] in
                 guard let self else { return }
                 let again = self.state.withLock { s -> Bool in

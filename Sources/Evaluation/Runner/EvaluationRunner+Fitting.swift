@@ -34,6 +34,7 @@ extension EvaluationRunner {
              interruption: InterruptFlag) throws -> [FitOutcome] {
         let base = try baseTrainingContext()
         let poolHash = source.trainingPoolHash
+        let specHash = source.spec.sha256.hex
         let trainingSeed = options.trainingSeed
         let limit = options.startupTimeLimit
         let results = Locked([FitOutcome?](repeating: nil, count: contestants.count))
@@ -41,7 +42,7 @@ extension EvaluationRunner {
         WorkerPool.run(count: contestants.count, jobs: options.jobs, shouldStop: { interruption.isRaised }) { i, _ in
             let contestant = contestants[i]
             let key = FittedModelCache.Key(estimator: contestant.estimator.name,
-                                           codeHash: contestant.submission.codeHash,
+                                           codeHash: contestant.submission.codeHash, specHash: specHash,
                                            trainingPoolHash: poolHash, trainingSeed: trainingSeed)
             let outcome: FitOutcome
             if !fresh, let model = self.cache.model(for: key) {

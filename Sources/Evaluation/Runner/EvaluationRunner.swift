@@ -185,11 +185,23 @@ public final class EvaluationRunner: @unchecked Sendable {
 
     /// The training context (built on first use; each fit gets its own copy, so the
     /// generator every fit starts from is the same).
+    ///
+    /// Pool files and simulated pools quote their weights at the luminosity of the spec's
+    /// yields; a ``TrainingContext`` promises expected events at the challenge's luminosity, so
+    /// the weights are scaled as the generator scales the evaluation pool's:
+    /// ```
+    /// w' = w * spec.luminosity / spec.yields.referenceLuminosity
+    /// ```
     func baseTrainingContext() throws -> TrainingContext {
         try trainingContext.withLock { context in
             if let context { return context }
-            let built = TrainingContext(spec: source.spec, pool: try source.trainingPool,
-                                        rng: SeededGenerator(seed: options.trainingSeed))
+            let spec = source.spec
+            var pool = try source.trainingPool
+            let scale = spec.luminosity / spec.yields.referenceLuminosity
+            if scale != 1 {
+                pool.weights = pool.weights.map { Float(Double($0) * scale) }
+            }
+            let built = TrainingContext(spec: spec, pool: pool, rng: SeededGenerator(seed: options.trainingSeed))
             context = built
             return built
         }

@@ -1,7 +1,8 @@
 import PseudoExperiments
 
-/// Fitted models kept in memory by (estimator, code hash, training pool, training seed), so
-/// that evaluating the same estimator on several set directories in one process fits it once.
+/// Fitted models kept in memory by (estimator, code hash, challenge, training pool, training
+/// seed), so that evaluating the same estimator on several set directories in one process fits
+/// it once.
 ///
 /// The statefulness check never takes its fresh instance from here: it fits anew.
 public final class FittedModelCache: @unchecked Sendable {
@@ -10,6 +11,8 @@ public final class FittedModelCache: @unchecked Sendable {
     public struct Key: Hashable, Sendable {
         public var estimator: String
         public var codeHash: String
+        /// The challenge spec's SHA-256 (it sets the luminosity the training weights are scaled to).
+        public var specHash: String
         public var trainingPoolHash: String
         public var trainingSeed: UInt64
     }

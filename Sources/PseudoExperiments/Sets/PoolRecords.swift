@@ -1,4 +1,4 @@
-import CPrefetch
+import CMemory
 import Foundation
 
 /// The pool's prepared events packed into one 64-byte record per row, from which each
@@ -17,10 +17,10 @@ import Foundation
 /// byte  60        Int8           nJets
 /// byte  61        Int8           centralitySign (-1, 0, 1)
 /// byte  62        UInt8          process code (harness-only provenance, never a feature)
-/// byte  63        0
+/// byte  63        UInt8          bit i set: angle i is -0.0 (rounding keeps the sign of zero)
 /// ```
 /// Angles are rounded to three decimals by the preparation (`round3(x) = rint(1000 x) / 1000` in
-/// Float32), so `Float(k) / 1000` gives them back bit for bit. On expansion:
+/// Float32), so `Float(k) / 1000` gives them back bit for bit (with byte 63 for -0.0). On expansion:
 /// ```
 /// cos, sin of an angle    table indexed by k: Float(cos(Double(Float(k) / 1000)))  (as prepared)
 /// deltaEtaJetJet          Float(|Double(subleadingEta) - Double(leadingEta)|)
@@ -34,7 +34,8 @@ import Foundation
 final class PoolRecords: @unchecked Sendable {
     /// Bytes per record.
     static let recordBytes = 64
-    /// Rows ahead whose record a gather prefetches (measured: 16 hides most of the latency).
+    /// Rows ahead whose record a gather prefetches (measured on 1 M rows: 109 ms without, 48 at
+    /// 4, 35-37 at 8 and 16, 47 at 32).
     static let prefetchDistance = 16
 
     typealias Field = PreparedEvents.Field
@@ -49,6 +50,7 @@ final class PoolRecords: @unchecked Sendable {
     static let nJetsOffset = 60
     static let signOffset = 61
     static let processOffset = 62
+    static let negativeZeroOffset = 63
 
     /// Rows the records can hold.
     let capacity: Int
@@ -84,8 +86,10 @@ final class PoolRecords: @unchecked Sendable {
             for (k, field) in Self.floatFields.enumerated() {
                 record.storeBytes(of: prepared.value(field, i), toByteOffset: 4 * k, as: Float.self)
             }
+            var negativeZeros: UInt8 = 0
             for (k, field) in Self.angleFields.enumerated() {
                 let v = prepared.value(field, i)
+                if v == 0 && v.sign == .minus { negativeZeros |= 1 << k }
                 let scaled = (v * 1000).rounded()
                 guard abs(scaled) <= Float(Int16.max), Float(Int16(scaled)) / 1000 == v else {
                     throw SetError.poolValueNotStorable(row: firstRow + i, field: Self.columnName(field), value: v,
@@ -102,7 +106,7 @@ final class PoolRecords: @unchecked Sendable {
             // The sign is -1, 0 or 1 by construction (DerivedFeatures.sign).
             record.storeBytes(of: Int8(prepared.value(.centralitySign, i)), toByteOffset: Self.signOffset, as: Int8.self)
             record.storeBytes(of: processCodes[i], toByteOffset: Self.processOffset, as: UInt8.self)
-            record.storeBytes(of: UInt8(0), toByteOffset: Self.processOffset + 1, as: UInt8.self)
+            record.storeBytes(of: negativeZeros, toByteOffset: Self.negativeZeroOffset, as: UInt8.self)
 
             // Expansion must give back every prepared value bit for bit.
             expanded.withUnsafeMutableBufferPointer { out in
@@ -130,14 +134,14 @@ final class PoolRecords: @unchecked Sendable {
                 processCodes: UnsafeMutablePointer<UInt8>) {
         let n = indices.count
         let base = UnsafeRawPointer(memory), rows = count, tables = AngleTables.shared
-        batch.overwrite(rows: n) { columns, stride, sourceRows in
-            let distance = Self.prefetchDistance
+        batch.overwrite(rows: n) { storage, sourceRows in
+            let distance = Self.prefetchDistance, lanes = PreparedEvents.lanes
             for j in 0..<n {
                 if j + distance < n { fuq_prefetch(base + Int(indices[j + distance]) * Self.recordBytes) }
                 let row = Int(indices[j])
                 precondition(row >= 0 && row < rows, "gather index \(row) is outside the \(rows) records")
                 let record = base + row * Self.recordBytes
-                Self.expand(record, tables: tables, into: columns + j, stride: stride)
+                Self.expand(record, tables: tables, into: storage + PreparedEvents.offset(0, j), stride: lanes)
                 sourceRows[j] = Int32(truncatingIfNeeded: j)
                 processCodes[j] = record.load(fromByteOffset: Self.processOffset, as: UInt8.self)
             }
@@ -153,20 +157,36 @@ final class PoolRecords: @unchecked Sendable {
         put(.metX, float(4)); put(.metY, float(5)); put(.lepPt, float(6))
         put(.visFactor, float(7)); put(.jetPairFactor, float(8)); put(.deltaRHadLep, float(9))
         put(.lepEtaCentrality, float(10))
-        // The eight angles at once: Int16 -> Float32, divided by 1000 (IEEE division per lane,
-        // the same as the scalar division that rounded them).
-        let k = r.loadUnaligned(fromByteOffset: anglesOffset, as: SIMD8<Int16>.self)
-        let a = SIMD8<Float>(SIMD8<Int32>(truncatingIfNeeded: k)) / 1000
-        put(.lepEta, a[0]); put(.lepPhi, a[1]); put(.hadEta, a[2]); put(.hadPhi, a[3])
-        put(.leadingEta, a[4]); put(.leadingPhi, a[5]); put(.subleadingEta, a[6]); put(.subleadingPhi, a[7])
-        let (lepCos, lepSin) = tables.cosSin(k[1], a[1])
-        let (hadCos, hadSin) = tables.cosSin(k[3], a[3])
-        let (leadingCos, leadingSin) = tables.cosSin(k[5], a[5])
-        let (subleadingCos, subleadingSin) = tables.cosSin(k[7], a[7])
+        // The eight angles: Float(k) / 1000 from a table (a division per angle costs more than
+        // the rest of the row), with the sign of a -0.0 restored from byte 63.
+        @inline(__always) func thousandths(_ lane: Int) -> Int16 {
+            r.load(fromByteOffset: anglesOffset + 2 * lane, as: Int16.self)
+        }
+        let k = (thousandths(0), thousandths(1), thousandths(2), thousandths(3),
+                 thousandths(4), thousandths(5), thousandths(6), thousandths(7))
+        var a = (tables.angle(k.0), tables.angle(k.1), tables.angle(k.2), tables.angle(k.3),
+                 tables.angle(k.4), tables.angle(k.5), tables.angle(k.6), tables.angle(k.7))
+        let zeros = r.load(fromByteOffset: negativeZeroOffset, as: UInt8.self)
+        if zeros != 0 {
+            if zeros & 1 != 0 { a.0 = -0.0 }
+            if zeros & 2 != 0 { a.1 = -0.0 }
+            if zeros & 4 != 0 { a.2 = -0.0 }
+            if zeros & 8 != 0 { a.3 = -0.0 }
+            if zeros & 16 != 0 { a.4 = -0.0 }
+            if zeros & 32 != 0 { a.5 = -0.0 }
+            if zeros & 64 != 0 { a.6 = -0.0 }
+            if zeros & 128 != 0 { a.7 = -0.0 }
+        }
+        put(.lepEta, a.0); put(.lepPhi, a.1); put(.hadEta, a.2); put(.hadPhi, a.3)
+        put(.leadingEta, a.4); put(.leadingPhi, a.5); put(.subleadingEta, a.6); put(.subleadingPhi, a.7)
+        let (lepCos, lepSin) = tables.cosSin(k.1, a.1)
+        let (hadCos, hadSin) = tables.cosSin(k.3, a.3)
+        let (leadingCos, leadingSin) = tables.cosSin(k.5, a.5)
+        let (subleadingCos, subleadingSin) = tables.cosSin(k.7, a.7)
         put(.lepCos, lepCos); put(.lepSin, lepSin); put(.hadCos, hadCos); put(.hadSin, hadSin)
         put(.leadingCos, leadingCos); put(.leadingSin, leadingSin)
         put(.subleadingCos, subleadingCos); put(.subleadingSin, subleadingSin)
-        let e1 = Double(a[4]), e2 = Double(a[6])
+        let e1 = Double(a.4), e2 = Double(a.6)
         put(.deltaEtaJetJet, Float(abs(e2 - e1)))
         put(.prodEtaJetJet, Float(e1 * e2))
         put(.nJets, Float(r.load(fromByteOffset: nJetsOffset, as: Int8.self)))
@@ -200,34 +220,52 @@ final class PoolRecords: @unchecked Sendable {
 }
 
 /// Cosines and sines of angles given in thousandths, as the preparation computes them:
-/// `Float(cos(Double(Float(k) / 1000)))`. A table covers |k| <= 4096 (every azimuth); the
-/// undefined marker (-25) and anything else are computed.
+/// `Float(cos(Double(Float(k) / 1000)))`, and the angles `Float(k) / 1000` themselves. Tables
+/// cover |k| <= 5000 (every azimuth and pseudorapidity of the detector); the undefined marker
+/// (-25) and anything else are computed.
 final class AngleTables: @unchecked Sendable {
     static let shared = AngleTables()
-    static let limit = 4096
+    static let limit = 5000
 
-    private let cosines: [Float]
-    private let sines: [Float]
+    /// `cos`, `sin` and the angle of `k = -limit ... limit`, at `k + limit` (allocated once, never freed).
+    private let cosines: UnsafeMutablePointer<Float>
+    private let sines: UnsafeMutablePointer<Float>
+    private let thousandths: UnsafeMutablePointer<Float>
     private let undefinedCos: Float
     private let undefinedSin: Float
+    /// The undefined marker in thousandths.
+    static let undefinedThousandths = Int(Feature.undefined) * 1000
 
     private init() {
-        let range = -Self.limit...Self.limit
-        cosines = range.map { Float(cos(Double(Float($0) / 1000))) }
-        sines = range.map { Float(sin(Double(Float($0) / 1000))) }
+        let size = 2 * Self.limit + 1
+        cosines = .allocate(capacity: size)
+        sines = .allocate(capacity: size)
+        thousandths = .allocate(capacity: size)
+        for k in -Self.limit...Self.limit {
+            let angle = Float(k) / 1000
+            thousandths[k + Self.limit] = angle
+            cosines[k + Self.limit] = Float(cos(Double(angle)))
+            sines[k + Self.limit] = Float(sin(Double(angle)))
+        }
         undefinedCos = Float(cos(Double(Feature.undefined)))
         undefinedSin = Float(sin(Double(Feature.undefined)))
+    }
+
+    /// `Float(k) / 1000`.
+    @inline(__always)
+    func angle(_ k: Int16) -> Float {
+        let i = Int(k)
+        if i >= -Self.limit && i <= Self.limit { return thousandths[i + Self.limit] }
+        return i == Self.undefinedThousandths ? Feature.undefined : Float(k) / 1000
     }
 
     /// `(cos, sin)` of the angle `angle = Float(k) / 1000`.
     @inline(__always)
     func cosSin(_ k: Int16, _ angle: Float) -> (Float, Float) {
         let i = Int(k)
-        if i >= -Self.limit && i <= Self.limit {
-            return cosines.withUnsafeBufferPointer { c in
-                sines.withUnsafeBufferPointer { s in (c[i + Self.limit], s[i + Self.limit]) }
-            }
-        }
+        // cos(+-0) = 1, sin(+-0) = +-0: the sign of a -0.0 angle carries into its sine.
+        if i == 0 { return (1, angle) }
+        if i >= -Self.limit && i <= Self.limit { return (cosines[i + Self.limit], sines[i + Self.limit]) }
         if angle == Feature.undefined { return (undefinedCos, undefinedSin) }
         return (Float(cos(Double(angle))), Float(sin(Double(angle))))
     }

@@ -33,8 +33,8 @@ public enum SetError: Error, CustomStringConvertible, LocalizedError {
     case notMaterialized(path: String)
     /// A pseudo-experiment to regenerate without a pool.
     case poolRequired(path: String)
-    /// The challenge's simulated pool was asked for, but this build has no simulator.
-    case simulatorUnavailable(challenge: String)
+    /// A set drawn from a simulated pool of another simulator version.
+    case simulatorVersionMismatch(path: String, recorded: Int, available: Int)
     /// Indices outside the set directory.
     case noSuchPseudoExperiment(set: Int, pseudoExperiment: Int, sets: Int, perSet: Int)
 
@@ -66,8 +66,8 @@ public enum SetError: Error, CustomStringConvertible, LocalizedError {
             return "The set directory '\(path)' stores no pseudo-experiments (they are regenerated from the pool); pass the pool to regenerate them, or generate the set with --materialize."
         case let .poolRequired(path):
             return "The pseudo-experiments of '\(path)' are regenerated from its pool, which was not given; pass it with --pool FILE (the set's own pool file, or the challenge's simulated pool)."
-        case let .simulatorUnavailable(challenge):
-            return "The simulated evaluation pool of '\(challenge)' cannot be made: this build has no event simulator. Pass a pool file with --pool FILE."
+        case let .simulatorVersionMismatch(path, recorded, available):
+            return "The pseudo-experiments of '\(path)' were drawn from a pool of simulator version \(recorded), but this build simulates version \(available), whose events differ. Use a bench build of simulator version \(recorded), or pass that pool file with --pool."
         case let .noSuchPseudoExperiment(set, pe, sets, perSet):
             return "There is no set \(set), pseudo-experiment \(pe): the set directory has sets 0..<\(sets) of \(perSet) pseudo-experiments (0..<\(perSet))."
         }

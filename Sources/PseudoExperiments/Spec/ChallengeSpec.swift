@@ -1,7 +1,8 @@
 /// A pseudo-experiment challenge, as a versioned JSON document of `datasets-spec/` states it.
 ///
 /// The spec is the one place where the challenge's constants live: expected yields,
-/// luminosity, nuisance priors and clip ranges, the mu prior, the phases (sets,
+/// luminosity, nuisance priors and clip ranges, the mu prior, the simulated evaluation and
+/// training pools (simulator seeds and rows per process), the phases (sets,
 /// pseudo-experiments per set, default seeds), the confidence level and the score parameters.
 /// Code reads them from a spec, never from literals of its own.
 ///

@@ -159,20 +159,26 @@ public struct PreparedEvents: Sendable {
         }
     }
 
-    /// Makes the batch `n` rows long (reusing its memory) and lets `write` fill every column and
-    /// every source row: field `f` of row `i` goes to `columns[f.rawValue * stride + i]`. For
-    /// gathers that build batches from another layout of the same values (``PoolRecords``).
+    /// Makes the batch `n` rows long (reusing its memory; the padding rows of the last block are
+    /// zero) and lets `write` fill every row and source row: field `f` of row `i` goes to
+    /// `storage[offset(f.rawValue, i)]`. For gathers that build batches from another layout of the
+    /// same values (``PoolRecords``).
     mutating func overwrite(rows n: Int,
-                            _ write: (_ columns: UnsafeMutablePointer<Float>, _ stride: Int,
+                            _ write: (_ storage: UnsafeMutablePointer<Float>,
                                       _ sourceRows: UnsafeMutablePointer<Int32>) -> Void) {
-        let fields = Field.allCases.count
-        if storage.count < fields * n { storage = [Float](repeating: 0, count: fields * n) }
+        let fields = Field.allCases.count, lanes = Self.lanes
+        let size = fields * Self.paddedStride(n)
+        if storage.count < size { storage = [Float](repeating: 0, count: size) }
         if sourceRows.count != n { sourceRows = [Int32](repeating: 0, count: n) }
         count = n
         guard n > 0 else { return }
-        storage.withUnsafeMutableBufferPointer { columns in
+        storage.withUnsafeMutableBufferPointer { buffer in
             sourceRows.withUnsafeMutableBufferPointer { rows in
-                write(columns.baseAddress!, n, rows.baseAddress!)
+                write(buffer.baseAddress!, rows.baseAddress!)
+            }
+            for j in n..<Self.paddedStride(n) {
+                let d = buffer.baseAddress! + Self.offset(0, j)
+                for f in 0..<fields { d[f * lanes] = 0 }
             }
         }
     }

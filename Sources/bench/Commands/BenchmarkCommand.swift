@@ -2,6 +2,7 @@ import ArgumentParser
 import Baselines
 import Evaluation
 import Foundation
+import PluginHost
 import PseudoExperiments
 
 /// `bench benchmark`: runs the registered benchmark suites and prints their figures.
@@ -18,6 +19,8 @@ struct BenchmarkCommand: ParsableCommand {
         EventFileBenchmark(),
         RunnerBenchmark(),
         SimulatorBenchmark(),
+        PluginBenchmark(),
+        PseudoExperimentBenchmark(),
         BaselineBenchmark(),
     ]
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Evaluation
 import Foundation
+import PluginHost
 import PseudoExperiments
 import Scoring
 
@@ -10,28 +11,47 @@ struct EvaluateCommand: ParsableCommand {
         commandName: "evaluate",
         abstract: "Evaluate an estimator on a set directory and record the run in the leaderboard database.",
         discussion: """
-            Fits the estimator once on the training pool, then estimates every pseudo-experiment of the \
-            set directory in parallel, in a seeded order across sets, committing each result to the \
-            database as it arrives. A failure (an error, NaN, swapped bounds, overtime) is recorded with \
-            its reason and scored as one. Ctrl-C stops after the pseudo-experiments in progress and keeps \
-            every result; running the same command again resumes the run. A few percent of the \
-            pseudo-experiments are estimated again by a fresh instance in another order: any difference \
-            flags the run (estimators must not carry information from one pseudo-experiment to the next). \
-            Prints the run's summary and the leaderboard of these pseudo-experiments. \
-            Built-in estimators: \(EstimatorRegistry.names.isEmpty ? "none in this build" : EstimatorRegistry.names.joined(separator: ", ")).
+            The estimator is a built-in (--estimator NAME) or a submission run as a separate, sandboxed \
+            process speaking the plugin protocol (--plugin PATH, or --command "CMD" run by /bin/sh; see \
+            datasets-spec/plugin-protocol-v1.md). It is fitted once on the training pool; then every \
+            pseudo-experiment of the set directory is estimated in parallel, in a seeded order across sets, \
+            each result committed to the database as it arrives. A failure (an error, a crash, NaN, \
+            swapped bounds, overtime) is recorded with its reason and scored as one. Ctrl-C stops after \
+            the pseudo-experiments in progress and keeps every result; the same command resumes the run. \
+            A few percent of the pseudo-experiments are estimated again by a fresh instance in another \
+            order: any difference flags the run (estimators must not carry information from one \
+            pseudo-experiment to the next). Prints the run's summary and the leaderboard of these \
+            pseudo-experiments. Built-in estimators: \
+            \(EstimatorRegistry.names.isEmpty ? "none in this build" : EstimatorRegistry.names.joined(separator: ", ")).
             """)
 
     @Option(help: ArgumentHelp("The set directory (from bench generate).", valueName: "dir"))
     var sets: String
 
     @Option(help: ArgumentHelp("A built-in estimator.", valueName: "name"))
-    var estimator: String
+    var estimator: String?
 
-    @Option(help: ArgumentHelp("The name to record the submission under (default: the estimator's).", valueName: "submission"))
+    @Option(help: ArgumentHelp("A plugin executable (or script with a #! line).", valueName: "path"))
+    var plugin: String?
+
+    @Option(help: ArgumentHelp("A plugin started by this shell command.", valueName: "command"))
+    var command: String?
+
+    @Option(help: ArgumentHelp("The name to record the submission under (default: the estimator's, the plugin's "
+                               + "file name, or the command).", valueName: "submission"))
     var name: String?
 
-    @Option(help: ArgumentHelp("The set's pool file, to regenerate pseudo-experiments that are not stored in the directory.",
-                               valueName: "file"))
+    @Option(name: .customLong("code-hash"), help: ArgumentHelp(
+        "A plugin's version identity, e.g. a git commit (default: a hash of the files its command line names).",
+        valueName: "text"))
+    var codeHash: String?
+
+    @Option(help: ArgumentHelp("How a plugin is confined: automatic (bubblewrap when it works), required or disabled.",
+                               valueName: "mode"))
+    var sandbox: SandboxPolicy.Mode = .automatic
+
+    @Option(help: ArgumentHelp("The set's pool file, to regenerate pseudo-experiments that are not stored in the directory "
+                               + "(default: the challenge's simulated evaluation pool).", valueName: "file"))
     var pool: String?
 
     @Option(name: .customLong("training-pool"), help: ArgumentHelp(
@@ -48,19 +68,43 @@ struct EvaluateCommand: ParsableCommand {
     @OptionGroup var store: DatabaseOptions
 
     func validate() throws {
+        let chosen = [estimator, plugin, command].compactMap { $0 }
+        guard chosen.count == 1 else {
+            throw ValidationError("Name exactly one estimator: --estimator NAME, --plugin PATH or --command \"CMD\""
+                + (chosen.isEmpty ? "." : " (got \(chosen.count))."))
+        }
         if let name, name.isEmpty { throw ValidationError("--name needs a non-empty submission name.") }
+        if let codeHash, codeHash.isEmpty { throw ValidationError("--code-hash needs a non-empty text.") }
+        if codeHash != nil, estimator != nil {
+            throw ValidationError("--code-hash is for plugins; a built-in's version is the harness's.")
+        }
     }
 
     func run() throws {
-        let directory = try SetDirectory.open(URL(fileURLWithPath: sets))
-        let contestant = Contestant(try EstimatorRegistry.builtin(named: estimator), name: name)
+        // Everything that can be refused is checked before the database is created.
+        let setsURL = URL(fileURLWithPath: sets)
+        let directory = try SetDirectory.open(setsURL)
+        let builtin = try estimator.map { try EstimatorRegistry.builtin(named: $0) }
         let pool: PreparedPool? = directory.isMaterialized
-            ? nil : try EvaluationPool.load(file: self.pool.map { URL(fileURLWithPath: $0) }, for: directory)
+            ? nil : try ChallengePools.evaluation(file: self.pool.map { URL(fileURLWithPath: $0) }, for: directory)
         let training = try TrainingPool.load(file: trainingPool.map { URL(fileURLWithPath: $0) },
                                              spec: directory.manifest.spec)
         let source = try SetDirectorySource.open(directory, pool: pool, trainingPool: training)
+        let contestant: Contestant
+        if let builtin {
+            contestant = Contestant(builtin, name: name)
+        } else {
+            // The sandbox hides the database (created below, before the plugin starts), the sets and truths.
+            let program: ProcessEstimator.Program = plugin.map { .executable(path: $0, arguments: []) } ?? .shell(command ?? "")
+            let policy = SandboxPolicy(mode: sandbox,
+                                       hiddenPaths: PluginSubmission.hiddenPaths(database: store.path, sets: setsURL))
+            contestant = try PluginSubmission(program: program, name: name, codeHash: codeHash, sandbox: policy)
+                .contestant(options: try evaluation.options(seed: seed))
+        }
         let writer = try store.open(.create)
-        let outcome = try evaluation.evaluate([contestant], on: source, store: writer, seed: seed)
-        if outcome.interrupted { throw ExitCode(130) }
+        let report = try evaluation.evaluate([contestant], on: source, store: writer, seed: seed)
+        if report.interrupted { throw ExitCode(130) }
     }
 }
+
+extension SandboxPolicy.Mode: ExpressibleByArgument {}

@@ -30,13 +30,14 @@ struct ExportCommand: ParsableCommand {
     var output: String
 
     func run() throws {
+        AllocationTuning.reuseLargeBlocks()
         let sets = try SetDirectory.open(URL(fileURLWithPath: directory))
         try sets.checkIndices(set: set, pseudoExperiment: pe)
         let view: SealedView
         if sets.isMaterialized {
             view = try sets.materializedView(set: set, pseudoExperiment: pe)
         } else {
-            let prepared = try EvaluationPool.load(file: pool.map { URL(fileURLWithPath: $0) }, for: sets)
+            let prepared = try ChallengePools.evaluation(file: pool.map { URL(fileURLWithPath: $0) }, for: sets)
             view = try sets.generator(pool: prepared).generate(set: set, pseudoExperiment: pe).view
         }
         try view.writeCSV(to: URL(fileURLWithPath: output))

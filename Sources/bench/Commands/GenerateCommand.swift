@@ -57,6 +57,7 @@ struct GenerateCommand: ParsableCommand {
     }
 
     func run() throws {
+        AllocationTuning.reuseLargeBlocks()
         let spec = try ChallengeSpec.resolve(challenge)
         let phaseName = phase ?? spec.defaultPhase
         guard let chosen = spec.phase(named: phaseName) else {
@@ -64,7 +65,7 @@ struct GenerateCommand: ParsableCommand {
         }
         let directory = URL(fileURLWithPath: output)
         let truthURL = truthOutput.map { URL(fileURLWithPath: $0) } ?? TruthFile.defaultURL(forDirectory: directory)
-        let (prepared, source) = try EvaluationPool.load(file: pool.map { URL(fileURLWithPath: $0) }, spec: spec)
+        let (prepared, source) = try ChallengePools.evaluation(file: pool.map { URL(fileURLWithPath: $0) }, spec: spec)
         let manifest = SetManifest(spec: spec, phase: chosen.name, seed: seed.map { UInt64($0) } ?? chosen.defaultSeed,
                                    sets: sets ?? chosen.sets, pseudoExperimentsPerSet: perSet ?? chosen.pseudoExperimentsPerSet,
                                    pool: try SetManifest.pool(prepared, source: source, spec: spec))

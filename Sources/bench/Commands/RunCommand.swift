@@ -77,7 +77,7 @@ struct RunCommand: ParsableCommand {
                 + "\(spec.phases.map(\.name).joined(separator: ", ")).")
         }
         let rootSeed = seed.map { UInt64($0) } ?? chosen.defaultSeed
-        let (prepared, source) = try EvaluationPool.load(file: pool.map { URL(fileURLWithPath: $0) }, spec: spec)
+        let (prepared, source) = try ChallengePools.evaluation(file: pool.map { URL(fileURLWithPath: $0) }, spec: spec)
         let training = try TrainingPool.load(file: trainingPool.map { URL(fileURLWithPath: $0) }, spec: spec)
         let manifest = SetManifest(spec: spec, phase: chosen.name, seed: rootSeed, sets: sets,
                                    pseudoExperimentsPerSet: perSet,
@@ -88,6 +88,7 @@ struct RunCommand: ParsableCommand {
             trainingPoolHash: PoolDigest.of(training).hex)
         print("\(spec.name): \(sets) sets x \(perSet) pseudo-experiments, seed \(rootSeed), "
               + "set manifest \(manifest.sha256); \(EstimatorRegistry.builtins.count) built-in estimators")
+        fflush(stdout)
         let contestants = EstimatorRegistry.builtins.map { Contestant($0) }
         let report = try evaluation.evaluate(contestants, on: generated, store: try store.open(.create), seed: rootSeed)
         if report.interrupted { throw ExitCode(130) }

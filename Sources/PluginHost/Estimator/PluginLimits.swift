@@ -1,0 +1,67 @@
+import Foundation
+
+/// Time, memory, CPU and restart limits of a plugin, enforced by the host.
+///
+/// Times are wall-clock seconds the host waits for the next message; when one passes, the
+/// process (and every process of its group) is killed with SIGKILL. Memory and CPU are kernel
+/// resource limits set in the plugin process before it starts, inherited by its children:
+/// ```
+/// memoryBytes  RLIMIT_AS     address space of each plugin process (allocations beyond fail)
+/// cpuSeconds   RLIMIT_CPU    CPU time of each plugin process over its life (SIGXCPU, then SIGKILL)
+/// fileBytes    RLIMIT_FSIZE  the largest file a plugin may write (model files, /tmp)
+/// ```
+/// A crashed, killed or confused worker is replaced by a new process that loads the fitted
+/// model again; after ``maxRestarts`` replacements no more are started and the remaining
+/// pseudo-experiments fail with the last reason.
+public struct PluginLimits: Sendable, Equatable {
+    /// From start to the plugin's `hello`.
+    public var startupSeconds: Double
+    /// From the `fit` message to `fitted` (transform requests included).
+    public var fitSeconds: Double
+    /// From the `load` message to `ready`.
+    public var loadSeconds: Double
+    /// From an `estimate` request to its answer.
+    public var estimateSeconds: Double
+    /// Address space per process; nil: unlimited.
+    public var memoryBytes: Int?
+    /// CPU seconds per process; nil: unlimited.
+    public var cpuSeconds: Int?
+    /// Largest file a plugin may write; nil: unlimited.
+    public var fileBytes: Int?
+    /// Replacement processes started after failures, over the whole evaluation.
+    public var maxRestarts: Int
+    /// Worker processes that estimate in parallel (each holds the fitted model in memory).
+    public var workers: Int
+
+    /// Defaults: 60 s to start, 1 h to fit, 120 s to load, 60 s per pseudo-experiment, 4 GiB of
+    /// address space and of file size, no CPU limit, 3 restarts, one worker per core.
+    public init(startupSeconds: Double = 60, fitSeconds: Double = 3600, loadSeconds: Double = 120,
+                estimateSeconds: Double = 60, memoryBytes: Int? = 4 << 30, cpuSeconds: Int? = nil,
+                fileBytes: Int? = 4 << 30, maxRestarts: Int = 3,
+                workers: Int = ProcessInfo.processInfo.activeProcessorCount) {
+        self.startupSeconds = startupSeconds
+        self.fitSeconds = fitSeconds
+        self.loadSeconds = loadSeconds
+        self.estimateSeconds = estimateSeconds
+        self.memoryBytes = memoryBytes
+        self.cpuSeconds = cpuSeconds
+        self.fileBytes = fileBytes
+        self.maxRestarts = maxRestarts
+        self.workers = workers
+    }
+
+    /// Why these limits are unusable, or nil.
+    public var problem: String? {
+        for (name, value) in [("startupSeconds", startupSeconds), ("fitSeconds", fitSeconds),
+                              ("loadSeconds", loadSeconds), ("estimateSeconds", estimateSeconds)]
+            where !(value > 0) {
+            return "\(name) must be a positive number of seconds, got \(value)"
+        }
+        if let m = memoryBytes, m < 16 << 20 { return "memoryBytes must be at least 16 MiB, got \(m)" }
+        if let c = cpuSeconds, c < 1 { return "cpuSeconds must be at least 1, got \(c)" }
+        if let f = fileBytes, f < 1 { return "fileBytes must be at least 1, got \(f)" }
+        if maxRestarts < 0 { return "maxRestarts must be 0 or more, got \(maxRestarts)" }
+        if workers < 1 { return "workers must be 1 or more, got \(workers)" }
+        return nil
+    }
+}

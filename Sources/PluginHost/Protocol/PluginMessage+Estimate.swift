@@ -1,0 +1,50 @@
+import PseudoExperiments
+
+extension PluginMessage {
+    /// The ``Estimate`` of an `estimate` reply, checked:
+    /// ```
+    /// p16, p84            required, finite, p16 <= p84
+    /// mu_hat              optional, finite
+    /// delta_mu_hat        optional, finite, >= 0
+    /// p2_5, p97_5         optional, both or neither, finite, p2_5 <= p97_5
+    /// ```
+    /// A reply that breaks one of these is an ``PluginError/invalidEstimate(detail:)`` naming
+    /// the field and value: a recorded failure of this pseudo-experiment, not of the plugin (the
+    /// worker stays up). The scorer would count a swapped interval's width; a plugin that
+    /// reports one has a bug, and the failure says so.
+    func checkedEstimate() throws -> Estimate {
+        func required(_ value: Double?, _ key: String) throws -> Double {
+            guard let value else { throw PluginError.invalidEstimate(detail: "the reply has no \"\(key)\"") }
+            guard value.isFinite else { throw PluginError.invalidEstimate(detail: "\(key) is \(value)") }
+            return value
+        }
+        func optional(_ value: Double?, _ key: String) throws -> Double? {
+            guard let value else { return nil }
+            guard value.isFinite else { throw PluginError.invalidEstimate(detail: "\(key) is \(value)") }
+            return value
+        }
+        let p16 = try required(p16, "p16"), p84 = try required(p84, "p84")
+        guard p16 <= p84 else {
+            throw PluginError.invalidEstimate(detail: "swapped bounds: p16 = \(p16) > p84 = \(p84)")
+        }
+        let muHat = try optional(muHat, "mu_hat")
+        let delta = try optional(deltaMuHat, "delta_mu_hat")
+        if let delta, delta < 0 {
+            throw PluginError.invalidEstimate(detail: "delta_mu_hat is \(delta), a negative uncertainty")
+        }
+        var interval95: ConfidenceInterval?
+        switch (try optional(p2_5, "p2_5"), try optional(p97_5, "p97_5")) {
+        case (nil, nil):
+            break
+        case let (lower?, upper?):
+            guard lower <= upper else {
+                throw PluginError.invalidEstimate(detail: "swapped bounds: p2_5 = \(lower) > p97_5 = \(upper)")
+            }
+            interval95 = ConfidenceInterval(lower: lower, upper: upper)
+        default:
+            throw PluginError.invalidEstimate(detail: "p2_5 and p97_5 come together; the reply has only one of them")
+        }
+        return Estimate(interval68: ConfidenceInterval(lower: p16, upper: p84), muHat: muHat,
+                        uncertainty: delta, interval95: interval95)
+    }
+}

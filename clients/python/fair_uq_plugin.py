@@ -1,0 +1,267 @@
+"""Python client of the fair-uq-bench plugin protocol, version 1 (needs numpy only).
+
+An estimator is an object with ``fit``, ``load`` and ``estimate``; ``run`` speaks the protocol
+for it on stdin/stdout (see datasets-spec/plugin-protocol-v1.md)::
+
+    import fair_uq_plugin as fuq
+
+    class Counter(fuq.Estimator):
+        name, version = "counter", "1"
+
+        def fit(self, context):                      # once, in its own process
+            nominal = context.transform(tes=1.0, jes=1.0)
+            expected = float(nominal.weights.sum())
+            with open(context.model_path("model.txt"), "w") as f:
+                f.write(str(expected))
+
+        def load(self, model_dir, spec, features):   # once per worker process
+            self.expected = float(open(f"{model_dir}/model.txt").read())
+
+        def estimate(self, events, seed):            # once per pseudo-experiment
+            mu = events.rows / self.expected
+            return {"p16": 0.8 * mu, "p84": 1.2 * mu, "mu_hat": mu}
+
+    fuq.run(Counter())
+
+Event data arrive as memory-mapped files (``EventFile``): ``events.features`` is a read-only
+float32 array of shape (28, rows), one row per feature in ``FEATURES`` order (so
+``events["DER_mass_vis"]`` is one column); training files also have ``weights`` (expected
+events per row) and ``process_codes`` (0 htautau, 1 ztautau, 2 ttbar, 3 diboson).
+
+Anything the estimator prints goes to stderr (the plugin's log): ``run`` moves stdout aside so
+that only protocol messages reach the harness. An exception in ``estimate`` fails that
+pseudo-experiment with the exception's text and the plugin carries on.
+"""
+
+import json
+import mmap
+import os
+import sys
+import traceback
+
+import numpy as np
+
+PROTOCOL_VERSION = 1
+
+#: The 28 feature columns of event files, in file order.
+FEATURES = (
+    "PRI_lep_pt", "PRI_lep_eta", "PRI_lep_phi", "PRI_had_pt", "PRI_had_eta", "PRI_had_phi",
+    "PRI_jet_leading_pt", "PRI_jet_leading_eta", "PRI_jet_leading_phi",
+    "PRI_jet_subleading_pt", "PRI_jet_subleading_eta", "PRI_jet_subleading_phi",
+    "PRI_n_jets", "PRI_jet_all_pt", "PRI_met", "PRI_met_phi",
+    "DER_mass_transverse_met_lep", "DER_mass_vis", "DER_pt_h", "DER_deltaeta_jet_jet",
+    "DER_mass_jet_jet", "DER_prodeta_jet_jet", "DER_deltar_had_lep", "DER_pt_tot", "DER_sum_pt",
+    "DER_pt_ratio_lep_had", "DER_met_phi_centrality", "DER_lep_eta_centrality",
+)
+#: Process names by process code.
+PROCESSES = ("htautau", "ztautau", "ttbar", "diboson")
+#: The value of an undefined feature (a missing jet, ...).
+UNDEFINED = -25.0
+
+MAGIC = b"\x89FUQEVT\n"
+HEADER_BYTES = 64
+LABELLED_FLAG = 1
+
+
+class ProtocolError(Exception):
+    """The harness sent something this client does not understand, or refused a request."""
+
+
+class EventFile:
+    """A memory-mapped event file of protocol v1 (read-only numpy views, no copy)."""
+
+    def __init__(self, path, buffer, rows, labelled):
+        self.path = path
+        self.rows = rows
+        self.labelled = labelled
+        n = len(FEATURES)
+        #: float32 array (28, rows): ``features[i]`` is feature ``FEATURES[i]``.
+        self.features = np.frombuffer(buffer, dtype="<f4", count=n * rows, offset=HEADER_BYTES).reshape(n, rows)
+        #: float32 weights (expected events per row), training files only.
+        self.weights = None
+        #: uint8 process codes, training files only.
+        self.process_codes = None
+        if labelled:
+            w = HEADER_BYTES + 4 * n * rows
+            self.weights = np.frombuffer(buffer, dtype="<f4", count=rows, offset=w)
+            self.process_codes = np.frombuffer(buffer, dtype=np.uint8, count=rows, offset=w + 4 * rows)
+
+    def column(self, name):
+        """The values of one feature, e.g. ``column("DER_mass_vis")``."""
+        return self.features[FEATURES.index(name)]
+
+    __getitem__ = column
+
+    def is_signal(self):
+        """Boolean array: rows of the signal process (training files only)."""
+        return self.process_codes == 0
+
+
+_mapped = {}
+
+
+def open_event_file(path, rows=None):
+    """Maps an event file (the mapping of a path is kept while the file keeps its size, so a
+    worker's file, rewritten for each pseudo-experiment, is mapped once)."""
+    size = os.stat(path).st_size
+    cached = _mapped.get(path)
+    if cached is None or cached[1] != size:
+        with open(path, "rb") as f:
+            buffer = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) if size > 0 else b""
+        cached = (buffer, size)
+        _mapped[path] = cached
+    buffer = cached[0]
+    if size < HEADER_BYTES or bytes(buffer[0:8]) != MAGIC:
+        raise ProtocolError(f"{path} is not a plugin event file")
+    header = np.frombuffer(buffer, dtype="<u4", count=8, offset=8)
+    version, columns = int(header[0]), int(header[1])
+    count = int(np.frombuffer(buffer, dtype="<u8", count=1, offset=16)[0])
+    labelled = bool(header[4] & LABELLED_FLAG)
+    if version != 1 or columns != len(FEATURES):
+        raise ProtocolError(f"{path}: event file version {version} with {columns} columns; expected version 1, 28 columns")
+    if rows is not None and rows != count:
+        raise ProtocolError(f"{path}: the message says {rows} rows, the file {count}")
+    needed = HEADER_BYTES + 4 * columns * count + (5 * count if labelled else 0)
+    if size < needed:
+        raise ProtocolError(f"{path}: {size} bytes, shorter than its {count} rows need ({needed})")
+    return EventFile(path, buffer, count, labelled)
+
+
+class Estimator:
+    """Base class (optional: any object with these methods will do)."""
+
+    name = "estimator"
+    version = "1"
+
+    def fit(self, context):
+        """Train on ``context`` (a ``FitContext``) and save the model under ``context.model_dir``."""
+        raise NotImplementedError
+
+    def load(self, model_dir, spec, features):
+        """Load the model that ``fit`` saved (called once in every worker process)."""
+        raise NotImplementedError
+
+    def estimate(self, events, seed):
+        """Return ``{"p16": .., "p84": ..}`` (optionally ``mu_hat``, ``delta_mu_hat``,
+        ``p2_5``, ``p97_5``) for one pseudo-experiment's ``EventFile``. ``seed`` (an int below
+        2**64) seeds any randomness of the estimate."""
+        raise NotImplementedError
+
+
+class FitContext:
+    """What ``fit`` gets: the challenge spec, the training pool, the transform, a model directory."""
+
+    def __init__(self, channel, message):
+        self._channel = channel
+        #: The challenge spec (a dict: yields, nuisances with priors, mu prior, ...).
+        self.spec = message["spec"]
+        self.features = tuple(message["features"])
+        #: The training pool as an ``EventFile`` (labelled): features, weights, process codes.
+        self.training = open_event_file(message["training"]["path"], message["training"]["rows"])
+        #: A writable directory; everything ``load`` needs must be saved here.
+        self.model_dir = message["model_dir"]
+        #: Seed for the fit's own randomness.
+        self.seed = int(message["seed"])
+        self._next_id = 1
+
+    def model_path(self, name):
+        """A path in the model directory."""
+        return os.path.join(self.model_dir, name)
+
+    def transform(self, tes=1.0, jes=1.0, soft_met=0.0, apply_cuts=True, seed=None):
+        """The training pool after the systematics transform at these nuisance values (a new
+        labelled ``EventFile``). ``soft_met`` noise is drawn from ``seed`` if given, else from
+        the harness's training generator. Normalisation nuisances do not change events: scale
+        ``weights`` of the processes they act on instead."""
+        request = {"type": "transform", "id": self._next_id,
+                   "nuisances": {"tes": float(tes), "jes": float(jes), "soft_met": float(soft_met)},
+                   "apply_cuts": bool(apply_cuts)}
+        if seed is not None:
+            request["seed"] = int(seed)
+        self._next_id += 1
+        reply = self._channel.request(request, "transformed")
+        events = open_event_file(reply["events"]["path"], reply["events"]["rows"])
+        events.request_id = request["id"]
+        return events
+
+    def discard(self, events):
+        """Lets the harness delete a transformed pool that is no longer needed (saves memory)."""
+        _mapped.pop(events.path, None)
+        self._channel.request({"type": "discard", "id": events.request_id}, "discarded")
+
+
+class _Channel:
+    """Protocol lines on the real stdin/stdout."""
+
+    def __init__(self):
+        self.inp = sys.stdin.buffer
+        # Keep the real stdout for protocol messages and point fd 1 (and sys.stdout) at stderr,
+        # so that prints of the estimator or its libraries land in the log.
+        self.out = os.fdopen(os.dup(1), "wb", buffering=0)
+        os.dup2(2, 1)
+        sys.stdout = sys.stderr
+
+    def send(self, message):
+        self.out.write(json.dumps(message, separators=(",", ":")).encode() + b"\n")
+
+    def receive(self):
+        line = self.inp.readline()
+        if not line:
+            return None
+        return json.loads(line)
+
+    def request(self, message, expected):
+        self.send(message)
+        reply = self.receive()
+        if reply is None:
+            raise ProtocolError("the harness closed the connection")
+        if reply.get("type") == "error":
+            raise ProtocolError(reply.get("message", "the harness refused the request"))
+        if reply.get("type") != expected or reply.get("id") != message["id"]:
+            raise ProtocolError(f"expected a {expected!r} reply to request {message['id']}, got {reply!r}")
+        return reply
+
+
+def _estimate_reply(request_id, result):
+    if isinstance(result, (tuple, list)):
+        result = {"p16": result[0], "p84": result[1]}
+    reply = {"type": "estimate", "id": request_id}
+    for key in ("p16", "p84", "mu_hat", "delta_mu_hat", "p2_5", "p97_5"):
+        if result.get(key) is not None:
+            reply[key] = float(result[key])
+    return reply
+
+
+def _describe(error):
+    return f"{type(error).__name__}: {error}"
+
+
+def run(estimator):
+    """Serves the protocol for ``estimator`` until the harness says ``shutdown`` or closes stdin."""
+    channel = _Channel()
+    channel.send({"type": "hello", "protocol": PROTOCOL_VERSION,
+                  "name": getattr(estimator, "name", "estimator"), "version": str(getattr(estimator, "version", "1"))})
+    while True:
+        message = channel.receive()
+        if message is None or message.get("type") == "shutdown":
+            return
+        kind = message.get("type")
+        try:
+            if kind == "fit":
+                estimator.fit(FitContext(channel, message))
+                channel.send({"type": "fitted"})
+            elif kind == "load":
+                estimator.load(message["model_dir"], message["spec"], tuple(message["features"]))
+                channel.send({"type": "ready"})
+            elif kind == "estimate":
+                events = open_event_file(message["events"]["path"], message["events"]["rows"])
+                result = estimator.estimate(events, int(message["seed"]))
+                channel.send(_estimate_reply(message["id"], result))
+            else:
+                channel.send({"type": "error", "message": f"this client does not know the message type {kind!r}"})
+        except Exception as error:  # reported to the harness, which records it; the plugin carries on
+            traceback.print_exc(file=sys.stderr)
+            reply = {"type": "error", "message": _describe(error)}
+            if "id" in message and kind == "estimate":
+                reply["id"] = message["id"]
+            channel.send(reply)
