@@ -65,22 +65,42 @@ public struct BoostedTrees: Sendable, Equatable {
         return out
     }
 
+    /// Rows walked down a tree together: their chains of dependent loads interleave, which
+    /// hides the latency a single row's walk (load the feature, compare, pick a child) waits on.
+    static let lanes = 8
+
     /// Adds the trees' leaves to `out[i]` for `count` row-major rows.
     func score(rows: UnsafePointer<Float>, count: Int, width: Int, into out: UnsafeMutablePointer<Float>) {
         let innerNodes = (1 << depth) - 1, leafCount = 1 << depth
+        let lanes = Self.lanes
+        let full = count / lanes * lanes
         features.withUnsafeBufferPointer { f in
             thresholds.withUnsafeBufferPointer { t in
                 leaves.withUnsafeBufferPointer { l in
                     for tree in 0..<treeCount {
-                        let nodeBase = tree * innerNodes, leafBase = tree * leafCount
-                        for i in 0..<count {
-                            let row = rows + i * width
+                        let fk = f.baseAddress! + tree * innerNodes, tk = t.baseAddress! + tree * innerNodes
+                        let lk = l.baseAddress! + tree * leafCount
+                        var i = 0
+                        while i < full {
+                            var node = SIMD8<Int32>(repeating: 0)
+                            let base = rows + i * width
+                            for _ in 0..<depth {
+                                for r in 0..<lanes {
+                                    let k = Int(node[r])
+                                    let x = base[r * width + Int(fk[k])]
+                                    node[r] = 2 &* node[r] &+ (x <= tk[k] ? 1 : 2)
+                                }
+                            }
+                            for r in 0..<lanes { out[i + r] += lk[Int(node[r]) - innerNodes] }
+                            i += lanes
+                        }
+                        for j in full..<count {
+                            let row = rows + j * width
                             var node = 0
                             for _ in 0..<depth {
-                                let k = nodeBase + node
-                                node = 2 * node + (row[Int(f[k])] <= t[k] ? 1 : 2)
+                                node = 2 * node + (row[Int(fk[node])] <= tk[node] ? 1 : 2)
                             }
-                            out[i] += l[leafBase + node - innerNodes]
+                            out[j] += lk[node - innerNodes]
                         }
                     }
                 }

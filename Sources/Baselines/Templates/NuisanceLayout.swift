@@ -45,11 +45,12 @@ public struct NuisanceLayout: Sendable, Equatable {
 
     /// How many prior standard deviations the bounds allow.
     public static let boundSigmas = 5.0
-    /// The standard-deviation multiples of a normal prior at which templates are made.
-    public static let normalGrid: [Double] = [-4, -3, -2, -1, 1, 2, 3, 4]
+    /// The standard-deviation multiples of a normal prior at which templates are made: six
+    /// points for a cubic fit, denser near the centre where the data put the fit.
+    public static let normalGrid: [Double] = [-4, -2, -1, 1, 2, 4]
     /// The standard-normal quantiles of a log-normal prior at which templates are made (and the
     /// lower clip edge, where it is 0: no smearing at all).
-    public static let logNormalGrid: [Double] = [-3, -2, -1, -0.5, 0.5, 1, 1.5, 2, 2.5]
+    public static let logNormalGrid: [Double] = [-2, -1, 0.5, 1.2, 2]
 
     /// The layout of `spec`, with mu bounded by `muBounds`.
     ///
