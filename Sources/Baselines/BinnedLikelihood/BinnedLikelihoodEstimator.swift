@@ -34,8 +34,14 @@ public struct BinnedLikelihoodEstimator: Estimator {
         try fitTemplates(&context)
     }
 
-    /// ``fit(_:)`` with its concrete type.
+    /// ``fit(_:)`` with its concrete type. The result is shared through the context's
+    /// ``TrainingArtifacts`` (keyed by this configuration): the statefulness check's fresh
+    /// instance is a new value made from the same immutable templates, not a second training.
     public func fitTemplates(_ context: inout TrainingContext) throws -> FittedTemplates<FeatureBinning> {
+        try context.shared("BinnedLikelihoodEstimator.fitTemplates|\(self)") { try trainTemplates(&$0) }
+    }
+
+    private func trainTemplates(_ context: inout TrainingContext) throws -> FittedTemplates<FeatureBinning> {
         try TemplateTraining.checkProcesses(context, estimator: name)
         let layout = try TemplateTraining.layout(context, estimator: name)
         let partition = PoolPartition(pool: context.pool, fractions: [1], using: &context.rng)

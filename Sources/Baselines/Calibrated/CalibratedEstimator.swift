@@ -26,9 +26,13 @@ public struct CalibratedEstimator: Estimator {
     public func fitCalibrated(_ context: inout TrainingContext) throws -> (fitted: FittedTemplates<ScoreBinning>,
                                                                             calibration: ThresholdCalibration.Result) {
         let trained = try base.fitTemplates(&context, estimator: name)
-        let source = trained.partition.source(role: 1, context: context)
-        let result = try calibration.calibrate(trained.fitted.likelihood, binning: trained.fitted.binning, source: source,
-                                               spec: context.spec, using: &context.rng)
+        // The toys are the costly part: shared too, so that the statefulness check's fresh
+        // instance is built from the same immutable results instead of redoing them.
+        let result = try context.shared("ThresholdCalibration.calibrate|\(calibration)|\(base)") { context in
+            let source = trained.partition.source(role: 1, context: context)
+            return try calibration.calibrate(trained.fitted.likelihood, binning: trained.fitted.binning, source: source,
+                                             spec: context.spec, using: &context.rng)
+        }
         var likelihood = trained.fitted.likelihood
         likelihood.threshold = result.threshold
         return (FittedTemplates(binning: trained.fitted.binning, likelihood: likelihood), result)

@@ -59,8 +59,18 @@ public struct ClassifierLikelihoodEstimator: Estimator {
 
     /// Trains with the pool split into the classifier's rows (role 0), the templates' rows
     /// (role 1) and, if `heldOut > 0`, a held-out share for the caller (role 2).
+    ///
+    /// The calibrated and oracle rows train exactly this, so the result is shared through the
+    /// context's ``TrainingArtifacts`` (keyed by this configuration and `heldOut`): computed once
+    /// per evaluation, the same model whichever estimator asks first.
     public func fitTemplates(_ context: inout TrainingContext, heldOut: Double = 0, estimator: String? = nil) throws -> Trained {
         let name = estimator ?? self.name
+        return try context.shared("ClassifierLikelihoodEstimator.fitTemplates|\(self)|heldOut=\(heldOut)") { context in
+            try trainTemplates(&context, heldOut: heldOut, estimator: name)
+        }
+    }
+
+    private func trainTemplates(_ context: inout TrainingContext, heldOut: Double, estimator name: String) throws -> Trained {
         try TemplateTraining.checkProcesses(context, estimator: name)
         let layout = try TemplateTraining.layout(context, estimator: name)
         let partition = PoolPartition(pool: context.pool, fractions: roleFractions(context.pool, heldOut: heldOut),

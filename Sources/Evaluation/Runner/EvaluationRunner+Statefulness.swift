@@ -17,6 +17,13 @@ import Scoring
 /// `SeedDerivation.generator(seed, .runOrder, 1)` and is taken when
 /// `u < EvaluationOptions.statefulnessFraction`; at least the one of smallest `u`.
 /// Results over the time limit are not compared (time is not state).
+///
+/// The fresh instance comes from a new call of the estimator's `fit`, on the same training
+/// context. Built-in estimators take their costly training results from the context's
+/// ``TrainingArtifacts`` (immutable values, keyed by configuration and generator state), so
+/// the fresh instance is a new value made from the same templates and trees: as fresh as a
+/// second training (it cannot share state with the first, there is none in a value) at the
+/// cost of a lookup. Plugins are started as a new process and fitted anew.
 extension EvaluationRunner {
     func checkStatefulness(_ entries: [Entry], order: [PseudoExperimentKey], truths: [PseudoExperimentTruth],
                            interruption: InterruptFlag) throws {

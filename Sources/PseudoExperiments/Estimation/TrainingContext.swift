@@ -16,12 +16,31 @@ public struct TrainingContext: Sendable {
     public let prepared: PreparedEvents
     /// The generator for all randomness of fitting.
     public var rng: SeededGenerator
+    /// Results of expensive training steps shared by the estimators fitted on this context and
+    /// its copies (see ``shared(_:_:)``).
+    public let artifacts: TrainingArtifacts
 
-    public init(spec: ChallengeSpec, pool: EventTable, rng: SeededGenerator) {
+    public init(spec: ChallengeSpec, pool: EventTable, rng: SeededGenerator,
+                artifacts: TrainingArtifacts = TrainingArtifacts()) {
         self.spec = spec
         self.pool = pool
         self.prepared = PreparedEvents(pool)
         self.rng = rng
+        self.artifacts = artifacts
+    }
+
+    /// The result of the training step `step` on this context, computed once per generator
+    /// state by whichever estimator asks first (``TrainingArtifacts``): `step` must describe
+    /// everything the result depends on besides the context and `rng` (e.g. the estimator's
+    /// configuration). Leaves `rng` as `compute` would have.
+    public mutating func shared<T: Sendable>(_ step: String, _ compute: (inout TrainingContext) throws -> T) throws -> T {
+        let base = self
+        return try artifacts.value(step, rng: &rng) { rng in
+            var context = base
+            context.rng = rng
+            defer { rng = context.rng }
+            return try compute(&context)
+        }
     }
 
     /// The training pool after the systematics transform at `shift` (with cuts unless the shift

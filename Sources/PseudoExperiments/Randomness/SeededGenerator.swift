@@ -14,7 +14,7 @@ import Foundation
 /// nextUnitDouble() = (next() >> 11) * 2^-53          in [0, 1)
 /// nextOpenUnitDouble() = ((next() >> 11) + 0.5) * 2^-53   in (0, 1)
 /// ```
-public struct SeededGenerator: RandomNumberGenerator, Sendable {
+public struct SeededGenerator: RandomNumberGenerator, Sendable, Hashable {
     private var s0: UInt64
     private var s1: UInt64
     private var s2: UInt64
