@@ -58,14 +58,77 @@ public struct SelectionSearch: Sendable, Equatable {
         return out
     }
 
-    /// The histograms of every candidate over `source` transformed at `shift` (chunk by chunk).
+    /// The histograms of every candidate over `source` transformed at `shift`, in one pass.
+    ///
+    /// The candidates' cut values split each of their features into cells; a row falls in one
+    /// cell of the grid they make, and a row is inside a box (`lower < x <= upper` for each cut)
+    /// exactly when its cell is. With the finite cut values of a feature sorted, `e_0 < ... <
+    /// e_(n-1)`, the cell of `x` is `c(x) = #{i : e_i < x}`, and
+    /// ```
+    /// x > e_a   <=>  c(x) >= a + 1          x <= e_b  <=>  c(x) <= b
+    /// ```
+    /// (an infinite end leaves that side open). So the rows are histogrammed once per process
+    /// into the grid, and each candidate sums the cells of its box: one pass over the rows
+    /// whatever the number of candidates, instead of one per candidate. Rows with a NaN in a cut
+    /// feature are inside no box, as `x > lower` is false for them.
     func histograms(_ candidates: [BoxSelection], source: TemplateSource, at shift: SystematicShift,
                     noiseSeed: UInt64) -> [TemplateSource.Histograms] {
-        var out = candidates.map { TemplateSource.Histograms(bins: $0.binCount) }
-        source.forEachChunk(at: shift, noiseSeed: noiseSeed) { events in
-            for k in candidates.indices { source.accumulate(candidates[k], in: events, into: &out[k]) }
+        let features = Array(Set(candidates.flatMap(\.features))).sorted { $0.index < $1.index }
+        let edges: [[Float]] = features.map { f in
+            Array(Set(candidates.flatMap { $0.cuts.filter { $0.feature == f }.flatMap { [$0.lower, $0.upper] } }
+                .filter(\.isFinite))).sorted()
         }
-        return out
+        // Cells per feature: n + 1 for n edges; the grid is row-major in `features` order.
+        let sizes = edges.map { $0.count + 1 }
+        let cellCount = sizes.reduce(1, *)
+        // Per candidate and feature, the cells its box keeps (possibly none).
+        let ranges: [[Range<Int>]] = candidates.map { box in
+            features.indices.map { d in
+                var lo = 0, hi = sizes[d] - 1
+                for cut in box.cuts where cut.feature == features[d] {
+                    if cut.lower.isFinite { lo = max(lo, edges[d].firstIndex(of: cut.lower)! + 1) }
+                    if cut.upper.isFinite { hi = min(hi, edges[d].firstIndex(of: cut.upper)!) }
+                }
+                return lo..<max(lo, hi + 1)
+            }
+        }
+        let processes = PhysicsProcess.allCases.count
+        var sums = [Double](repeating: 0, count: processes * cellCount), squares = sums
+        source.forEachChunk(at: shift, noiseSeed: noiseSeed) { events in
+            let columns = features.map { events.column($0) }
+            rows: for (j, s) in events.sourceRows.enumerated() {
+                var cell = 0
+                for d in features.indices {
+                    let column = columns[d]
+                    let x = column[column.startIndex + j]
+                    if x.isNaN { continue rows }
+                    var c = 0
+                    for e in edges[d] where e < x { c += 1 }
+                    cell = cell * sizes[d] + c
+                }
+                let row = Int(s), w = source.weights[row]
+                let at = Int(source.processCodes[row]) * cellCount + cell
+                sums[at] += w
+                squares[at] += w * w
+            }
+        }
+        return ranges.map { boxRanges in
+            var h = TemplateSource.Histograms(bins: 1)
+            if boxRanges.contains(where: { $0.isEmpty }) { return h }
+            for cell in 0..<cellCount {
+                var rest = cell, inside = true
+                for d in features.indices.reversed() {
+                    if !boxRanges[d].contains(rest % sizes[d]) { inside = false; break }
+                    rest /= sizes[d]
+                }
+                guard inside else { continue }
+                for code in 0..<processes {
+                    h.sums[code][0] += sums[code * cellCount + cell]
+                    h.squares[code][0] += squares[code * cellCount + cell]
+                }
+            }
+            return h
+        }
     }
 
     /// The best candidate on `source`.
