@@ -35,6 +35,31 @@ final class LeaderboardCommandTests: XCTestCase {
         XCTAssertTrue(lines[7].contains("  100  "), "null fails all 100: \(lines[7])")
     }
 
+    func testCoverageByTrueMu() throws {
+        // Truths: mu 0.4 and 0.9 (first third of 0.1...3), 1.4 and 1.9 (second), 25 each;
+        // alpha misses every third pseudo-experiment, null fails them all.
+        let out = try leaderboard(["--coverage-by-mu", "3"])
+        XCTAssertEqual(out.status, 0, out.stderr)
+        let lines = out.stdout.split(separator: "\n").map(String.init)
+        guard let title = lines.firstIndex(where: { $0.hasPrefix("Coverage by true mu (toy, 100 pseudo-experiments)") }) else {
+            return XCTFail(out.stdout)
+        }
+        XCTAssertTrue(lines[title].hasSuffix("* outside 0.6827 +- 3 sigma68 of its bin"), lines[title])
+        XCTAssertEqual(lines[title + 1].split(separator: " ", omittingEmptySubsequences: true).joined(separator: " "),
+                       "Submission Overall mu 0.10-1.07 mu 1.07-2.03 mu 2.03-3.00")
+        func cells(_ name: String) -> String? {
+            lines[title...].first { $0.hasPrefix(name + " ") }.map {
+                $0.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
+            }
+        }
+        XCTAssertEqual(cells("alpha"), "alpha 0.660 (100) 0.660 (50) 0.660 (50) - (0)")
+        XCTAssertEqual(cells("null"), "null 0.000* (100) 0.000* (50) 0.000* (50) - (0)")
+
+        let wrong = try leaderboard(["--coverage-by-mu", "3", "--format", "json"])
+        XCTAssertNotEqual(wrong.status, 0)
+        XCTAssertTrue(wrong.stderr.contains("--format table"), wrong.stderr)
+    }
+
     func testMarkdownFormat() throws {
         let out = try leaderboard(["--format", "markdown", "--challenge", "toy"])
         XCTAssertEqual(out.status, 0, out.stderr)

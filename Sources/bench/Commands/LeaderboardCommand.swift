@@ -32,10 +32,26 @@ struct LeaderboardCommand: ParsableCommand {
     @Option(help: "Confidence level of the neighbour-difference intervals.")
     var confidence: Double = 0.95
 
+    @Option(name: .customLong("coverage-by-mu"), help: ArgumentHelp(
+        "Also print each row's coverage in this many equal-width bins of true mu (0: none).", valueName: "bins"))
+    var coverageBins: Int = 0
+
+    @Option(name: .customLong("band-sigmas"), help: "Half-width of the coverage bands of --coverage-by-mu, in sigma68.")
+    var bandSigmas: Double = 3
+
     func validate() throws {
         guard replicates >= 2 else { throw ValidationError("--replicates must be at least 2, got \(replicates).") }
         guard confidence > 0, confidence < 1 else {
             throw ValidationError("--confidence must lie strictly between 0 and 1, got \(confidence).")
+        }
+        guard coverageBins >= 0, coverageBins <= 100 else {
+            throw ValidationError("--coverage-by-mu must be between 0 and 100 bins, got \(coverageBins).")
+        }
+        guard bandSigmas > 0, bandSigmas.isFinite else {
+            throw ValidationError("--band-sigmas must be a positive number, got \(bandSigmas).")
+        }
+        if coverageBins > 0, format != .table {
+            throw ValidationError("--coverage-by-mu prints a table: use it with --format table.")
         }
     }
 
@@ -49,6 +65,11 @@ struct LeaderboardCommand: ParsableCommand {
             return
         }
         print(LeaderboardTable.render(tables, as: format), terminator: "")
+        guard coverageBins > 0 else { return }
+        for table in tables {
+            print("")
+            print(try table.coverageByTrueMu(from: reader, bins: coverageBins, bandSigmas: bandSigmas), terminator: "")
+        }
     }
 }
 
