@@ -13,6 +13,8 @@ import PseudoExperiments
 ///                          fits from its starts, both ends by Brent root finding)  target <= 5 ms
 /// binned_estimate_ms       histogramming the view and the interval
 /// binned_training_seconds  training the baseline (templates along every grid)
+/// classifier_scores_ms     scoring the pseudo-experiment's events with 120 trees of depth 4
+///                          (the classifier baselines' size; random splits, same cost)
 /// ```
 /// Each figure is the median of `repetitions` runs on one core.
 public struct BaselineBenchmark: BenchmarkSuite {
@@ -51,7 +53,14 @@ public struct BaselineBenchmark: BenchmarkSuite {
                 _ = try likelihood.estimate(observed: try fitted.observed(events), rows: events.count)
             }))
         }
+        let trees = Self.randomTrees(count: 120, depth: 4, seed: 3)
+        var scoreTimes: [Double] = []
+        for _ in 0..<max(3, repetitions / 10) {
+            scoreTimes.append(Self.milliseconds(clock.measure { _ = trees.scores(events) }))
+        }
         return [
+            BenchmarkFigure(key: "classifier_scores_ms", value: Self.median(scoreTimes), unit: "ms",
+                            label: "Classifier baselines: score \(events.count) events with \(trees.treeCount) trees of depth 4"),
             BenchmarkFigure(key: "profile_fit_ms", value: Self.median(fitTimes), unit: "ms",
                             label: "Binned-likelihood baseline: one global fit (\(likelihood.model.binCount) bins, 7 parameters)"),
             BenchmarkFigure(key: "profile_interval_ms", value: Self.median(intervalTimes), unit: "ms",
@@ -61,6 +70,18 @@ public struct BaselineBenchmark: BenchmarkSuite {
             BenchmarkFigure(key: "binned_training_seconds", value: Self.milliseconds(training) / 1000, unit: "s",
                             label: "Binned-likelihood baseline: training on \(poolRows) pool rows"),
         ]
+    }
+
+    /// Trees with random splits (features, thresholds between 0 and 100) and leaves: scoring
+    /// costs the same whatever the splits.
+    static func randomTrees(count: Int, depth: Int, seed: UInt64) -> BoostedTrees {
+        var rng = SeededGenerator(seed: seed)
+        let inner = count * ((1 << depth) - 1), leaves = count << depth
+        let width = UInt64(Feature.allCases.count)
+        return BoostedTrees(depth: depth, base: 0,
+                            features: (0..<inner).map { _ in Int32(rng.next() % width) },
+                            thresholds: (0..<inner).map { _ in Float(rng.nextUnitDouble() * 100) },
+                            leaves: (0..<leaves).map { _ in Float(rng.nextUnitDouble() - 0.5) })
     }
 
     static func milliseconds(_ d: Duration) -> Double {
