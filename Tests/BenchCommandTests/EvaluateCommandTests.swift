@@ -58,6 +58,47 @@ final class EvaluateCommandTests: XCTestCase {
         XCTAssertEqual(row[try XCTUnwrap(header.firstIndex(of: "kind"))], "entry")
     }
 
+    /// The shipped example submissions scored through the command line, as a user runs them:
+    /// the Python estimator by `--command` and the Swift template by `--plugin` (when built; CI
+    /// builds it and sets FAIR_UQ_REQUIRE_TEMPLATE).
+    func testExampleSubmissionsAreScoredThroughTheCommandLine() throws {
+        let directory = try ReferenceData.temporaryDirectory("evaluate-examples")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let sets = try Self.generateSets(in: directory, sets: 2, perSet: 3)
+        let database = directory.appendingPathComponent("lb.sqlite").path
+        let pool = ReferenceData.sample("input_rows.csv").path
+        let root = ReferenceData.packageRoot
+        var submissions: [(name: String, arguments: [String])] = [
+            ("python-example", ["--command", "PYTHONPATH=\(root.appendingPathComponent("clients/python").path) python3 "
+                                + root.appendingPathComponent("examples/python-estimator/estimator.py").path]),
+        ]
+        let template = root.appendingPathComponent("templates/swift-estimator/.build/release/estimator").path
+        if FileManager.default.isExecutableFile(atPath: template) {
+            submissions.append(("swift-template", ["--plugin", template]))
+        } else if ProcessInfo.processInfo.environment["FAIR_UQ_REQUIRE_TEMPLATE"] != nil {
+            XCTFail("FAIR_UQ_REQUIRE_TEMPLATE is set but \(template) is missing")
+        }
+        for submission in submissions {
+            let run = try BenchProcess.run(["evaluate", "--sets", sets.path] + submission.arguments
+                                           + ["--name", submission.name, "--pool", pool, "--training-pool", pool,
+                                              "--database", database, "--no-progress"])
+            XCTAssertEqual(run.status, 0, run.stderr)
+            XCTAssertTrue(run.stdout.contains("\(submission.name): run "), run.stdout)
+        }
+        let board = try BenchProcess.run(["leaderboard", "--database", database, "--format", "csv"])
+        XCTAssertEqual(board.status, 0, board.stderr)
+        let records = try CSVText.records(board.stdout)
+        let header = records[0].fields
+        let nameColumn = try XCTUnwrap(header.firstIndex(of: "submission"))
+        let failures = try XCTUnwrap(header.firstIndex(of: "failures"))
+        let coverage = try XCTUnwrap(header.firstIndex(of: "coverage"))
+        for submission in submissions {
+            let row = try XCTUnwrap(records.first { $0.fields[nameColumn] == submission.name }, board.stdout).fields
+            XCTAssertEqual(row[failures], "0", "\(submission.name): \(row)")
+            XCTAssertNotNil(Double(row[coverage]), "\(submission.name) is scored: \(row)")
+        }
+    }
+
     func testUnknownEstimatorMissingSetsAndTrainingPoolAreClearErrors() throws {
         let directory = try ReferenceData.temporaryDirectory("evaluate-errors")
         defer { try? FileManager.default.removeItem(at: directory) }
