@@ -26,11 +26,15 @@ import PseudoExperiments
 /// than the templates' (it is smaller), and the threshold would learn that sample, not the
 /// estimator. Toys whose fit fails are left out and counted. Draws run in parallel, each with
 /// its own seed, so the result does not depend on the number of cores.
+///
+/// Defaults: 20 draws of 90 toys, 1800 toys in all, which pin the threshold's coverage to about
+/// +-0.011 (binomial); a draw's cost is one transform and scoring of the template rows, so the
+/// draws, not the toys, are what fitting waits on.
 public struct ThresholdCalibration: Sendable, Equatable {
     public var nuisanceDraws: Int
     public var toysPerDraw: Int
 
-    public init(nuisanceDraws: Int = 30, toysPerDraw: Int = 60) {
+    public init(nuisanceDraws: Int = 20, toysPerDraw: Int = 90) {
         precondition(nuisanceDraws >= 1 && toysPerDraw >= 1, "need at least one draw and one toy per draw")
         self.nuisanceDraws = nuisanceDraws
         self.toysPerDraw = toysPerDraw

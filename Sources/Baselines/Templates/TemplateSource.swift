@@ -92,24 +92,36 @@ public struct TemplateSource: Sendable {
 
     /// The histograms of `binning` at `shift` of the bootstrap replicate `multiplicities`
     /// (one per row of ``rows``, from ``bootstrap(using:)``).
+    ///
+    /// Only the rows the replicate draws (k > 0, about 63% of them) are transformed and binned,
+    /// in row order, with the soft-MET noise of a generator seeded by `noiseSeed` carried
+    /// across them; a row drawn k times counts k times.
     public func histograms(of binning: some EventBinning, at shift: SystematicShift, noiseSeed: UInt64,
                            multiplicities: [UInt8]) -> Histograms {
         precondition(multiplicities.count == rows.count, "one multiplicity per row: \(rows.count) rows, \(multiplicities.count) given")
         var h = Histograms(bins: binning.binCount)
-        // Position of each pool row in `rows` (rows are ascending).
-        forEachChunk(at: shift, noiseSeed: noiseSeed) { events, start in
+        var drawn: [Int32] = [], counts = [Double](repeating: 0, count: pool.count)
+        drawn.reserveCapacity(rows.count)
+        for (row, k) in zip(rows, multiplicities) where k > 0 {
+            drawn.append(row)
+            counts[Int(row)] = Double(k)
+        }
+        var noise = SeededGenerator(seed: noiseSeed)
+        var batch = PreparedEvents(), events = TransformedEvents()
+        var start = 0
+        while start < drawn.count {
+            let end = min(start + Self.chunkRows, drawn.count)
+            pool.gather(Array(drawn[start..<end]), into: &batch)
+            batch.apply(shift, noise: &noise, into: &events)
             let bins = binning.bins(of: events)
-            var position = start
             for (j, source) in events.sourceRows.enumerated() {
-                // Rows dropped by the cuts are skipped: advance to this row's position.
-                while rows[position] != source { position += 1 }
                 let b = Int(bins[j])
-                let k = Double(multiplicities[position])
-                guard b >= 0, k > 0 else { continue }
-                let row = Int(source), code = Int(processCodes[row]), w = weights[row] * k
-                h.sums[code][b] += w
-                h.squares[code][b] += w * weights[row]
+                guard b >= 0 else { continue }
+                let row = Int(source), code = Int(processCodes[row]), w = weights[row]
+                h.sums[code][b] += w * counts[row]
+                h.squares[code][b] += w * w * counts[row]
             }
+            start = end
         }
         return h
     }
