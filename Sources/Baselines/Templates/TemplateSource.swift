@@ -65,12 +65,19 @@ public struct TemplateSource: Sendable {
     /// ``forEachChunk(at:noiseSeed:_:)`` with each chunk's first position in ``rows``.
     public func forEachChunk(at shift: SystematicShift, noiseSeed: UInt64,
                              _ body: (TransformedEvents, Int) throws -> Void) rethrows {
+        try forEachChunk(of: rows, at: shift, noiseSeed: noiseSeed, body)
+    }
+
+    /// ``forEachChunk(at:noiseSeed:_:)`` over the pool rows `subset` (ascending), the noise
+    /// carried across them; `body` gets each chunk's first position in `subset`.
+    func forEachChunk(of subset: [Int32], at shift: SystematicShift, noiseSeed: UInt64,
+                      _ body: (TransformedEvents, Int) throws -> Void) rethrows {
         var noise = SeededGenerator(seed: noiseSeed)
         var batch = PreparedEvents(), out = TransformedEvents()
         var start = 0
-        while start < rows.count {
-            let end = min(start + Self.chunkRows, rows.count)
-            pool.gather(Array(rows[start..<end]), into: &batch)
+        while start < subset.count {
+            let end = min(start + Self.chunkRows, subset.count)
+            pool.gather(Array(subset[start..<end]), into: &batch)
             batch.apply(shift, noise: &noise, into: &out)
             try body(out, start)
             start = end
@@ -106,13 +113,7 @@ public struct TemplateSource: Sendable {
             drawn.append(row)
             counts[Int(row)] = Double(k)
         }
-        var noise = SeededGenerator(seed: noiseSeed)
-        var batch = PreparedEvents(), events = TransformedEvents()
-        var start = 0
-        while start < drawn.count {
-            let end = min(start + Self.chunkRows, drawn.count)
-            pool.gather(Array(drawn[start..<end]), into: &batch)
-            batch.apply(shift, noise: &noise, into: &events)
+        forEachChunk(of: drawn, at: shift, noiseSeed: noiseSeed) { events, _ in
             let bins = binning.bins(of: events)
             for (j, source) in events.sourceRows.enumerated() {
                 let b = Int(bins[j])
@@ -121,7 +122,6 @@ public struct TemplateSource: Sendable {
                 h.sums[code][b] += w * counts[row]
                 h.squares[code][b] += w * w * counts[row]
             }
-            start = end
         }
         return h
     }
