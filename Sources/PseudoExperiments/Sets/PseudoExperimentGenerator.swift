@@ -1,3 +1,4 @@
+import CMemory
 import Foundation
 
 /// Generates the pseudo-experiments of a challenge from a pool: for each (set, pseudo-experiment)
@@ -133,13 +134,14 @@ public struct PseudoExperimentGenerator: Sendable {
         }
         timings.shuffle += clock.lap()
 
-        // Gather and transform tile by tile (a tile's prepared columns stay in the L1 cache),
-        // appending the surviving rows to the view's columns, laid out with room for all n rows.
+        // Gather and transform tile by tile (a tile's prepared columns and its output stay in
+        // the L1 cache), then stream the surviving rows into the view's columns, which have
+        // room for all n rows (the cuts leave gaps after the columns, kept in the view).
         let features = Feature.allCases.count
         var values = [Float](unsafeUninitializedCapacity: features * n) { buffer, initialized in
             // Fresh memory for every view: 2 MB pages cut the page faults 512-fold (see also
-            // AllocationTuning). Every value that remains after the compaction below is written
-            // first; Float has no destructor.
+            // AllocationTuning). Every value the view exposes is written first; the padding is
+            // never read, and Float has no destructor.
             HugePages.advise(UnsafeMutableRawBufferPointer(buffer))
             initialized = features * n
         }
@@ -161,12 +163,13 @@ public struct PseudoExperimentGenerator: Sendable {
             if timings.detailed { timings.gather += clock.lap() }
             w.tile.apply(shift, noise: &noise, into: &w.tileOutput)
             if timings.detailed { timings.transform += clock.lap() }
-            let c = w.tileOutput.count, stride = w.tileOutput.capacity
+            let c = w.tileOutput.count, tileStride = w.tileOutput.capacity
             values.withUnsafeMutableBufferPointer { out in
                 w.tileOutput.storage.withUnsafeBufferPointer { tile in
-                    // Feature f is column f of both (record order).
+                    // Feature f is column f of both (record order). Non-temporal stores: writing
+                    // the view through the caches would first read every line of it (~100 MB).
                     for f in 0..<features where c > 0 {
-                        (out.baseAddress! + f * n + kept).update(from: tile.baseAddress! + f * stride, count: c)
+                        fuq_stream_floats(out.baseAddress! + f * n + kept, tile.baseAddress! + f * tileStride, c)
                     }
                 }
             }
@@ -186,22 +189,18 @@ public struct PseudoExperimentGenerator: Sendable {
             tileStart += t
             if timings.detailed { timings.seal += clock.lap() }
         }
+        // The view may be read by another thread: the streamed stores must be visible first.
+        fuq_store_fence()
         if !timings.detailed { timings.tiles += clock.lap() }
 
-        // Seal: close the gaps the cuts left (column f moves from f n to f m), keep m rows.
+        // Seal: keep the m surviving rows; the view keeps the column stride n.
         let m = kept
-        values.withUnsafeMutableBufferPointer { v in
-            for f in 1..<features where m > 0 {
-                (v.baseAddress! + f * m).update(from: v.baseAddress! + f * n, count: m)
-            }
-        }
-        values.removeLast(features * (n - m))
         poolRows.removeLast(n - m)
         codes.removeLast(n - m)
         timings.seal += clock.lap()
         timings.events += m
         return GeneratedPseudoExperiment(set: set, pseudoExperiment: pseudoExperiment, truth: truth,
-                                         view: SealedView(count: m, columnMajor: values),
+                                         view: SealedView(count: m, columnStride: n, storage: values),
                                          provenance: RowProvenance(poolRows: poolRows, processCodes: codes))
     }
 
