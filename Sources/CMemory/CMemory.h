@@ -40,23 +40,20 @@ static inline int fuq_reuse_large_blocks(void) {
 // is missing this is memcpy.
 static inline void fuq_stream_floats(float *dst, const float *src, long count) {
 #if defined(__SSE2__)
-    long head = (long)(((64 - ((uintptr_t)dst & 63)) & 63) / sizeof(float));
-    if (((uintptr_t)dst & 3) != 0 || head >= count) {
-        memcpy(dst, src, (size_t)count * sizeof(float));
-        return;
+    if (((uintptr_t)dst & 3) == 0) {
+        // Up to 15 values normally, until dst is at a 64-byte boundary.
+        while (count > 0 && ((uintptr_t)dst & 63) != 0) { *dst++ = *src++; count--; }
+        while (count >= 16) {
+            __m128 a = _mm_loadu_ps(src), b = _mm_loadu_ps(src + 4);
+            __m128 c = _mm_loadu_ps(src + 8), d = _mm_loadu_ps(src + 12);
+            _mm_stream_ps(dst, a);
+            _mm_stream_ps(dst + 4, b);
+            _mm_stream_ps(dst + 8, c);
+            _mm_stream_ps(dst + 12, d);
+            dst += 16; src += 16; count -= 16;
+        }
     }
-    memcpy(dst, src, (size_t)head * sizeof(float));
-    dst += head; src += head; count -= head;
-    while (count >= 16) {
-        __m128 a = _mm_loadu_ps(src), b = _mm_loadu_ps(src + 4);
-        __m128 c = _mm_loadu_ps(src + 8), d = _mm_loadu_ps(src + 12);
-        _mm_stream_ps(dst, a);
-        _mm_stream_ps(dst + 4, b);
-        _mm_stream_ps(dst + 8, c);
-        _mm_stream_ps(dst + 12, d);
-        dst += 16; src += 16; count -= 16;
-    }
-    memcpy(dst, src, (size_t)count * sizeof(float));
+    while (count > 0) { *dst++ = *src++; count--; }
 #else
     memcpy(dst, src, (size_t)count * sizeof(float));
 #endif
