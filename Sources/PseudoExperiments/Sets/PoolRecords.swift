@@ -149,6 +149,14 @@ final class PoolRecords: @unchecked Sendable {
         }
     }
 
+    /// The records of pool rows `indices`, to prefetch while other work runs (valid while the
+    /// records and `indices` live), or nil for no rows.
+    func prefetchList(_ indices: UnsafeBufferPointer<Int32>) -> PrefetchList? {
+        guard let offsets = indices.baseAddress, !indices.isEmpty else { return nil }
+        precondition(indices.allSatisfy { $0 >= 0 && Int($0) < count }, "prefetch rows must lie inside the \(count) records")
+        return PrefetchList(base: UnsafeRawPointer(memory), offsets: offsets, count: indices.count, stride: Self.recordBytes)
+    }
+
     /// Writes the prepared values of one record: field `f` to `out[f.rawValue * stride]`.
     @inline(__always)
     static func expand(_ r: UnsafeRawPointer, tables: AngleTables, into out: UnsafeMutablePointer<Float>, stride: Int) {

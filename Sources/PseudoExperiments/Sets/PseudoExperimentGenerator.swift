@@ -161,7 +161,12 @@ public struct PseudoExperimentGenerator: Sendable {
                 }
             }
             if timings.detailed { timings.gather += clock.lap() }
-            w.tile.apply(shift, noise: &noise, into: &w.tileOutput)
+            // While the tile is transformed (arithmetic), the next tile's records are fetched
+            // into L2 (memory latency), one per row, so that its gather finds them there.
+            w.rows.withUnsafeBufferPointer { rows in
+                let next = UnsafeBufferPointer(rebasing: rows[(tileStart + t)..<min(tileStart + t + Self.tileRows, n)])
+                w.tile.apply(shift, noise: &noise, into: &w.tileOutput, prefetching: pool.records.prefetchList(next))
+            }
             if timings.detailed { timings.transform += clock.lap() }
             let c = w.tileOutput.count, tileStride = w.tileOutput.capacity
             values.withUnsafeMutableBufferPointer { out in

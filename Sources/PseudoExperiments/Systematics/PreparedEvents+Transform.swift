@@ -51,6 +51,12 @@ extension PreparedEvents {
 
     /// The transformed features of the rows that survive, written into `out` (reusing its memory).
     public func apply(_ shift: SystematicShift, noise rng: inout SeededGenerator, into out: inout TransformedEvents) {
+        apply(shift, noise: &rng, into: &out, prefetching: nil)
+    }
+
+    /// ``apply(_:noise:into:)``, prefetching `prefetch`'s lines into L2 meanwhile.
+    func apply(_ shift: SystematicShift, noise rng: inout SeededGenerator, into out: inout TransformedEvents,
+               prefetching prefetch: PrefetchList?) {
         precondition(shift.problem == nil, "invalid systematic shift: \(shift.problem ?? "")")
         out.reset(rows: count)
         guard count > 0 else { return }
@@ -59,7 +65,8 @@ extension PreparedEvents {
         var written = 0
         outStorage.withUnsafeMutableBufferPointer { ob in
             outRows.withUnsafeMutableBufferPointer { rb in
-                written = apply(shift, noise: &rng, output: ob.baseAddress!, outputStride: out.capacity, rows: rb.baseAddress!)
+                written = apply(shift, noise: &rng, output: ob.baseAddress!, outputStride: out.capacity, rows: rb.baseAddress!,
+                                prefetching: prefetch)
             }
         }
         out.storage = outStorage
@@ -75,13 +82,14 @@ extension PreparedEvents {
     /// `PreparedEvents.paddedStride(count)` values from `output` (values past the returned count
     /// are overwritten with scratch), and `rows` as many entries.
     func apply(_ shift: SystematicShift, noise rng: inout SeededGenerator, output: UnsafeMutablePointer<Float>,
-               outputStride: Int, rows: UnsafeMutablePointer<Int32>) -> Int {
+               outputStride: Int, rows: UnsafeMutablePointer<Int32>, prefetching prefetch: PrefetchList? = nil) -> Int {
         precondition(shift.problem == nil, "invalid systematic shift: \(shift.problem ?? "")")
         guard count > 0 else { return 0 }
         return storage.withUnsafeBufferPointer { sb in
             sourceRows.withUnsafeBufferPointer { srcRows in
                 let kernel = TransformKernel(input: sb.baseAddress!, count: count, sourceRows: srcRows.baseAddress!,
-                                             output: output, outputStride: outputStride, rows: rows, shift: shift)
+                                             output: output, outputStride: outputStride, rows: rows, shift: shift,
+                                             prefetch: prefetch)
                 defer { kernel.deallocate() }
                 return kernel.run(rng: &rng)
             }

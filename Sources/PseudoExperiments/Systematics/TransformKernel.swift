@@ -1,3 +1,4 @@
+import CMemory
 import Foundation
 
 /// The SIMD kernel of the systematics transform (see `PreparedEvents+Transform.swift` for the
@@ -21,6 +22,8 @@ struct TransformKernel {
     let outputStride: Int
     let rows: UnsafeMutablePointer<Int32>
     let shift: SystematicShift
+    /// Memory the caller reads next, prefetched into L2 one line per row as rows are transformed.
+    let prefetch: PrefetchList?
     /// The scale factors and `f(s) = (1 - s) / s` rounded to Float, as the reference uses them.
     private let tes: Float, jes: Float, tesFactor: Float, jesFactor: Float
     private let softMet: Bool, cuts: Bool
@@ -33,9 +36,10 @@ struct TransformKernel {
 
     init(input: UnsafePointer<Float>, count: Int, sourceRows: UnsafePointer<Int32>,
          output: UnsafeMutablePointer<Float>, outputStride: Int, rows: UnsafeMutablePointer<Int32>,
-         shift: SystematicShift) {
+         shift: SystematicShift, prefetch: PrefetchList? = nil) {
         self.input = input; self.count = count; self.sourceRows = sourceRows
         self.output = output; self.outputStride = outputStride; self.rows = rows; self.shift = shift
+        self.prefetch = prefetch
         precondition(Feature.allCases.count == Self.features, "the kernel writes \(Self.features) features")
         tes = Float(shift.tes); jes = Float(shift.jes)
         tesFactor = Float((1 - shift.tes) / shift.tes); jesFactor = Float((1 - shift.jes) / shift.jes)
@@ -67,6 +71,7 @@ struct TransformKernel {
             var j = 0
             while j < m {
                 let i = start + j
+                if let prefetch { prefetch.issue(Swift.min(i, prefetch.count) ..< Swift.min(i + Self.lanes, prefetch.count)) }
                 let (pattern, rare) = computeLanes(row: i, at: written, noiseX: noise + j, noiseY: noise + b + j)
                 if pattern == 0b1111 {
                     storeRows(row: i, at: written)
@@ -294,5 +299,21 @@ struct TransformKernel {
         store(.metPhiCentrality, (a + bb) / d)
         store(.lepEtaCentrality, undefined.replacing(with: load(.lepEtaCentrality), where: on2))
         return (pattern, maskBits(rareMask))
+    }
+}
+
+/// Lines to prefetch into L2 while a transform runs: `base + offsets[k] * stride` for
+/// `k < count`, one per transformed row (the generator's next tile of pool records, so that its
+/// gather finds them in cache instead of waiting on memory: the transform is bound by arithmetic,
+/// the gather by memory latency).
+struct PrefetchList {
+    let base: UnsafeRawPointer
+    let offsets: UnsafePointer<Int32>
+    let count: Int
+    let stride: Int
+
+    @inline(__always)
+    func issue(_ range: Range<Int>) {
+        for k in range { fuq_prefetch_l2(base + Int(offsets[k]) * stride) }
     }
 }
