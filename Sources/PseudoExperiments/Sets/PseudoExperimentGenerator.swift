@@ -35,11 +35,17 @@ import Foundation
 ///
 /// ## Cost
 /// O(events) per pseudo-experiment, nearly independent of the pool's size (``PseudoExperimentBenchmark``,
-/// release, one core, 1.05 M events on a shared 2-core machine: 131 ms from a 1 M-row pool, 198 ms
-/// from the 54 M-row evaluation pool; the transform alone takes ~47 ms, the gather of scattered
-/// records 32-75 ms). The view's order is drawn before the rows are read, so records are gathered
-/// in random order (prefetched) and the transform runs on 256-row tiles that stay in the L1
-/// cache. `generate` is safe to call from many threads at once, each with its own
+/// release, one core, 1.05 M events, measured on the shared 2-core machine at a load average of
+/// ~4: 90 ms from a 1 M-row pool (draw 12, shuffle 4, gather 23, transform 42, copy into the
+/// view 12), 127 ms from the 54 M-row evaluation pool (draw 21, gather 24, transform 69: the
+/// prefetches of that pool's records stall it); before the changes below, at load ~5, 120 and
+/// 198 ms). The view's order is drawn before the rows are read, so records are gathered in random
+/// order: the transform runs on 256-row tiles that stay in the L1 cache, and while one tile is
+/// transformed the next tile's records are prefetched into L2 (``PrefetchList``), so that the
+/// memory latency of the gather overlaps the arithmetic of the transform. Each tile's surviving
+/// rows are streamed into the view with non-temporal stores, into columns sized for the rows
+/// before the cuts: the view keeps that column stride (``SealedView``) rather than moving ~100 MB
+/// to close the gaps. `generate` is safe to call from many threads at once, each with its own
 /// ``GenerationWorkspace``.
 public struct PseudoExperimentGenerator: Sendable {
     /// The challenge.
@@ -239,6 +245,7 @@ struct GenerationTimings {
     var tiles = 0.0
     var gather = 0.0
     var transform = 0.0
+    /// Streaming each tile's survivors into the view, their provenance, and the final trim.
     var seal = 0.0
     var events = 0
 
