@@ -66,7 +66,8 @@ enum PluginFixture {
 
     /// The digest the test plugin answers for an unmarked view (see test_plugin.py).
     static func digest(_ view: SealedView) -> (sum: Double, min: Double, max: Double) {
-        (view.values.reduce(0) { $0 + Double($1) }, Double(view.values.min() ?? 0), Double(view.values.max() ?? 0))
+        let values = view.columnMajorValues()
+        return (values.reduce(0) { $0 + Double($1) }, Double(values.min() ?? 0), Double(values.max() ?? 0))
     }
 
     static let packageRoot = ReferenceData.packageRoot.path

@@ -95,6 +95,28 @@ final class ZigguratAndAtan2Tests: XCTestCase {
         // Float); the transform divides in Float. Same k gives the same Float for every angle.
         for k in -3200...3200 { XCTAssertEqual(Float(Double(k) / 1000), Float(k) / 1000, "k = \(k)") }
     }
+
+    func testDoubleRoundingToFloatTakesOneFloatDivision() {
+        // PRI_met with soft MET: Float(round3(r)) of a Double r, which the kernel computes with a
+        // Float division while |1000 r| < 2^24, with the Double one beyond. Bit for bit, over
+        // ties, signed zeros, the 2^24 boundary, huge values, NaN and random magnitudes.
+        var g = SeededGenerator(seed: 5)
+        var values: [Double] = [0, -0.0, 0.0005, -0.0005, 0.0015, 1.2345, 16777.215, 16777.2155, 16777.216,
+                                -16777.217, 16777.5, 1e9, -3e12, .infinity, -.infinity, .nan, 1e300]
+        for _ in 0..<100_000 {
+            values.append(g.nextDouble(in: 0, 1))
+            values.append(g.nextDouble(in: -500, 3000))
+            values.append(Double(g.nextInt(below: 40_000_000)) / 2000)   // exact ties k + 0.5
+            values.append(g.nextDouble(in: 0, 1) * pow(2, Double(g.nextInt(below: 60)) - 20))
+        }
+        var k = 0
+        while k + 4 <= values.count {
+            let x = DoubleLanes(values[k], values[k + 1], values[k + 2], values[k + 3])
+            let got = roundToThreeDecimalsAsFloat(x), want = FloatLanes(roundToThreeDecimals(x))
+            for lane in 0..<4 { XCTAssertEqual(got[lane].bitPattern, want[lane].bitPattern, "\(x[lane])") }
+            k += 4
+        }
+    }
 }
 
 final class RoundToEvenTests: XCTestCase {

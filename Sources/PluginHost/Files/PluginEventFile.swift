@@ -48,9 +48,12 @@ public enum PluginEventFile {
     static func write(_ view: SealedView, into file: MappedFile) throws {
         let base = try file.reserve(byteCount(rows: view.count, labelled: false))
         writeHeader(rows: view.count, labelled: false, to: base)
-        view.values.withUnsafeBytes { src in
-            guard let s = src.baseAddress else { return }
-            (base + headerBytes).copyMemory(from: s, byteCount: src.count)
+        var offset = headerBytes
+        for f in Feature.allCases {
+            view.withColumn(f) { src in
+                if let s = src.baseAddress { (base + offset).copyMemory(from: s, byteCount: src.count * 4) }
+            }
+            offset += 4 * view.count
         }
     }
 

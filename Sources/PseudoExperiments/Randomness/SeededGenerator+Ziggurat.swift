@@ -32,6 +32,13 @@ extension SeededGenerator {
     /// The tail and wedge cases (1.2 % of steps); nil means "draw again".
     @inline(never)
     fileprivate mutating func zigguratSlowPath(i: Int, x: Double, u: Double) -> Double? {
+        zigguratSlowPathInlined(i: i, x: x, u: u)
+    }
+
+    /// ``zigguratSlowPath(i:x:u:)`` for loops that keep the generator's state in registers: a call
+    /// that takes the state `inout` would make every draw store and reload it.
+    @inline(__always)
+    fileprivate mutating func zigguratSlowPathInlined(i: Int, x: Double, u: Double) -> Double? {
         let r = ZigguratTables.r
         if i == 0 {
             var tx: Double, ty: Double
@@ -81,21 +88,36 @@ extension SeededGenerator {
     public mutating func fillZigguratGaussianPairs(x: UnsafeMutablePointer<Double>, y: UnsafeMutablePointer<Double>?,
                                                    count: Int, scale: Double) {
         ZigguratTables.x.withUnsafeBufferPointer { xt in
-            let table = xt.baseAddress!
-            @inline(__always) func draw() -> Double {
-                while true {
-                    let bits = next()
-                    let i = Int(bits & 0xFF)
-                    let u = 2 * Double(bitPattern: (bits >> 12) | 0x3FF0_0000_0000_0000) - 3
-                    let value = u * table[i]
-                    if abs(value) < table[i + 1] { return value }
-                    if let v = zigguratSlowPath(i: i, x: value, u: u) { return v }
-                }
-            }
+            fillZigguratGaussianPairs(table: xt.baseAddress!, x: x, y: y, count: count, scale: scale)
+        }
+    }
+
+    private mutating func fillZigguratGaussianPairs(table: UnsafePointer<Double>, x: UnsafeMutablePointer<Double>,
+                                                    y: UnsafeMutablePointer<Double>?, count: Int, scale: Double) {
+        // A local copy of the state (captured by no closure, written back at the end) stays in
+        // registers; drawing through `self` stores and reloads it at every draw.
+        var rng = self
+        if let y {
             for k in 0..<count {
-                x[k] = scale * draw()
-                if let y { y[k] = scale * draw() }
+                x[k] = scale * Self.zigguratDraw(&rng, table: table)
+                y[k] = scale * Self.zigguratDraw(&rng, table: table)
             }
+        } else {
+            for k in 0..<count { x[k] = scale * Self.zigguratDraw(&rng, table: table) }
+        }
+        self = rng
+    }
+
+    /// ``nextZigguratGaussian()`` with the layer table at hand.
+    @inline(__always)
+    private static func zigguratDraw(_ rng: inout SeededGenerator, table: UnsafePointer<Double>) -> Double {
+        while true {
+            let bits = rng.next()
+            let i = Int(bits & 0xFF)
+            let u = 2 * Double(bitPattern: (bits >> 12) | 0x3FF0_0000_0000_0000) - 3
+            let value = u * table[i]
+            if abs(value) < table[i + 1] { return value }
+            if let v = rng.zigguratSlowPathInlined(i: i, x: value, u: u) { return v }
         }
     }
 }

@@ -1,3 +1,4 @@
+import CMemory
 import Foundation
 
 /// Generates the pseudo-experiments of a challenge from a pool: for each (set, pseudo-experiment)
@@ -34,11 +35,17 @@ import Foundation
 ///
 /// ## Cost
 /// O(events) per pseudo-experiment, nearly independent of the pool's size (``PseudoExperimentBenchmark``,
-/// release, one core, 1.05 M events on a shared 2-core machine: 131 ms from a 1 M-row pool, 198 ms
-/// from the 54 M-row evaluation pool; the transform alone takes ~47 ms, the gather of scattered
-/// records 32-75 ms). The view's order is drawn before the rows are read, so records are gathered
-/// in random order (prefetched) and the transform runs on 256-row tiles that stay in the L1
-/// cache. `generate` is safe to call from many threads at once, each with its own
+/// release, one core, 1.05 M events, measured on the shared 2-core machine at a load average of
+/// ~4: 90 ms from a 1 M-row pool (draw 12, shuffle 4, gather 23, transform 42, copy into the
+/// view 12), 127 ms from the 54 M-row evaluation pool (draw 21, gather 24, transform 69: the
+/// prefetches of that pool's records stall it); before the changes below, at load ~5, 120 and
+/// 198 ms). The view's order is drawn before the rows are read, so records are gathered in random
+/// order: the transform runs on 256-row tiles that stay in the L1 cache, and while one tile is
+/// transformed the next tile's records are prefetched into L2 (``PrefetchList``), so that the
+/// memory latency of the gather overlaps the arithmetic of the transform. Each tile's surviving
+/// rows are streamed into the view with non-temporal stores, into columns sized for the rows
+/// before the cuts: the view keeps that column stride (``SealedView``) rather than moving ~100 MB
+/// to close the gaps. `generate` is safe to call from many threads at once, each with its own
 /// ``GenerationWorkspace``.
 public struct PseudoExperimentGenerator: Sendable {
     /// The challenge.
@@ -133,13 +140,14 @@ public struct PseudoExperimentGenerator: Sendable {
         }
         timings.shuffle += clock.lap()
 
-        // Gather and transform tile by tile (a tile's prepared columns stay in the L1 cache),
-        // appending the surviving rows to the view's columns, laid out with room for all n rows.
+        // Gather and transform tile by tile (a tile's prepared columns and its output stay in
+        // the L1 cache), then stream the surviving rows into the view's columns, which have
+        // room for all n rows (the cuts leave gaps after the columns, kept in the view).
         let features = Feature.allCases.count
         var values = [Float](unsafeUninitializedCapacity: features * n) { buffer, initialized in
             // Fresh memory for every view: 2 MB pages cut the page faults 512-fold (see also
-            // AllocationTuning). Every value that remains after the compaction below is written
-            // first; Float has no destructor.
+            // AllocationTuning). Every value the view exposes is written first; the padding is
+            // never read, and Float has no destructor.
             HugePages.advise(UnsafeMutableRawBufferPointer(buffer))
             initialized = features * n
         }
@@ -159,14 +167,20 @@ public struct PseudoExperimentGenerator: Sendable {
                 }
             }
             if timings.detailed { timings.gather += clock.lap() }
-            w.tile.apply(shift, noise: &noise, into: &w.tileOutput)
+            // While the tile is transformed (arithmetic), the next tile's records are fetched
+            // into L2 (memory latency), one per row, so that its gather finds them there.
+            w.rows.withUnsafeBufferPointer { rows in
+                let next = UnsafeBufferPointer(rebasing: rows[(tileStart + t)..<min(tileStart + t + Self.tileRows, n)])
+                w.tile.apply(shift, noise: &noise, into: &w.tileOutput, prefetching: pool.records.prefetchList(next))
+            }
             if timings.detailed { timings.transform += clock.lap() }
-            let c = w.tileOutput.count, stride = w.tileOutput.capacity
+            let c = w.tileOutput.count, tileStride = w.tileOutput.capacity
             values.withUnsafeMutableBufferPointer { out in
                 w.tileOutput.storage.withUnsafeBufferPointer { tile in
-                    // Feature f is column f of both (record order).
+                    // Feature f is column f of both (record order). Non-temporal stores: writing
+                    // the view through the caches would first read every line of it (~100 MB).
                     for f in 0..<features where c > 0 {
-                        (out.baseAddress! + f * n + kept).update(from: tile.baseAddress! + f * stride, count: c)
+                        fuq_stream_floats(out.baseAddress! + f * n + kept, tile.baseAddress! + f * tileStride, c)
                     }
                 }
             }
@@ -186,22 +200,18 @@ public struct PseudoExperimentGenerator: Sendable {
             tileStart += t
             if timings.detailed { timings.seal += clock.lap() }
         }
+        // The view may be read by another thread: the streamed stores must be visible first.
+        fuq_store_fence()
         if !timings.detailed { timings.tiles += clock.lap() }
 
-        // Seal: close the gaps the cuts left (column f moves from f n to f m), keep m rows.
+        // Seal: keep the m surviving rows; the view keeps the column stride n.
         let m = kept
-        values.withUnsafeMutableBufferPointer { v in
-            for f in 1..<features where m > 0 {
-                (v.baseAddress! + f * m).update(from: v.baseAddress! + f * n, count: m)
-            }
-        }
-        values.removeLast(features * (n - m))
         poolRows.removeLast(n - m)
         codes.removeLast(n - m)
         timings.seal += clock.lap()
         timings.events += m
         return GeneratedPseudoExperiment(set: set, pseudoExperiment: pseudoExperiment, truth: truth,
-                                         view: SealedView(count: m, columnMajor: values),
+                                         view: SealedView(count: m, columnStride: n, storage: values),
                                          provenance: RowProvenance(poolRows: poolRows, processCodes: codes))
     }
 
@@ -235,6 +245,7 @@ struct GenerationTimings {
     var tiles = 0.0
     var gather = 0.0
     var transform = 0.0
+    /// Streaming each tile's survivors into the view, their provenance, and the final trim.
     var seal = 0.0
     var events = 0
 

@@ -12,11 +12,11 @@ extension SealedView {
         out.append(contentsOf: Feature.allCases.map(\.rawValue).joined(separator: ",").utf8)
         out.append(10)
         let columns = Feature.allCases.map(\.index)
-        values.withUnsafeBufferPointer { v in
+        storage.withUnsafeBufferPointer { v in
             for row in 0..<count {
                 for (k, f) in columns.enumerated() {
                     if k > 0 { out.append(UInt8(ascii: ",")) }
-                    out.append(contentsOf: v[f * count + row].description.utf8)
+                    out.append(contentsOf: v[f * columnStride + row].description.utf8)
                 }
                 out.append(10)
             }

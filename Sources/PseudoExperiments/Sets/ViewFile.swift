@@ -32,7 +32,7 @@ public enum ViewFile {
         defer { streams.deinitialize(); streams.deallocate() }
         let slots = SendableSlots(streams)
         DispatchQueue.concurrentPerform(iterations: columns) { c in
-            let raw = PoolBlockCodec.shuffle(view.values[(c * n)..<((c + 1) * n)])
+            let raw = PoolBlockCodec.shuffle(view.column(Feature.allCases[c]))
             slots.buffer[c] = raw.withUnsafeBytes { Zlib.deflate($0, segments: PoolBlockCodec.planes(raw, bytesPerRow: 4), level: level) }
         }
         var w = ByteWriter(capacity: headerBytes + streams.reduce(0) { $0 + $1.count } + trailerBytes)
@@ -131,7 +131,7 @@ public enum ViewFile {
     /// content identity of a pseudo-experiment, independent of compression.
     public static func valuesSHA256(_ view: SealedView) -> String {
         var hasher = SHA256()
-        view.values.withUnsafeBytes { hasher.update($0) }
+        for f in Feature.allCases { view.withColumn(f) { hasher.update(UnsafeRawBufferPointer($0)) } }
         return hasher.finalize().hex
     }
 }

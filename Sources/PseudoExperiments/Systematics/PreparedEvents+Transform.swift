@@ -51,27 +51,48 @@ extension PreparedEvents {
 
     /// The transformed features of the rows that survive, written into `out` (reusing its memory).
     public func apply(_ shift: SystematicShift, noise rng: inout SeededGenerator, into out: inout TransformedEvents) {
+        apply(shift, noise: &rng, into: &out, prefetching: nil)
+    }
+
+    /// ``apply(_:noise:into:)``, prefetching `prefetch`'s lines into L2 meanwhile.
+    func apply(_ shift: SystematicShift, noise rng: inout SeededGenerator, into out: inout TransformedEvents,
+               prefetching prefetch: PrefetchList?) {
         precondition(shift.problem == nil, "invalid systematic shift: \(shift.problem ?? "")")
         out.reset(rows: count)
         guard count > 0 else { return }
         var outStorage = out.storage, outRows = out.rows
         out.storage = []; out.rows = []   // keep the buffers uniquely referenced while writing
         var written = 0
-        storage.withUnsafeBufferPointer { sb in
-            sourceRows.withUnsafeBufferPointer { srcRows in
-                outStorage.withUnsafeMutableBufferPointer { ob in
-                    outRows.withUnsafeMutableBufferPointer { rb in
-                        let kernel = TransformKernel(input: sb.baseAddress!, count: count,
-                                                     sourceRows: srcRows.baseAddress!, output: ob.baseAddress!,
-                                                     outputStride: out.capacity, rows: rb.baseAddress!, shift: shift)
-                        defer { kernel.deallocate() }
-                        written = kernel.run(rng: &rng)
-                    }
-                }
+        outStorage.withUnsafeMutableBufferPointer { ob in
+            outRows.withUnsafeMutableBufferPointer { rb in
+                written = apply(shift, noise: &rng, output: ob.baseAddress!, outputStride: out.capacity, rows: rb.baseAddress!,
+                                prefetching: prefetch)
             }
         }
         out.storage = outStorage
         out.rows = outRows
         out.count = written
+    }
+
+    /// The transform into caller-owned memory: feature `f` of the `k`-th surviving row goes to
+    /// `output[f.index * outputStride + k]`, its row in this batch to `rows[k]`; returns the
+    /// number of surviving rows.
+    ///
+    /// The kernel stores whole vectors: each column must have room for
+    /// `PreparedEvents.paddedStride(count)` values from `output` (values past the returned count
+    /// are overwritten with scratch), and `rows` as many entries.
+    func apply(_ shift: SystematicShift, noise rng: inout SeededGenerator, output: UnsafeMutablePointer<Float>,
+               outputStride: Int, rows: UnsafeMutablePointer<Int32>, prefetching prefetch: PrefetchList? = nil) -> Int {
+        precondition(shift.problem == nil, "invalid systematic shift: \(shift.problem ?? "")")
+        guard count > 0 else { return 0 }
+        return storage.withUnsafeBufferPointer { sb in
+            sourceRows.withUnsafeBufferPointer { srcRows in
+                let kernel = TransformKernel(input: sb.baseAddress!, count: count, sourceRows: srcRows.baseAddress!,
+                                             output: output, outputStride: outputStride, rows: rows, shift: shift,
+                                             prefetch: prefetch)
+                defer { kernel.deallocate() }
+                return kernel.run(rng: &rng)
+            }
+        }
     }
 }

@@ -1,11 +1,13 @@
+import CMemory
 import Foundation
 
 /// The SIMD kernel of the systematics transform (see `PreparedEvents+Transform.swift` for the
 /// formulas and their order); memory is owned by the caller.
 ///
-/// Rows are processed in vectors of ``PreparedEvents/lanes`` (4) rows. Each vector's 28 features
-/// go to a small scratch area and are then packed into the output: the kept rows of a vector form
-/// one of 16 patterns, each stored with one constant shuffle per column, so the cuts cost no
+/// Rows are processed in vectors of ``PreparedEvents/lanes`` (4) rows. A vector whose four rows
+/// are all kept (about three in four with the cuts on) stores its 28 features straight into the
+/// output; the others go to a small scratch area and are then packed: the kept rows of a vector
+/// form one of 16 patterns, each stored with one constant shuffle per column, so the cuts cost no
 /// per-value branching. Rows that need exact scalar work (see ``rareRow(lane:at:)``) are redone
 /// after their vector is stored.
 struct TransformKernel {
@@ -20,6 +22,8 @@ struct TransformKernel {
     let outputStride: Int
     let rows: UnsafeMutablePointer<Int32>
     let shift: SystematicShift
+    /// Memory the caller reads next, prefetched into L2 one line per row as rows are transformed.
+    let prefetch: PrefetchList?
     /// The scale factors and `f(s) = (1 - s) / s` rounded to Float, as the reference uses them.
     private let tes: Float, jes: Float, tesFactor: Float, jesFactor: Float
     private let softMet: Bool, cuts: Bool
@@ -32,9 +36,10 @@ struct TransformKernel {
 
     init(input: UnsafePointer<Float>, count: Int, sourceRows: UnsafePointer<Int32>,
          output: UnsafeMutablePointer<Float>, outputStride: Int, rows: UnsafeMutablePointer<Int32>,
-         shift: SystematicShift) {
+         shift: SystematicShift, prefetch: PrefetchList? = nil) {
         self.input = input; self.count = count; self.sourceRows = sourceRows
         self.output = output; self.outputStride = outputStride; self.rows = rows; self.shift = shift
+        self.prefetch = prefetch
         precondition(Feature.allCases.count == Self.features, "the kernel writes \(Self.features) features")
         tes = Float(shift.tes); jes = Float(shift.jes)
         tesFactor = Float((1 - shift.tes) / shift.tes); jesFactor = Float((1 - shift.jes) / shift.jes)
@@ -66,10 +71,13 @@ struct TransformKernel {
             var j = 0
             while j < m {
                 let i = start + j
-                let (keep, rare) = computeLanes(row: i, noiseX: noise + j, noiseY: noise + b + j)
-                var pattern = cuts ? keep : 0b1111
-                if count - i < Self.lanes { pattern &= (1 << (count - i)) - 1 }
-                storePacked(pattern, row: i, at: written)
+                if let prefetch { prefetch.issue(Swift.min(i, prefetch.count) ..< Swift.min(i + Self.lanes, prefetch.count)) }
+                let (pattern, rare) = computeLanes(row: i, at: written, noiseX: noise + j, noiseY: noise + b + j)
+                if pattern == 0b1111 {
+                    storeRows(row: i, at: written)
+                } else {
+                    storePacked(pattern, row: i, at: written)
+                }
                 var pending = rare & pattern
                 while pending != 0 {
                     let lane = pending.trailingZeroBitCount
@@ -109,6 +117,14 @@ struct TransformKernel {
         }
     }
 
+    /// Stores the source rows of a vector whose four rows are all kept (its features are
+    /// already in the output) at output row `w`.
+    @inline(__always)
+    private func storeRows(row i: Int, at w: Int) {
+        UnsafeMutableRawPointer(rows + w).storeBytes(of: UnsafeRawPointer(sourceRows + i).loadUnaligned(as: SIMD4<Int32>.self),
+                                                     as: SIMD4<Int32>.self)
+    }
+
     @inline(__always)
     private func pack(row i: Int, at w: Int, _ a: Int, _ b: Int, _ c: Int, _ d: Int) {
         var out = output + w
@@ -145,15 +161,16 @@ struct TransformKernel {
                                 outStride: outputStride)
     }
 
-    /// One vector of rows `i ..< i + lanes`: the 28 features into `vectors`; returns the kept and
-    /// rare lanes as bits.
+    /// One vector of rows `i ..< i + lanes`: returns the lanes to store (kept by the cuts and
+    /// inside the batch) and the rare lanes as bits. When all four are stored, the 28 features go
+    /// straight to output row `w` (three vectors in four: no scratch round trip, no shuffles);
+    /// otherwise into `vectors`, for ``storePacked(_:row:at:)``.
     @inline(__always)
-    private func computeLanes(row i: Int, noiseX: UnsafePointer<Double>, noiseY: UnsafePointer<Double>) -> (Int, Int) {
+    private func computeLanes(row i: Int, at w: Int, noiseX: UnsafePointer<Double>, noiseY: UnsafePointer<Double>) -> (Int, Int) {
         let block = UnsafeRawPointer(input + PreparedEvents.offset(0, i))
         @inline(__always) func load(_ f: Field) -> FloatLanes {
             block.load(fromByteOffset: f.rawValue * MemoryLayout<FloatLanes>.stride, as: FloatLanes.self)
         }
-        @inline(__always) func store(_ f: Feature, _ v: FloatLanes) { vectors[f.index] = v }
         let undefined = FloatLanes(repeating: Feature.undefined)
 
         // Energy scales and their propagation into the MET vector, in Float32 as the reference.
@@ -185,7 +202,7 @@ struct TransformKernel {
             metVector[0] = x
             metVector[1] = y
             let r = squareRoot(x * x + y * y)
-            metR = FloatLanes(roundToThreeDecimals(r))
+            metR = roundToThreeDecimalsAsFloat(r)
             xf = FloatLanes(x); yf = FloatLanes(y); rf = FloatLanes(r)
         } else {
             vectors[Self.features] = mx
@@ -256,6 +273,14 @@ struct TransformKernel {
         let d = squareRoot(a * a + bb * bb)
         rareMask = rareMask .| (d .== 0)
 
+        var pattern = cuts ? maskBits(keepMask) : 0b1111
+        if count - i < Self.lanes { pattern &= (1 << (count - i)) - 1 }
+        let direct = pattern == 0b1111
+        let target = direct ? UnsafeMutableRawPointer(output + w) : UnsafeMutableRawPointer(vectors)
+        let targetStride = direct ? outputStride * MemoryLayout<Float>.stride : MemoryLayout<FloatLanes>.stride
+        @inline(__always) func store(_ f: Feature, _ v: FloatLanes) {
+            target.storeBytes(of: v, toByteOffset: f.index * targetStride, as: FloatLanes.self)
+        }
         store(.lepPt, lepPt); store(.lepEta, load(.lepEta)); store(.lepPhi, load(.lepPhi))
         store(.hadPt, hadR); store(.hadEta, load(.hadEta)); store(.hadPhi, load(.hadPhi))
         store(.jetLeadingPt, j1R); store(.jetLeadingEta, eta1); store(.jetLeadingPhi, phi1)
@@ -273,6 +298,22 @@ struct TransformKernel {
         store(.ptRatioLepHad, lepPt / hadR)
         store(.metPhiCentrality, (a + bb) / d)
         store(.lepEtaCentrality, undefined.replacing(with: load(.lepEtaCentrality), where: on2))
-        return (maskBits(keepMask), maskBits(rareMask))
+        return (pattern, maskBits(rareMask))
+    }
+}
+
+/// Lines to prefetch into L2 while a transform runs: `base + offsets[k] * stride` for
+/// `k < count`, one per transformed row (the generator's next tile of pool records, so that its
+/// gather finds them in cache instead of waiting on memory: the transform is bound by arithmetic,
+/// the gather by memory latency).
+struct PrefetchList {
+    let base: UnsafeRawPointer
+    let offsets: UnsafePointer<Int32>
+    let count: Int
+    let stride: Int
+
+    @inline(__always)
+    func issue(_ range: Range<Int>) {
+        for k in range { fuq_prefetch_l2(base + Int(offsets[k]) * stride) }
     }
 }

@@ -2,7 +2,7 @@ import XCTest
 @testable import PseudoExperiments
 
 final class PseudoExperimentGeneratorTests: XCTestCase {
-    func values(_ pe: GeneratedPseudoExperiment) -> [UInt32] { pe.view.values.map(\.bitPattern) }
+    func values(_ pe: GeneratedPseudoExperiment) -> [UInt32] { pe.view.columnMajorValues().map(\.bitPattern) }
 
     /// Any pseudo-experiment regenerated alone, in another order, with another generator value
     /// or workspace, is bit-identical; different indices or seeds give different ones.
@@ -80,7 +80,7 @@ final class PseudoExperimentGeneratorTests: XCTestCase {
         let g = SetsFixtures.generator()
         let pe = try g.generate(set: 0, pseudoExperiment: 0)
         let view = pe.view
-        XCTAssertEqual(view.values.count, Feature.allCases.count * view.count)
+        XCTAssertEqual(view.columnMajorValues().count, Feature.allCases.count * view.count)
         XCTAssertEqual(pe.provenance.poolRows.count, view.count)
         let rows = pe.provenance.poolRows
         XCTAssertNotEqual(rows, rows.sorted(), "the view is not in pool order")
@@ -135,10 +135,11 @@ final class PseudoExperimentGeneratorTests: XCTestCase {
         }
     }
 
-    /// The sealed view type carries nothing but the count and the feature values.
+    /// The sealed view type carries nothing but the count and the feature values (with their
+    /// column stride).
     func testSealedViewHasNoOtherFields() {
         let labels = Mirror(reflecting: SealedView(count: 0, columnMajor: [])).children.compactMap(\.label)
-        XCTAssertEqual(Set(labels), ["count", "values"])
+        XCTAssertEqual(Set(labels), ["count", "columnStride", "storage"])
     }
 
     /// Before the cuts, each process's mean count is c_k W_k (luminosity-scaled), checked over

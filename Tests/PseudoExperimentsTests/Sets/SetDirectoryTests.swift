@@ -83,7 +83,7 @@ final class SetDirectoryTests: XCTestCase {
             for p in (0..<3).reversed() {
                 let stored = try m.materializedView(set: s, pseudoExperiment: p)
                 let again = try r.view(set: s, pseudoExperiment: p, generator: generator)
-                XCTAssertEqual(stored.values.map(\.bitPattern), again.values.map(\.bitPattern), "set \(s), pe \(p)")
+                XCTAssertEqual(stored.columnMajorValues().map(\.bitPattern), again.columnMajorValues().map(\.bitPattern), "set \(s), pe \(p)")
                 XCTAssertEqual(stored.csvBytes(), again.csvBytes())
             }
         }
