@@ -85,7 +85,11 @@ extension AliasTable {
         for i in 0..<n {
             let a = Int(table[i].alias)
             if a == i {
-                table[i].threshold = .max      // coin < max, or coin == max and alias == primary
+                // A full slot: coin < max takes the primary, and the one coin equal to max
+                // (probability 2^-32) must take it too, so the alias is the primary *outcome*
+                // (the slot index it held while building is not an outcome when labels are given).
+                table[i].threshold = .max
+                table[i].alias = table[i].primary
             } else {
                 table[i].threshold = UInt32(min((q[i] * 0x1.0p32).rounded(), 0x1.0p32 - 1))
                 table[i].alias = outcomes?[a] ?? Int32(a)

@@ -92,6 +92,33 @@ final class AliasTableTests: XCTestCase {
         for _ in 0..<1000 { XCTAssertTrue([100, 300].contains(table.sample(using: &rng))) }
     }
 
+    /// A full slot (q = 1) takes its primary for every coin, the largest (2^32 - 1) included:
+    /// its alias must be the primary outcome, never the slot index it held while building. The
+    /// bug this pins down gave a pool row outside the block once in ~2^32 draws (a crash of
+    /// the sampler's sort after ~10^9 draws of a 1000-pseudo-experiment run).
+    func testFullSlotsNeverGiveASlotIndexForTheLargestCoin() throws {
+        let tables = [
+            try AliasTable(weights: [Float(1), 1, 1, 1], outcomes: [100, 200, 300, 400]),
+            try AliasTable(weights: [Float(2), 1, 1, 0], outcomes: [100, 200, 300, 400]),
+            try AliasTable(weights: wideWeights(5000, seed: 9), outcomes: (0..<5000).map { Int32(1_000_000 + $0) }),
+        ]
+        for table in tables {
+            var full = 0
+            for e in table.entries where e.threshold == .max {
+                XCTAssertEqual(e.alias, e.primary, "a full slot's alias is its primary outcome")
+                full += 1
+            }
+            XCTAssertGreaterThan(full, 0)
+            let labels = Set(table.entries.flatMap { [$0.primary, $0.alias] })
+            XCTAssertTrue(labels.allSatisfy { $0 >= 100 }, "only given outcomes appear: \(labels.sorted().prefix(5))")
+            // The largest coin, through the batch sampler's lookup.
+            for (j, e) in table.entries.enumerated() {
+                let outcome = UInt32.max < e.threshold ? e.primary : e.alias
+                XCTAssertTrue(labels.contains(outcome), "slot \(j)")
+            }
+        }
+    }
+
     func testSameWeightsSameTableSameDraws() throws {
         let w = wideWeights(200, seed: 8)
         let a = try AliasTable(weights: w), b = try AliasTable(weights: w)
