@@ -6,7 +6,29 @@ import XCTest
 /// The selection search's one-pass grid histograms against the plain per-candidate histograms.
 final class SelectionSearchTests: XCTestCase {
     func testGridHistogramsEqualPerCandidateHistograms() throws {
-        var context = BaselineFixture.context()
+        try compareGridWithPerCandidate(BaselineFixture.context())
+    }
+
+    /// Rows whose visible mass or transverse mass is infinite or NaN (a lepton of infinite
+    /// momentum) are judged by each box's own rule, and boxes with NaN or empty infinite ends
+    /// select nothing finite.
+    func testNonFiniteValuesAndBoundsFollowTheBoxRule() throws {
+        let base = BaselineFixture.context()
+        var pool = base.pool
+        for row in stride(from: 0, to: 600, by: 3) { pool.columns[Feature.lepPt.index][row] = .infinity }
+        // An infinite tau momentum at the nominal scales gives an infinite mass and, through
+        // 0 x infinity in the MET propagation, a NaN transverse mass.
+        for row in stride(from: 1, to: 600, by: 7) { pool.columns[Feature.hadPt.index][row] = .infinity }
+        try compareGridWithPerCandidate(TrainingContext(spec: base.spec, pool: pool, rng: SeededGenerator(seed: 11)),
+                                        extra: [BoxSelection(cuts: [.init(.massVis, lower: .nan, upper: 100)]),
+                                                BoxSelection(cuts: [.init(.massVis, lower: .infinity)]),
+                                                BoxSelection(cuts: [.init(.massTransverseMetLep, upper: -.infinity)]),
+                                                BoxSelection(cuts: [.init(.massVis, upper: .infinity)]),
+                                                BoxSelection(cuts: [.init(.massVis, lower: -.infinity, upper: 70)])])
+    }
+
+    private func compareGridWithPerCandidate(_ context: TrainingContext, extra: [BoxSelection] = []) throws {
+        var context = context
         let partition = PoolPartition(pool: context.pool, fractions: [1], using: &context.rng)
         let source = partition.source(role: 0, context: context)
         let layout = try TemplateTraining.layout(context, estimator: "counting")
@@ -23,6 +45,7 @@ final class SelectionSearchTests: XCTestCase {
         // Boxes on one feature only, and one whose cuts exclude everything, too.
         candidates.append(BoxSelection(cuts: [.init(.massVis, lower: 60)]))
         candidates.append(BoxSelection(cuts: [.init(.massTransverseMetLep, upper: 40)]))
+        candidates += extra
         candidates.append(BoxSelection(cuts: [.init(.massVis, lower: 90, upper: 80)]))
         XCTAssertGreaterThan(candidates.count, 50)
 

@@ -65,9 +65,14 @@ public struct ClassifierLikelihoodEstimator: Estimator {
     /// per evaluation, the same model whichever estimator asks first.
     public func fitTemplates(_ context: inout TrainingContext, heldOut: Double = 0, estimator: String? = nil) throws -> Trained {
         let name = estimator ?? self.name
-        return try context.shared("ClassifierLikelihoodEstimator.fitTemplates|\(self)|heldOut=\(heldOut)") { context in
+        var trained = try context.shared("ClassifierLikelihoodEstimator.fitTemplates|\(self)|heldOut=\(heldOut)") { context in
             try trainTemplates(&context, heldOut: heldOut, estimator: name)
         }
+        // Whichever estimator trained first named the likelihood; errors must name the caller.
+        var likelihood = trained.fitted.likelihood
+        likelihood.estimator = name
+        trained.fitted = FittedTemplates(binning: trained.fitted.binning, likelihood: likelihood)
+        return trained
     }
 
     private func trainTemplates(_ context: inout TrainingContext, heldOut: Double, estimator name: String) throws -> Trained {

@@ -67,10 +67,12 @@ public struct SelectionSearch: Sendable, Equatable {
     /// ```
     /// x > e_a   <=>  c(x) >= a + 1          x <= e_b  <=>  c(x) <= b
     /// ```
-    /// (an infinite end leaves that side open). So the rows are histogrammed once per process
-    /// into the grid, and each candidate sums the cells of its box: one pass over the rows
-    /// whatever the number of candidates, instead of one per candidate. Rows with a NaN in a cut
-    /// feature are inside no box, as `x > lower` is false for them.
+    /// for a finite `x` (a lower end of -infinity or an upper end of +infinity leaves that side
+    /// open; a NaN end, a lower end of +infinity or an upper end of -infinity keeps no finite
+    /// value). So the rows are histogrammed once per process into the grid, and each candidate
+    /// sums the cells of its box: one pass over the rows whatever the number of candidates,
+    /// instead of one per candidate. Rows with a non-finite value in a grid feature (none in
+    /// the simulator's data) are set aside and judged by the box's own rule, one by one.
     func histograms(_ candidates: [BoxSelection], source: TemplateSource, at shift: SystematicShift,
                     noiseSeed: UInt64) -> [TemplateSource.Histograms] {
         let features = Array(Set(candidates.flatMap(\.features))).sorted { $0.index < $1.index }
@@ -87,13 +89,17 @@ public struct SelectionSearch: Sendable, Equatable {
                 var lo = 0, hi = sizes[d] - 1
                 for cut in box.cuts where cut.feature == features[d] {
                     if cut.lower.isFinite { lo = max(lo, edges[d].firstIndex(of: cut.lower)! + 1) }
+                    else if cut.lower.isNaN || cut.lower == .infinity { return 0..<0 }
                     if cut.upper.isFinite { hi = min(hi, edges[d].firstIndex(of: cut.upper)!) }
+                    else if cut.upper.isNaN || cut.upper == -.infinity { return 0..<0 }
                 }
                 return lo..<max(lo, hi + 1)
             }
         }
         let processes = PhysicsProcess.allCases.count
         var sums = [Double](repeating: 0, count: processes * cellCount), squares = sums
+        // Rows with a non-finite grid value: (pool row, values in `features` order).
+        var setAside: [(row: Int, values: [Float])] = []
         source.forEachChunk(at: shift, noiseSeed: noiseSeed) { events in
             let columns = features.map { events.column($0) }
             rows: for (j, s) in events.sourceRows.enumerated() {
@@ -101,7 +107,10 @@ public struct SelectionSearch: Sendable, Equatable {
                 for d in features.indices {
                     let column = columns[d]
                     let x = column[column.startIndex + j]
-                    if x.isNaN { continue rows }
+                    if !x.isFinite {
+                        setAside.append((Int(s), columns.map { $0[$0.startIndex + j] }))
+                        continue rows
+                    }
                     var c = 0
                     for e in edges[d] where e < x { c += 1 }
                     cell = cell * sizes[d] + c
@@ -112,8 +121,18 @@ public struct SelectionSearch: Sendable, Equatable {
                 squares[at] += w * w
             }
         }
-        return ranges.map { boxRanges in
+        return zip(candidates, ranges).map { box, boxRanges in
             var h = TemplateSource.Histograms(bins: 1)
+            for (row, values) in setAside {
+                let inside = box.cuts.allSatisfy { cut in
+                    let x = values[features.firstIndex(of: cut.feature)!]
+                    return x > cut.lower && x <= cut.upper
+                }
+                guard inside else { continue }
+                let code = Int(source.processCodes[row]), w = source.weights[row]
+                h.sums[code][0] += w
+                h.squares[code][0] += w * w
+            }
             if boxRanges.contains(where: { $0.isEmpty }) { return h }
             for cell in 0..<cellCount {
                 var rest = cell, inside = true

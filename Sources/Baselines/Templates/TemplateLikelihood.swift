@@ -17,8 +17,9 @@ import PseudoExperiments
 /// mu prior's range (the true mu is known to lie there, so this never costs coverage); an
 /// interval wholly outside that range collapses onto the nearer edge.
 public struct TemplateLikelihood: Sendable {
-    /// The name of the estimator, for errors.
-    public let estimator: String
+    /// The name of the estimator, for errors (set again by each estimator that takes the
+    /// likelihood from shared training results).
+    public var estimator: String
     public let layout: NuisanceLayout
     public let model: MorphedTemplates
     /// Per bin, the relative variance of the nominal expectation (Barlow-Beeston lite).

@@ -4,7 +4,9 @@ import PseudoExperiments
 /// seed), so that evaluating the same estimator on several set directories in one process fits
 /// it once.
 ///
-/// The statefulness check never takes its fresh instance from here: it fits anew.
+/// The statefulness check never takes its fresh instance from here: it calls `fit` anew (built-in
+/// estimators then take their costly, immutable training results from the context's
+/// `TrainingArtifacts`, so the fresh instance is a new value made from them).
 public final class FittedModelCache: @unchecked Sendable {
     /// What identifies a fitted model: the same recipe trained on the same data with the same
     /// randomness.

@@ -20,7 +20,9 @@ import Foundation
 ///     otherwise              ->  v = compute(&rng), store (v, rng) at k, return v
 /// ```
 /// A caller that finds the step in progress on another thread waits for it instead of
-/// computing it twice. A step that throws stores nothing (every caller gets its own error).
+/// computing it twice. A step that throws stores nothing (every caller gets its own error, each
+/// computing the step anew). A step must not ask for itself (same step, same generator state)
+/// from inside its computation: it would wait for itself.
 ///
 /// Values must be immutable data (structs of numbers and arrays), never objects with state: the
 /// same value is handed to several fitted estimators, which must stay independent.
@@ -51,7 +53,7 @@ public final class TrainingArtifacts: @unchecked Sendable {
     /// training context and `rng`), computed by `compute` at most once per generator state.
     public func value<T: Sendable>(_ step: String, rng: inout SeededGenerator,
                                    compute: (inout SeededGenerator) throws -> T) throws -> T {
-        let key = Key(step: "\(T.self)|\(step)", generator: rng)
+        let key = Key(step: "\(String(reflecting: T.self))|\(step)", generator: rng)
         condition.lock()
         while true {
             switch slots[key] {
