@@ -110,7 +110,7 @@ public struct PseudoExperimentBenchmark: BenchmarkSuite {
         }
         figures.append(.init(key: "pseudo_experiment_large_over_small", value: perPool[1] / perPool[0], unit: "x",
                              label: "large-pool time / 1 M-row time (target <= 2)"))
-        figures.append(.init(key: "peak_rss_bytes", value: Self.peakResidentBytes(), unit: "B",
+        figures.append(.init(key: "peak_rss_bytes", value: Clock.peakResidentBytes(), unit: "B",
                              label: "peak resident memory of the process"))
         return figures
     }
@@ -122,7 +122,7 @@ public struct PseudoExperimentBenchmark: BenchmarkSuite {
         let cores = ProcessInfo.processInfo.activeProcessorCount
         let count = 4 * cores
         let results = ResultSlots<Int>(count: count)
-        let cpuStart = Self.processCPUSeconds()
+        let cpuStart = Clock.processCPUSeconds()
         let start = Date()
         DispatchQueue.concurrentPerform(iterations: cores) { worker in
             var workspace = GenerationWorkspace()
@@ -136,7 +136,7 @@ public struct PseudoExperimentBenchmark: BenchmarkSuite {
         }
         _ = try results.values()
         let seconds = Date().timeIntervalSince(start)
-        let cpu = Self.processCPUSeconds() - cpuStart
+        let cpu = Clock.processCPUSeconds() - cpuStart
         return [
             BenchmarkFigure(key: "pseudo_experiments_per_second_all_cores", value: Double(count) / seconds, unit: "PE/s",
                             label: "pseudo-experiments per second, one generator per core (\(cores)), elapsed time"),
@@ -145,35 +145,6 @@ public struct PseudoExperimentBenchmark: BenchmarkSuite {
         ]
     }
 
-    /// User and system CPU seconds of the whole process (getrusage).
-    static func processCPUSeconds() -> Double {
-        var usage = rusage()
-        #if canImport(Glibc)
-        let who = RUSAGE_SELF.rawValue
-        #else
-        let who = RUSAGE_SELF
-        #endif
-        guard getrusage(who, &usage) == 0 else { return .nan }
-        return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
-            + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
-    }
-
     /// Bytes per row of a pool's raw columns: 28 Float32 features, a Float32 weight, a process byte.
     static let rawBytesPerRow = Feature.allCases.count * 4 + 4 + 1
-
-    /// The process's peak resident set size in bytes (getrusage).
-    static func peakResidentBytes() -> Double {
-        var usage = rusage()
-        #if canImport(Glibc)
-        let who = RUSAGE_SELF.rawValue
-        #else
-        let who = RUSAGE_SELF
-        #endif
-        guard getrusage(who, &usage) == 0 else { return .nan }
-        #if canImport(Darwin)
-        return Double(usage.ru_maxrss)          // bytes on Darwin
-        #else
-        return Double(usage.ru_maxrss) * 1024   // kilobytes on Linux
-        #endif
-    }
 }

@@ -98,7 +98,7 @@ public enum SamplerBenchmark {
                 figures.append(("reference per-row Poisson draw, \(label) (ms/PE)", clock.lap()))
                 precondition(!reference.isEmpty, "the per-row draw of a pool expecting ~1e6 events was empty")
             }
-            figures.append(("peak resident memory after \(label) (MB)", peakResidentMegabytes()))
+            figures.append(("peak resident memory after \(label) (MB)", Clock.peakResidentBytes() / 1e6))
         }
         if drawTimes.count >= 2, let first = drawTimes.first, let last = drawTimes.last, first > 0 {
             figures.append(("draw time ratio (median), largest / smallest pool", last / first))
@@ -167,22 +167,6 @@ public enum SamplerBenchmark {
         if rows >= 1_000_000, rows % 1_000_000 == 0 { return "\(rows / 1_000_000)M" }
         if rows >= 1000, rows % 1000 == 0 { return "\(rows / 1000)k" }
         return "\(rows)"
-    }
-
-    /// The process's peak resident set size in megabytes (getrusage).
-    static func peakResidentMegabytes() -> Double {
-        var usage = rusage()
-        #if canImport(Glibc)
-        let who = RUSAGE_SELF.rawValue
-        #else
-        let who = RUSAGE_SELF
-        #endif
-        guard getrusage(who, &usage) == 0 else { return .nan }
-        #if canImport(Darwin)
-        return Double(usage.ru_maxrss) / 1e6          // bytes on Darwin
-        #else
-        return Double(usage.ru_maxrss) * 1024 / 1e6   // kilobytes on Linux
-        #endif
     }
 }
 

@@ -53,15 +53,15 @@ public enum PoolBenchmark {
         let url = directory.appendingPathComponent("pool-benchmark-\(ProcessInfo.processInfo.processIdentifier).pool")
         defer { try? FileManager.default.removeItem(at: url) }
 
-        var cpu0 = processCPUSeconds(), wall0 = DispatchTime.now()
+        var cpu0 = Clock.processCPUSeconds(), wall0 = DispatchTime.now()
         let writer = try PoolWriter(url: url)
         try writer.append(table)
         try writer.finish()
-        let writeWall = seconds(since: wall0), writeCPU = processCPUSeconds() - cpu0
+        let writeWall = seconds(since: wall0), writeCPU = Clock.processCPUSeconds() - cpu0
 
-        cpu0 = processCPUSeconds(); wall0 = DispatchTime.now()
+        cpu0 = Clock.processCPUSeconds(); wall0 = DispatchTime.now()
         let back = try PoolReader(url: url).readAll()
-        let readWall = seconds(since: wall0), readCPU = processCPUSeconds() - cpu0
+        let readWall = seconds(since: wall0), readCPU = Clock.processCPUSeconds() - cpu0
 
         guard back.count == table.count, back.processCodes == table.processCodes,
               back.weights.map(\.bitPattern) == table.weights.map(\.bitPattern),
@@ -76,17 +76,5 @@ public enum PoolBenchmark {
 
     private static func seconds(since start: DispatchTime) -> Double {
         Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
-    }
-
-    /// User + system CPU time of the whole process (every thread).
-    private static func processCPUSeconds() -> Double {
-        var usage = rusage()
-        #if os(Linux)
-        getrusage(RUSAGE_SELF.rawValue, &usage)
-        #else
-        getrusage(RUSAGE_SELF, &usage)
-        #endif
-        func s(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
-        return s(usage.ru_utime) + s(usage.ru_stime)
     }
 }
