@@ -83,26 +83,14 @@ extension ProfileLikelihood {
         }
     }
 
-    /// One search of both ends with `branches[0]` as the global minimum.
+    /// One search of both ends with `branches[0]` as the global minimum: `t(mu)` is the lowest
+    /// conditional fit from every branch's warm start.
     private func interval(threshold: Double, following branches: [Minimum]) throws -> ProfileInterval {
-        precondition(threshold > 0, "the interval threshold must be positive, got \(threshold)")
         let best = branches[0]
-        let k = parameterOfInterest
-        let poi = parameters[k]
-        let muHat = best.values[k]
-        let sigma = Self.scale(of: best, index: k)
-        var finder = rootFinder
-        finder.absoluteTolerance = relativeTolerance * sigma
         var fits = 0
-
-        func end(_ side: FitError.IntervalEnd) throws -> (value: Double, atBound: Bool) {
-            let bound = side == .upper ? poi.upper : poi.lower
-            if muHat == bound { return (bound, true) }
-            let direction = side == .upper ? 1.0 : -1.0
-            let guess = muHat + direction * threshold.squareRoot() * sigma
-            let inner = side == .upper ? min(guess, bound) : max(guess, bound)
+        return try interval(around: best, threshold: threshold, conditionalFits: { fits }) { _ in
             var warm = branches.map(\.values)
-            let shifted: (Double) throws -> Double = { mu in
+            return { mu in
                 var lowest: Minimum?
                 var firstError: Error?
                 for b in warm.indices {
@@ -118,26 +106,9 @@ extension ProfileLikelihood {
                 guard let fit = lowest else { throw firstError! }
                 let t = (fit.value - best.value) / objective.errorDefinition
                 if t < -slack { throw MissedMinimum(fit: fit) }
-                return max(t, 0) - threshold
-            }
-            do {
-                let root = side == .upper
-                    ? try finder.root(of: shifted, lower: muHat, upper: inner,
-                                      expansion: .upward(limit: bound), valueAtLower: -threshold)
-                    : try finder.root(of: shifted, lower: inner, upper: muHat,
-                                      expansion: .downward(limit: bound), valueAtUpper: -threshold)
-                return (root.x, false)
-            } catch FitError.noSignChange(_, _, _, _, true) {
-                return (bound, true)
-            } catch let error as FitError {
-                throw FitError.intervalEndFailed(end: side, parameter: poi.name, reason: error)
+                return max(t, 0)
             }
         }
-        let lower = try end(.lower)
-        let upper = try end(.upper)
-        return ProfileInterval(bestFit: muHat, lower: lower.value, upper: upper.value,
-                               lowerAtBound: lower.atBound, upperAtBound: upper.atBound,
-                               threshold: threshold, conditionalFits: fits)
     }
 
     /// t(mu) following every branch (restarting on a missed minimum, as ``interval(threshold:branches:maxRestarts:)``).

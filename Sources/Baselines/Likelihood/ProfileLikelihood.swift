@@ -82,14 +82,35 @@ public struct ProfileLikelihood<O: Objective> {
 
     /// The interval { mu : t(mu) <= threshold } around the best fit (computed if not given).
     public func interval(threshold: Double = 1, bestFit given: Minimum? = nil) throws -> ProfileInterval {
-        precondition(threshold > 0, "the interval threshold must be positive, got \(threshold)")
         let best = try given ?? bestFit()
+        var fits = 0
+        return try interval(around: best, threshold: threshold, conditionalFits: { fits }) { _ in
+            var warm = best.values
+            return { mu in
+                let (t, fit) = try ratio(at: mu, bestFit: best, from: warm)
+                fits += 1
+                warm = fit.values
+                return t
+            }
+        }
+    }
+
+    /// The interval `{ mu : t(mu) <= threshold }` around the minimum `best`: each end is the root
+    /// of `t(mu) - threshold` between the best fit and the parameter's bound, bracketed from a
+    /// first guess `sqrt(threshold)` standard errors out and widened towards the bound; an end
+    /// whose `t` stays below the threshold up to the bound is reported at the bound.
+    ///
+    /// `ratio(side)` gives the function `mu -> t(mu)` searched on that side (it may keep warm
+    /// starts between calls); `conditionalFits` the number of conditional fits made so far.
+    func interval(around best: Minimum, threshold: Double, conditionalFits: () -> Int,
+                  ratio: (FitError.IntervalEnd) -> (Double) throws -> Double) throws -> ProfileInterval {
+        precondition(threshold > 0, "the interval threshold must be positive, got \(threshold)")
         let k = parameterOfInterest
+        let poi = parameters[k]
         let muHat = best.values[k]
         let sigma = Self.scale(of: best, index: k)
         var finder = rootFinder
         finder.absoluteTolerance = relativeTolerance * sigma
-        var fits = 0
 
         func end(_ side: FitError.IntervalEnd) throws -> (value: Double, atBound: Bool) {
             let bound = side == .upper ? poi.upper : poi.lower
@@ -97,13 +118,8 @@ public struct ProfileLikelihood<O: Objective> {
             let direction = side == .upper ? 1.0 : -1.0
             let guess = muHat + direction * threshold.squareRoot() * sigma
             let inner = side == .upper ? min(guess, bound) : max(guess, bound)
-            var warm = best.values
-            let shifted: (Double) throws -> Double = { mu in
-                let (t, fit) = try ratio(at: mu, bestFit: best, from: warm)
-                fits += 1
-                warm = fit.values
-                return t - threshold
-            }
+            let t = ratio(side)
+            let shifted: (Double) throws -> Double = { mu in try t(mu) - threshold }
             do {
                 let root = side == .upper
                     ? try finder.root(of: shifted, lower: muHat, upper: inner,
@@ -121,7 +137,7 @@ public struct ProfileLikelihood<O: Objective> {
         let upper = try end(.upper)
         return ProfileInterval(bestFit: muHat, lower: lower.value, upper: upper.value,
                                lowerAtBound: lower.atBound, upperAtBound: upper.atBound,
-                               threshold: threshold, conditionalFits: fits)
+                               threshold: threshold, conditionalFits: conditionalFits())
     }
 
     /// The scale of the parameter's uncertainty for the first bracket: its standard error, or a
