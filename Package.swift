@@ -14,7 +14,8 @@
 //                      estimators from Baselines, submissions as processes through PluginHost.
 //   bench              the command line; parses arguments and calls the libraries.
 //   CZlib              system zlib (compressed pool and set files).
-//   CVectorMath        header-only vector sqrt/min/max (no errno) for the transform's SIMD kernel.
+//   CTransform         the systematics transform's 8-lane kernel and its noise, in C: compiled for AVX2
+//                      and for baseline x86-64, picked at run time (Swift has no per-function target).
 //   CMemory            header-only memory hints: software prefetch, glibc large-block reuse.
 import PackageDescription
 
@@ -45,11 +46,8 @@ let package = Package(
             path: "Sources/CLapack",
             providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]
         ),
-        // Header-only vector square roots for the transform's SIMD kernel (see its header).
-        .systemLibrary(
-            name: "CVectorMath",
-            path: "Sources/CVectorMath"
-        ),
+        // The transform's kernel: one C source compiled for two instruction sets (see its header).
+        .target(name: "CTransform", path: "Sources/CTransform"),
         // Header-only: software prefetch for gathers of scattered pool records, glibc large-block reuse.
         .systemLibrary(
             name: "CMemory",
@@ -57,7 +55,7 @@ let package = Package(
         ),
         .target(
             name: "PseudoExperiments",
-            dependencies: ["CZlib", "CVectorMath", "CMemory"]
+            dependencies: ["CZlib", "CTransform", "CMemory"]
         ),
         .target(
             name: "Scoring",
@@ -90,7 +88,7 @@ let package = Package(
         ),
         // Shared test helpers: locating ../shared/reference and running the built `bench`.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
-        .testTarget(name: "PseudoExperimentsTests", dependencies: ["PseudoExperiments", "TestSupport"]),
+        .testTarget(name: "PseudoExperimentsTests", dependencies: ["PseudoExperiments", "CTransform", "TestSupport"]),
         .testTarget(name: "ScoringTests", dependencies: ["Scoring", "TestSupport"]),
         .testTarget(name: "BaselinesTests", dependencies: ["Baselines", "TestSupport"]),
         // Fixtures/ holds a test plugin (a Python script run as a process, not compiled).

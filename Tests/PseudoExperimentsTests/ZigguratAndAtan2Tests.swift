@@ -1,6 +1,44 @@
+import CTransform
 import XCTest
 import Foundation
 @testable import PseudoExperiments
+
+/// The C kernel's vector math, 8 lanes at a time (its test entry points).
+private enum KernelMath {
+    static let lanes = Int(FUQ_LANES)
+
+    static func atan2Parts(_ y: [Float], _ x: [Float]) -> (octants: [Float], small: [Float]) {
+        precondition(y.count == lanes && x.count == lanes)
+        var octants = [Float](repeating: 0, count: lanes), small = octants
+        fuq_test_atan2_parts(y, x, &octants, &small)
+        return (octants, small)
+    }
+
+    /// atan2 as the kernel forms it: octants * pi/4 + small.
+    static func atan2(_ y: [Float], _ x: [Float]) -> [Float] {
+        let p = atan2Parts(y, x)
+        return (0..<lanes).map { p.octants[$0] * (Float.pi / 4) + p.small[$0] }
+    }
+
+    static func residual(_ angle: [Float], _ parts: (octants: [Float], small: [Float])) -> [Float] {
+        var out = [Float](repeating: 0, count: lanes)
+        fuq_test_atan2_residual(angle, parts.octants, parts.small, &out)
+        return out
+    }
+
+    /// round3 lane by lane, and the near-tie lanes as bits.
+    static func round3(_ x: [Float]) -> (values: [Float], nearTie: Int) {
+        var out = [Float](repeating: 0, count: lanes)
+        let bits = fuq_test_round3(x, &out)
+        return (out, Int(bits))
+    }
+
+    static func round3AsFloat(_ x: [Double]) -> [Float] {
+        var out = [Float](repeating: 0, count: lanes)
+        fuq_test_round3_double_to_float(x, &out)
+        return out
+    }
+}
 
 final class ZigguratAndAtan2Tests: XCTestCase {
     func testZigguratTablesFollowTheRecurrence() {
@@ -36,11 +74,24 @@ final class ZigguratAndAtan2Tests: XCTestCase {
     }
 
     func testFillMatchesSingleDraws() {
+        // 400,000 variates: ~5,000 take the wedge path and ~100 the tail beyond R.
         var a = SeededGenerator(seed: 4), b = SeededGenerator(seed: 4)
-        var buffer = [Double](repeating: 0, count: 1000)
-        buffer.withUnsafeMutableBufferPointer { a.fillZigguratGaussians($0, scale: 2) }
-        XCTAssertEqual(buffer, (0..<1000).map { _ in 2 * b.nextZigguratGaussian() })
+        let n = 200_000
+        var x = [Double](repeating: 0, count: n), y = x
+        x.withUnsafeMutableBufferPointer { xb in
+            y.withUnsafeMutableBufferPointer { yb in
+                a.fillZigguratGaussianPairs(x: xb.baseAddress!, y: yb.baseAddress!, count: n, scale: 2)
+            }
+        }
+        for k in 0..<n {
+            XCTAssertEqual(x[k].bitPattern, (2 * b.nextZigguratGaussian()).bitPattern, "x[\(k)]")
+            XCTAssertEqual(y[k].bitPattern, (2 * b.nextZigguratGaussian()).bitPattern, "y[\(k)]")
+        }
+        XCTAssertGreaterThan(x.filter { abs($0) > 2 * ZigguratTables.r }.count, 10, "the tail path was taken")
         XCTAssertEqual(a.next(), b.next())
+        var buffer = [Double](repeating: 0, count: 1000)
+        buffer.withUnsafeMutableBufferPointer { a.fillZigguratGaussians($0, scale: 0.5) }
+        XCTAssertEqual(buffer, (0..<1000).map { _ in 0.5 * b.nextZigguratGaussian() })
     }
 
     func testFastAtan2AgreesWithLibm() {
@@ -48,15 +99,16 @@ final class ZigguratAndAtan2Tests: XCTestCase {
         var worst = 0.0
         for _ in 0..<100_000 {
             let scale = [1e-3, 1, 100][g.nextInt(below: 3)]
-            let y = FloatLanes((0..<4).map { _ in Float(scale * g.nextGaussian()) })
-            let x = FloatLanes((0..<4).map { _ in Float(scale * g.nextGaussian()) })
-            let a = fastAtan2(y, x)
-            for k in 0..<4 { worst = max(worst, abs(Double(a[k]) - atan2(Double(y[k]), Double(x[k])))) }
+            let y = (0..<KernelMath.lanes).map { _ in Float(scale * g.nextGaussian()) }
+            let x = (0..<KernelMath.lanes).map { _ in Float(scale * g.nextGaussian()) }
+            let a = KernelMath.atan2(y, x)
+            for k in 0..<KernelMath.lanes { worst = max(worst, abs(Double(a[k]) - atan2(Double(y[k]), Double(x[k])))) }
         }
         XCTAssertLessThan(worst, 4e-7)
         for (y, x) in [(0.0, 0.0), (0.0, -1.0), (-0.0, -1.0), (1.0, 0.0), (-1.0, 0.0), (0.0, 1.0), (-0.0, 1.0),
                        (1.0, 1.0), (-2.0, -2.0)] as [(Float, Float)] {
-            let got = fastAtan2(FloatLanes(repeating: y), FloatLanes(repeating: x))[0]
+            let lanes = KernelMath.lanes
+            let got = KernelMath.atan2([Float](repeating: y, count: lanes), [Float](repeating: x, count: lanes))[0]
             XCTAssertEqual(got, atan2f(y, x), accuracy: 3e-7, "atan2(\(y), \(x))")
             XCTAssertEqual(got.sign, atan2f(y, x).sign, "sign of atan2(\(y), \(x))")
         }
@@ -71,11 +123,12 @@ final class ZigguratAndAtan2Tests: XCTestCase {
                                  : g.nextDouble(in: -Double.pi, Double.pi)
             let r = g.nextDouble(in: 0.5, 200)
             let x = Float(r * cos(angle)), y = Float(r * sin(angle))
-            let parts = atan2Parts(FloatLanes(repeating: y), FloatLanes(repeating: x))
-            let phi = parts.octants * (Float.pi / 4) + parts.small
+            let lanes = KernelMath.lanes
+            let parts = KernelMath.atan2Parts([Float](repeating: y, count: lanes), [Float](repeating: x, count: lanes))
+            let phi = parts.octants[0] * (Float.pi / 4) + parts.small[0]
             let phiR = roundToThreeDecimals(phi)
-            let eps = atan2Residual(phiR, from: parts)[0]
-            let exact = Double(phiR[0]) - atan2(Double(y), Double(x))
+            let eps = KernelMath.residual([Float](repeating: phiR, count: lanes), parts)[0]
+            let exact = Double(phiR) - atan2(Double(y), Double(x))
             worst = max(worst, abs(Double(eps) - exact))
         }
         XCTAssertLessThan(worst, 1e-7)
@@ -83,11 +136,10 @@ final class ZigguratAndAtan2Tests: XCTestCase {
 
     func testNearTieMarksExactlyTheRiskyValues() {
         // Values within 1e-3 of k + 0.5 (in units of 1e-3) are marked; the rounding is unchanged.
-        var mask = LaneMask(repeating: false)
-        let x = FloatLanes(1.2345, 1.2349, -0.0005, 2.1)
-        let r = roundToThreeDecimals(x, nearTie: &mask)
-        XCTAssertEqual(r, roundToThreeDecimals(x))
-        XCTAssertEqual(maskBits(mask), 0b0101)
+        let x: [Float] = [1.2345, 1.2349, -0.0005, 2.1, 0.0004995, -7.0015, 1e9, -0.0]
+        let r = KernelMath.round3(x)
+        XCTAssertEqual(r.values.map(\.bitPattern), x.map { roundToThreeDecimals($0).bitPattern })
+        XCTAssertEqual(r.nearTie, 0b0011_0101)   // 1234.5, -0.5, 0.4995, -7001.5
     }
 
     func testFloatAndDoubleThreeDecimalQuotientsAgree() {
@@ -110,11 +162,14 @@ final class ZigguratAndAtan2Tests: XCTestCase {
             values.append(g.nextDouble(in: 0, 1) * pow(2, Double(g.nextInt(below: 60)) - 20))
         }
         var k = 0
-        while k + 4 <= values.count {
-            let x = DoubleLanes(values[k], values[k + 1], values[k + 2], values[k + 3])
-            let got = roundToThreeDecimalsAsFloat(x), want = FloatLanes(roundToThreeDecimals(x))
-            for lane in 0..<4 { XCTAssertEqual(got[lane].bitPattern, want[lane].bitPattern, "\(x[lane])") }
-            k += 4
+        let lanes = KernelMath.lanes
+        while k + lanes <= values.count {
+            let x = Array(values[k..<(k + lanes)])
+            let got = KernelMath.round3AsFloat(x)
+            for lane in 0..<lanes {
+                XCTAssertEqual(got[lane].bitPattern, Float(roundToThreeDecimals(x[lane])).bitPattern, "\(x[lane])")
+            }
+            k += lanes
         }
     }
 }

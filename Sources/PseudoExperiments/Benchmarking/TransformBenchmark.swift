@@ -17,8 +17,9 @@ import Foundation
 /// ```
 /// "all cores" runs one transform per core at the same time on the same pool (as pseudo-experiments
 /// run in parallel), each with its own output buffer and generator; its rate is the sum of the
-/// threads' rates. Also measured: preparing the pool, and gathering a batch of the pool's size
-/// (sorted indices with repeats, as a sampler draws them).
+/// threads' rates. Also measured: the baseline kernel variant (what runs on a CPU without AVX2),
+/// preparing the pool, and gathering a batch of the pool's size (sorted indices with repeats, as
+/// a sampler draws them).
 public struct TransformBenchmark: BenchmarkSuite {
     public let name = "transform"
     public var events: Int
@@ -41,10 +42,10 @@ public struct TransformBenchmark: BenchmarkSuite {
         var cpuSeconds = 0.0
         init(seed: UInt64) { rng = SeededGenerator(seed: seed) }
 
-        func run(_ pool: PreparedEvents) {
+        func run(_ pool: PreparedEvents, variant: TransformKernel.Variant = .automatic) {
             let shift = SystematicShift(tes: rng.nextDouble(in: 0.97, 1.03), jes: rng.nextDouble(in: 0.97, 1.03),
                                         softMet: rng.nextDouble(in: 0.5, 3), applyCuts: true)
-            cpuSeconds = Clock.cpuSeconds { pool.apply(shift, noise: &rng, into: &out) }
+            cpuSeconds = Clock.cpuSeconds { pool.apply(shift, noise: &rng, into: &out, prefetching: nil, variant: variant) }
             survivors = out.count
         }
     }
@@ -66,6 +67,13 @@ public struct TransformBenchmark: BenchmarkSuite {
             let wall = Clock.wallSeconds { single.run(pool) }
             bestWall = min(bestWall, wall)
             if single.cpuSeconds < bestCPU { bestCPU = single.cpuSeconds; survivors = single.survivors }
+        }
+
+        // The baseline kernel (what a CPU without AVX2 runs), one core.
+        var bestBaseline = Double.infinity
+        for _ in 0..<repetitions {
+            single.run(pool, variant: .baseline)
+            bestBaseline = min(bestBaseline, single.cpuSeconds)
         }
 
         // All cores, one transform each, concurrently.
@@ -101,6 +109,10 @@ public struct TransformBenchmark: BenchmarkSuite {
                             unit: "GB/s", label: "Transform memory traffic, one core"),
             BenchmarkFigure(key: "transform_events_per_second_one_core_wall", value: n / bestWall, unit: "events/s",
                             label: "Transform, one core, elapsed time"),
+            BenchmarkFigure(key: "transform_kernel_avx2", value: TransformKernel.Variant.best == .avx2 ? 1 : 0, unit: "",
+                            label: "Kernel variant used: 1 = AVX2, 0 = baseline (this CPU has no AVX2)"),
+            BenchmarkFigure(key: "transform_events_per_second_one_core_baseline_kernel", value: n / bestBaseline,
+                            unit: "events/s", label: "Transform with the baseline kernel (CPUs without AVX2), one core"),
             BenchmarkFigure(key: "transform_events_per_second_all_cores", value: bestAllRate, unit: "events/s",
                             label: "Transform, one per core concurrently (\(cores) cores)"),
             BenchmarkFigure(key: "transform_gb_per_second_all_cores", value: bestAllGB, unit: "GB/s",

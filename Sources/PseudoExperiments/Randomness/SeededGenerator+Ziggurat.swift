@@ -1,3 +1,4 @@
+import CTransform
 import Foundation
 
 /// Standard normal variates by the ziggurat method: about 3 ns each, one 64-bit draw 99 % of the time.
@@ -32,13 +33,6 @@ extension SeededGenerator {
     /// The tail and wedge cases (1.2 % of steps); nil means "draw again".
     @inline(never)
     fileprivate mutating func zigguratSlowPath(i: Int, x: Double, u: Double) -> Double? {
-        zigguratSlowPathInlined(i: i, x: x, u: u)
-    }
-
-    /// ``zigguratSlowPath(i:x:u:)`` for loops that keep the generator's state in registers: a call
-    /// that takes the state `inout` would make every draw store and reload it.
-    @inline(__always)
-    fileprivate mutating func zigguratSlowPathInlined(i: Int, x: Double, u: Double) -> Double? {
         let r = ZigguratTables.r
         if i == 0 {
             var tx: Double, ty: Double
@@ -75,6 +69,17 @@ enum ZigguratTables {
     static let f: [Double] = x.map { exp(-0.5 * $0 * $0) }
 }
 
+extension ZigguratTables {
+    /// The tables as the C kernel takes them (valid inside `body`).
+    static func withTables<R>(_ body: (fuq_ziggurat) -> R) -> R {
+        x.withUnsafeBufferPointer { xt in
+            f.withUnsafeBufferPointer { ft in
+                body(fuq_ziggurat(x: xt.baseAddress, f: ft.baseAddress, r: r))
+            }
+        }
+    }
+}
+
 extension SeededGenerator {
     /// Fills `buffer` with `scale` times consecutive ``nextZigguratGaussian()`` values, in order
     /// (the same values as calling it `buffer.count` times, with the tables hoisted).
@@ -85,39 +90,16 @@ extension SeededGenerator {
 
     /// For `k` in `0..<count`: `x[k]` then (if `y` is given) `y[k]` take the next ziggurat values
     /// times `scale` (row order: the x and y noise of row 0, then of row 1, ...).
+    ///
+    /// The loop is C (`fuq_ziggurat_fill`, the same steps and libm calls as
+    /// ``nextZigguratGaussian()``), where the generator's state stays in registers; in Swift it
+    /// was stored and reloaded at every draw.
     public mutating func fillZigguratGaussianPairs(x: UnsafeMutablePointer<Double>, y: UnsafeMutablePointer<Double>?,
                                                    count: Int, scale: Double) {
-        ZigguratTables.x.withUnsafeBufferPointer { xt in
-            fillZigguratGaussianPairs(table: xt.baseAddress!, x: x, y: y, count: count, scale: scale)
-        }
-    }
-
-    private mutating func fillZigguratGaussianPairs(table: UnsafePointer<Double>, x: UnsafeMutablePointer<Double>,
-                                                    y: UnsafeMutablePointer<Double>?, count: Int, scale: Double) {
-        // A local copy of the state (captured by no closure, written back at the end) stays in
-        // registers; drawing through `self` stores and reloads it at every draw.
-        var rng = self
-        if let y {
-            for k in 0..<count {
-                x[k] = scale * Self.zigguratDraw(&rng, table: table)
-                y[k] = scale * Self.zigguratDraw(&rng, table: table)
+        ZigguratTables.withTables { tables in
+            withState { state in
+                withUnsafePointer(to: tables) { fuq_ziggurat_fill(&state, $0, x, y, count, scale) }
             }
-        } else {
-            for k in 0..<count { x[k] = scale * Self.zigguratDraw(&rng, table: table) }
-        }
-        self = rng
-    }
-
-    /// ``nextZigguratGaussian()`` with the layer table at hand.
-    @inline(__always)
-    private static func zigguratDraw(_ rng: inout SeededGenerator, table: UnsafePointer<Double>) -> Double {
-        while true {
-            let bits = rng.next()
-            let i = Int(bits & 0xFF)
-            let u = 2 * Double(bitPattern: (bits >> 12) | 0x3FF0_0000_0000_0000) - 3
-            let value = u * table[i]
-            if abs(value) < table[i + 1] { return value }
-            if let v = rng.zigguratSlowPathInlined(i: i, x: value, u: u) { return v }
         }
     }
 }

@@ -1,3 +1,4 @@
+import CTransform
 import Foundation
 
 /// A fast, seedable, platform-independent random number generator (xoshiro256**).
@@ -41,6 +42,14 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable, Hashable {
 
     @inline(__always)
     private func rotl(_ x: UInt64, _ k: UInt64) -> UInt64 { (x << k) | (x >> (64 - k)) }
+
+    /// Lends the state to C code that draws from it (the transform kernel's noise), which
+    /// leaves it as `next()` would after the same draws.
+    mutating func withState<R>(_ body: (inout fuq_rng) -> R) -> R {
+        var state = fuq_rng(s: (s0, s1, s2, s3))
+        defer { (s0, s1, s2, s3) = state.s }
+        return body(&state)
+    }
 
     /// A generator with an explicit state (for tests against published vectors).
     init(state s0: UInt64, _ s1: UInt64, _ s2: UInt64, _ s3: UInt64) {

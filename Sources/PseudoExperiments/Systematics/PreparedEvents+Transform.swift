@@ -20,20 +20,23 @@ import Foundation
 /// products, `f(s)` and the MET vector sums are Float32 (with Float32 cosines and sines), `|m|` is
 /// a Float32 square root; with soft MET the Float64 noise makes the sum, `|m|`, `atan2` and the
 /// rounding of `PRI_met`/`PRI_met_phi` Float64, as in the reference. `round3` is
-/// ``roundToThreeDecimals(_:)``. `atan2` is a Float polynomial (``fastAtan2(_:_:)``, error below
-/// 4e-7); where that error could move `PRI_met_phi` across a rounding tie (`phi * 1000` within
+/// ``roundToThreeDecimals(_:)``. `atan2` is a Float polynomial (`atan2_parts` in
+/// `Sources/CTransform/transform_math.h`, error below 4e-7); where that error could move `PRI_met_phi` across a rounding tie (`phi * 1000` within
 /// 1e-3 of `k + 0.5`, about 0.2 % of rows) the row takes the exact path: libm's `atan2` in Double.
 /// The cosine and sine of the rounded angle for the DER features come from `m / |m|` turned by
-/// the rounding residual `eps = phiR - phi` (``atan2Residual(_:from:)``, accurate to 5e-8), not
-/// from trigonometric calls.
+/// the rounding residual `eps = phiR - phi` (`atan2_residual`, accurate to 5e-8), not from
+/// trigonometric calls.
 ///
-/// The kernel runs on blocks of 64 rows with SIMD vectors of ``PreparedEvents/lanes`` rows: noise
-/// for the block first (scalar, in row order), then the arithmetic lane-parallel, then (cuts on)
-/// the surviving rows are packed into the output. The DER features use the massless identities
+/// The kernel (``TransformKernel``, C) runs on blocks of 64 rows with SIMD vectors of
+/// ``PreparedEvents/lanes`` rows: noise for the block first (scalar, in row order), then the
+/// arithmetic lane-parallel, then (cuts on) the surviving rows are packed into the output. Every
+/// step is an IEEE-754 operation in the order written here, never contracted into a fused
+/// multiply-add, so the AVX2 and baseline variants give the same bits. The DER features use the massless identities
 /// of ``DerivedFeatures`` (no cancellation); the masses and the transverse vector sums of
 /// `DER_pt_h`, `DER_pt_tot` are computed in Float64 (in Float32 a mass close to the event's summed
-/// energy can reach the reference tolerance), the angular factors in Float32. Rows whose DER features need the angles themselves (a removed jet that `n_jets`
-/// still counts, or the degenerate MET phi centrality) are recomputed by
+/// energy can reach the reference tolerance), the angular factors in Float32. Rows whose DER
+/// features need the angles themselves (a removed jet that `n_jets` still counts, or the
+/// degenerate MET phi centrality) are recomputed by
 /// ``DerivedFeatures/compute(primaries:stride:into:outStride:)``.
 ///
 /// Soft-MET noise (part of the reproducibility contract): when `softMet > 0`, every row, in row
@@ -56,7 +59,7 @@ extension PreparedEvents {
 
     /// ``apply(_:noise:into:)``, prefetching `prefetch`'s lines into L2 meanwhile.
     func apply(_ shift: SystematicShift, noise rng: inout SeededGenerator, into out: inout TransformedEvents,
-               prefetching prefetch: PrefetchList?) {
+               prefetching prefetch: PrefetchList?, variant: TransformKernel.Variant = .automatic) {
         precondition(shift.problem == nil, "invalid systematic shift: \(shift.problem ?? "")")
         out.reset(rows: count)
         guard count > 0 else { return }
@@ -66,7 +69,7 @@ extension PreparedEvents {
         outStorage.withUnsafeMutableBufferPointer { ob in
             outRows.withUnsafeMutableBufferPointer { rb in
                 written = apply(shift, noise: &rng, output: ob.baseAddress!, outputStride: out.capacity, rows: rb.baseAddress!,
-                                prefetching: prefetch)
+                                prefetching: prefetch, variant: variant)
             }
         }
         out.storage = outStorage
@@ -82,15 +85,15 @@ extension PreparedEvents {
     /// `PreparedEvents.paddedStride(count)` values from `output` (values past the returned count
     /// are overwritten with scratch), and `rows` as many entries.
     func apply(_ shift: SystematicShift, noise rng: inout SeededGenerator, output: UnsafeMutablePointer<Float>,
-               outputStride: Int, rows: UnsafeMutablePointer<Int32>, prefetching prefetch: PrefetchList? = nil) -> Int {
+               outputStride: Int, rows: UnsafeMutablePointer<Int32>, prefetching prefetch: PrefetchList? = nil,
+               variant: TransformKernel.Variant = .automatic) -> Int {
         precondition(shift.problem == nil, "invalid systematic shift: \(shift.problem ?? "")")
         guard count > 0 else { return 0 }
         return storage.withUnsafeBufferPointer { sb in
             sourceRows.withUnsafeBufferPointer { srcRows in
                 let kernel = TransformKernel(input: sb.baseAddress!, count: count, sourceRows: srcRows.baseAddress!,
                                              output: output, outputStride: outputStride, rows: rows, shift: shift,
-                                             prefetch: prefetch)
-                defer { kernel.deallocate() }
+                                             prefetch: prefetch, variant: variant)
                 return kernel.run(rng: &rng)
             }
         }

@@ -1,4 +1,5 @@
 import Foundation
+import CTransform
 
 /// Events laid out for the systematics transform: what depends only on angles is computed once.
 ///
@@ -58,7 +59,7 @@ public struct PreparedEvents: Sendable {
     }
 
     /// Rows per SIMD vector of the transform kernel; columns are padded to a multiple of it.
-    static let lanes = 4
+    static let lanes = Int(FUQ_LANES)
 
     static func paddedStride(_ n: Int) -> Int { (n + lanes - 1) / lanes * lanes }
 

@@ -28,21 +28,26 @@ final class PinnedViewTests: XCTestCase {
     }
 
     /// The transform alone, on a gathered batch with repeats, for the kernel's four paths (soft
-    /// MET on or off, cuts on or off).
+    /// MET on or off, cuts on or off), with each kernel variant (on a CPU without AVX2 the AVX2
+    /// variant runs as the baseline).
     func testTransformedBatchesKeepTheirDigests() throws {
         let prepared = PreparedEvents(SetsFixtures.sampleTable)
         var rng = SeededGenerator(seed: 99)
         let batch = prepared.gather((0..<5003).map { _ in Int32(rng.nextInt(below: prepared.count)) })
-        var got: [String] = []
-        for (softMet, cuts) in [(0.0, false), (0.0, true), (2.5, false), (2.5, true)] {
-            var noise = SeededGenerator(seed: 7)
-            let out = batch.applying(SystematicShift(tes: 1.021, jes: 0.987, softMet: softMet, applyCuts: cuts), noise: &noise)
-            var h = SHA256()
-            for f in Feature.allCases { Array(out.column(f)).withUnsafeBytes { h.update($0) } }
-            Array(out.sourceRows).withUnsafeBytes { h.update($0) }
-            got.append("\(softMet) \(cuts) \(out.count) \(h.finalize().hex)")
+        for variant in TransformKernel.Variant.allCases {
+            var got: [String] = []
+            for (softMet, cuts) in [(0.0, false), (0.0, true), (2.5, false), (2.5, true)] {
+                var noise = SeededGenerator(seed: 7)
+                var out = TransformedEvents()
+                batch.apply(SystematicShift(tes: 1.021, jes: 0.987, softMet: softMet, applyCuts: cuts), noise: &noise,
+                            into: &out, prefetching: nil, variant: variant)
+                var h = SHA256()
+                for f in Feature.allCases { Array(out.column(f)).withUnsafeBytes { h.update($0) } }
+                Array(out.sourceRows).withUnsafeBytes { h.update($0) }
+                got.append("\(softMet) \(cuts) \(out.count) \(h.finalize().hex)")
+            }
+            XCTAssertEqual(got, Self.transformed, "\(variant) digests now:\n\(got.joined(separator: "\n"))")
         }
-        XCTAssertEqual(got, Self.transformed, "digests now:\n\(got.joined(separator: "\n"))")
     }
 
     static let generated = [
