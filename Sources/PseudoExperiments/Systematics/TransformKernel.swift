@@ -56,12 +56,19 @@ struct TransformKernel {
 
     /// Transforms all rows; returns the number written to the output.
     func run(rng: inout SeededGenerator) -> Int {
+        // The rare-row lists live on the stack: a pseudo-experiment calls this once per 256-row tile.
         let capacity = Swift.min(Self.chunk, count)
-        let positions = UnsafeMutablePointer<Int32>.allocate(capacity: capacity)
-        let metX = UnsafeMutablePointer<Double>.allocate(capacity: capacity)
-        let metY = UnsafeMutablePointer<Double>.allocate(capacity: capacity)
-        defer { positions.deallocate(); metX.deallocate(); metY.deallocate() }
-        return ZigguratTables.withTables { ziggurat in
+        return withUnsafeTemporaryAllocation(of: Int32.self, capacity: capacity) { positions in
+            withUnsafeTemporaryAllocation(of: Double.self, capacity: 2 * capacity) { met in
+                run(rng: &rng, positions: positions.baseAddress!, metX: met.baseAddress!, metY: met.baseAddress! + capacity,
+                    capacity: capacity)
+            }
+        }
+    }
+
+    private func run(rng: inout SeededGenerator, positions: UnsafeMutablePointer<Int32>, metX: UnsafeMutablePointer<Double>,
+                     metY: UnsafeMutablePointer<Double>, capacity: Int) -> Int {
+        ZigguratTables.withTables { ziggurat in
             var job = fuq_transform_job(
                 input: input, count: count, source_rows: sourceRows, output: output, output_stride: outputStride,
                 rows: rows, tes: Float(shift.tes), jes: Float(shift.jes),
