@@ -17,8 +17,9 @@ public struct SealedView: Sendable, Equatable {
     /// Values from the start of one column to the start of the next (`>= count`).
     let columnStride: Int
     /// Feature `f` occupies `[f.index * columnStride, f.index * columnStride + count)`; the values
-    /// after it up to the next column are padding, never read.
-    let storage: [Float]
+    /// after it up to the next column, and after the last column, are padding, never read.
+    var storage: [Float] { box.values }
+    private let box: ViewStorage
 
     /// A view from column-major values: feature `f` at `[f.index * count, (f.index + 1) * count)`.
     /// The harness builds views; estimators only read them.
@@ -27,16 +28,17 @@ public struct SealedView: Sendable, Equatable {
                      "a sealed view of \(count) rows needs \(Feature.allCases.count * count) values, got \(values.count)")
         self.count = count
         columnStride = count
-        storage = values
+        box = ViewStorage(values, recycled: false)
     }
 
-    /// A view whose columns lie `columnStride` values apart in `storage` (the generator's layout).
-    init(count: Int, columnStride: Int, storage: [Float]) {
+    /// A view whose columns lie `columnStride` values apart in `storage` (the generator's layout);
+    /// with `recycled`, `storage` goes to ``ViewMemory`` for another view when this one is gone.
+    init(count: Int, columnStride: Int, storage: [Float], recycled: Bool = false) {
         precondition(count >= 0 && columnStride >= count && storage.count >= Feature.allCases.count * columnStride,
                      "a sealed view of \(count) rows with column stride \(columnStride) needs \(Feature.allCases.count * columnStride) values, got \(storage.count)")
         self.count = count
         self.columnStride = columnStride
-        self.storage = storage
+        box = ViewStorage(storage, recycled: recycled)
     }
 
     /// The values of one feature, one per row.
@@ -60,7 +62,6 @@ public struct SealedView: Sendable, Equatable {
 
     /// The values column after column, `Feature.allCases.count * count` of them (a copy).
     public func columnMajorValues() -> [Float] {
-        if columnStride == count && storage.count == Feature.allCases.count * count { return storage }
         var out: [Float] = []
         out.reserveCapacity(Feature.allCases.count * count)
         for f in Feature.allCases { withColumn(f) { out.append(contentsOf: $0) } }
