@@ -15,7 +15,7 @@
 //   bench              the command line; parses arguments and calls the libraries.
 //   CZlib              system zlib (compressed pool and set files).
 //   CVectorMath        header-only vector sqrt/min/max (no errno) for the transform's SIMD kernel.
-//   CMemory            header-only memory hints: software prefetch, glibc large-block reuse.
+//   CMemory            header-only memory hints: software prefetch, streaming stores, glibc large-block reuse.
 import PackageDescription
 
 let package = Package(
@@ -50,7 +50,8 @@ let package = Package(
             name: "CVectorMath",
             path: "Sources/CVectorMath"
         ),
-        // Header-only: software prefetch for gathers of scattered pool records, glibc large-block reuse.
+        // Header-only: software prefetch for gathers of scattered pool records, whole-line streaming
+        // stores into views, glibc large-block reuse.
         .systemLibrary(
             name: "CMemory",
             path: "Sources/CMemory"
