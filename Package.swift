@@ -16,7 +16,8 @@
 //   CZlib              system zlib (compressed pool and set files).
 //   CTransform         the systematics transform's 8-lane kernel and its noise, in C: compiled for AVX2
 //                      and for baseline x86-64, picked at run time (Swift has no per-function target).
-//   CMemory            header-only memory hints: software prefetch, glibc large-block reuse.
+//   CMemory            header-only memory hints: software prefetch, streaming stores, glibc large-block reuse.
+//   CRecordExpansion   SIMD expansion of the pool's 64-byte records (the gather of rows).
 import PackageDescription
 
 let package = Package(
@@ -48,14 +49,19 @@ let package = Package(
         ),
         // The transform's kernel: one C source compiled for two instruction sets (see its header).
         .target(name: "CTransform", path: "Sources/CTransform"),
-        // Header-only: software prefetch for gathers of scattered pool records, glibc large-block reuse.
+        // Header-only: software prefetch for gathers of scattered pool records, whole-line streaming
+        // stores into views, glibc large-block reuse.
         .systemLibrary(
             name: "CMemory",
             path: "Sources/CMemory"
         ),
+        // Four pool records at a time transposed into vectors and expanded into the transform's
+        // layout (Swift expanded them value by value, at ~60 cycles per row). A C target, not a
+        // header: compiled with -O2 (C inlined into Swift is optimised for size).
+        .target(name: "CRecordExpansion", path: "Sources/CRecordExpansion"),
         .target(
             name: "PseudoExperiments",
-            dependencies: ["CZlib", "CTransform", "CMemory"]
+            dependencies: ["CZlib", "CTransform", "CMemory", "CRecordExpansion"]
         ),
         .target(
             name: "Scoring",

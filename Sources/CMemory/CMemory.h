@@ -42,39 +42,75 @@ static inline int fuq_reuse_large_blocks(void) {
 #endif
 }
 
-// Copies `count` floats to memory that will not be read again soon (a pseudo-experiment's
-// view, ~100 MB): the whole 64-byte lines of the destination are written with non-temporal
-// stores, which skip reading each line before writing it and leave the caches to the data
-// being computed; the partial lines at either end are copied normally. The stores are weakly
-// ordered: call fuq_store_fence before another thread may read the destination. Where SSE2
-// is missing this is memcpy.
-static inline void fuq_stream_floats(float *dst, const float *src, long count) {
-#if defined(__SSE2__)
-    if (((uintptr_t)dst & 3) == 0) {
-        // Up to 15 values normally, until dst is at a 64-byte boundary.
-        while (count > 0 && ((uintptr_t)dst & 63) != 0) { *dst++ = *src++; count--; }
-        while (count >= 16) {
-            __m128 a = _mm_loadu_ps(src), b = _mm_loadu_ps(src + 4);
-            __m128 c = _mm_loadu_ps(src + 8), d = _mm_loadu_ps(src + 12);
-            _mm_stream_ps(dst, a);
-            _mm_stream_ps(dst + 4, b);
-            _mm_stream_ps(dst + 8, c);
-            _mm_stream_ps(dst + 12, d);
-            dst += 16; src += 16; count -= 16;
-        }
-    }
-    while (count > 0) { *dst++ = *src++; count--; }
-#else
-    memcpy(dst, src, (size_t)count * sizeof(float));
-#endif
-}
-
-// Orders the non-temporal stores of fuq_stream_floats before any later store (a no-op where
+// Orders the non-temporal stores of fuq_stream_line before any later store (a no-op where
 // they are plain copies).
 static inline void fuq_store_fence(void) {
 #if defined(__SSE2__)
     _mm_sfence();
 #endif
+}
+
+// Streams one 64-byte line (16 floats) to `dst`, which must be 64-byte aligned, with
+// non-temporal stores: the line is not read first and does not displace cached data. `src`
+// may be unaligned. Where SSE2 is missing this is memcpy.
+static inline void fuq_stream_line(float *dst, const float *src) {
+#if defined(__SSE2__)
+    __m128 a = _mm_loadu_ps(src), b = _mm_loadu_ps(src + 4);
+    __m128 c = _mm_loadu_ps(src + 8), d = _mm_loadu_ps(src + 12);
+    _mm_stream_ps(dst, a);
+    _mm_stream_ps(dst + 4, b);
+    _mm_stream_ps(dst + 8, c);
+    _mm_stream_ps(dst + 12, d);
+#else
+    memcpy(dst, src, 16 * sizeof(float));
+#endif
+}
+
+// Appends `count` rows to `columns` columns of memory that will not be read again soon (a
+// pseudo-experiment's view, ~100 MB): column f starts at `view + f * viewStride`, and the
+// values `src[f * srcStride + i]`, i < count, become its rows `row + i`. Only whole, aligned
+// 64-byte lines are stored, with non-temporal stores, so no line of the destination is read
+// before it is written and none is written twice (a partial line written with ordinary stores
+// is read first; mixing both kinds on one line costs a flush). The values of a column's line
+// that is not yet full wait in `carry` (16 floats per column, kept by the caller from one call
+// to the next, for rows appended in order from row 0); a column's first values up to its first
+// 64-byte boundary are stored directly. fuq_stream_rows_finish writes what the carries hold.
+static inline void fuq_stream_rows(float *view, long viewStride, long columns, long row,
+                                   const float *src, long srcStride, long count, float *carry) {
+    for (long f = 0; f < columns; f++) {
+        float *column = view + f * viewStride;
+        const float *s = src + f * srcStride;
+        float *c = carry + 16 * f;
+        long head = (long)((-(uintptr_t)column & 63) / sizeof(float));
+        long r = row, i = 0;
+        for (; r < head && i < count; r++, i++) column[r] = s[i];
+        if (i == count) continue;
+        long slot = (r - head) & 15;
+        if (slot != 0) {
+            long take = 16 - slot < count - i ? 16 - slot : count - i;
+            memcpy(c + slot, s + i, (size_t)take * sizeof(float));
+            i += take;
+            r += take;
+            if (slot + take < 16) continue;
+            fuq_stream_line(column + r - 16, c);
+        }
+        for (; count - i >= 16; i += 16, r += 16) fuq_stream_line(column + r, s + i);
+        memcpy(c, s + i, (size_t)(count - i) * sizeof(float));
+    }
+}
+
+// Ends a series of fuq_stream_rows that appended `rows` rows in all: stores the values still
+// waiting in the carries (ordinary stores), then fences the non-temporal stores.
+static inline void fuq_stream_rows_finish(float *view, long viewStride, long columns, long rows,
+                                          const float *carry) {
+    for (long f = 0; f < columns; f++) {
+        float *column = view + f * viewStride;
+        long head = (long)((-(uintptr_t)column & 63) / sizeof(float));
+        if (rows <= head) continue;
+        long slot = (rows - head) & 15;
+        memcpy(column + rows - slot, carry + 16 * f, (size_t)slot * sizeof(float));
+    }
+    fuq_store_fence();
 }
 
 #endif

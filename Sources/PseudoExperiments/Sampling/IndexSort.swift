@@ -63,34 +63,40 @@ public enum IndexSort {
         let mask = UInt32(buckets - 1)
         let base = UInt32(bitPattern: lower)
 
+        // Counts and cursors never exceed n <= Int32.max: wrapping arithmetic, no overflow checks.
         return withUnsafeTemporaryAllocation(of: Int.self, capacity: passes * buckets) { h in
             h.initialize(repeating: 0)
+            let counts = h.baseAddress!
+            let limit = UInt32(truncatingIfNeeded: range &- 1)
             for x in values {
                 let u = UInt32(bitPattern: x) &- base
-                precondition(Int(u) < range, "index \(x) is outside \(lower)..<\(upper)")
-                for p in 0..<passes {
-                    h[p * buckets + Int((u >> UInt32(p * digitBits)) & mask)] += 1
+                precondition(u <= limit, "index \(x) is outside \(lower)..<\(upper)")
+                var shift = UInt32(0), histogram = counts
+                for _ in 0..<passes {
+                    histogram[Int((u &>> shift) & mask)] &+= 1
+                    shift &+= UInt32(digitBits)
+                    histogram += buckets
                 }
             }
             var inScratch = false
             for p in 0..<passes {
-                let cursors = UnsafeMutableBufferPointer(rebasing: h[(p * buckets)..<((p + 1) * buckets)])
+                let cursors = counts + p * buckets
                 // Skip a pass whose digit is constant: it would copy the values unchanged.
-                if cursors.contains(n) { continue }
+                if UnsafeBufferPointer(start: cursors, count: buckets).contains(n) { continue }
                 var offset = 0
                 for b in 0..<buckets {
                     let c = cursors[b]
                     cursors[b] = offset
-                    offset += c
+                    offset &+= c
                 }
                 let shift = UInt32(p * digitBits)
-                let src = inScratch ? UnsafeBufferPointer(scratch) : UnsafeBufferPointer(values)
-                let dst = inScratch ? values : scratch
+                let src = (inScratch ? UnsafeBufferPointer(scratch) : UnsafeBufferPointer(values)).baseAddress!
+                let dst = inScratch ? values.baseAddress! : scratch.baseAddress!
                 for i in 0..<n {
                     let x = src[i]
-                    let d = Int(((UInt32(bitPattern: x) &- base) >> shift) & mask)
+                    let d = Int(((UInt32(bitPattern: x) &- base) &>> shift) & mask)
                     dst[cursors[d]] = x
-                    cursors[d] += 1
+                    cursors[d] &+= 1
                 }
                 inScratch.toggle()
             }

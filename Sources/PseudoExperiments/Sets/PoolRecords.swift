@@ -1,4 +1,4 @@
-import CMemory
+import CRecordExpansion
 import Foundation
 
 /// The pool's prepared events packed into one 64-byte record per row, from which each
@@ -22,12 +22,15 @@ import Foundation
 /// Angles are rounded to three decimals by the preparation (`round3(x) = rint(1000 x) / 1000` in
 /// Float32), so `Float(k) / 1000` gives them back bit for bit (with byte 63 for -0.0). On expansion:
 /// ```
-/// cos, sin of an angle    table indexed by k: Float(cos(Double(Float(k) / 1000)))  (as prepared)
+/// cos, sin of an angle    table indexed by k: Float(cos(Double(Float(k) / 1000)))  (as prepared;
+///                         sin(+-0) = +-0)
 /// deltaEtaJetJet          Float(|Double(subleadingEta) - Double(leadingEta)|)
 /// prodEtaJetJet           Float(Double(leadingEta) * Double(subleadingEta))
 /// ```
 /// which are the preparation's own formulas. A pool whose values do not fit (an angle beyond
-/// +-32.767, a fractional or huge jet count) is refused with the row and column.
+/// +-32.767, a fractional or huge jet count) is refused with the row and column. The expansion
+/// is C (`cre_gather` in CRecordExpansion: four records at a time, transposed into vectors), and
+/// building the records checks every value through it.
 ///
 /// Memory: 64 bytes per row in huge pages (``HugePages``), 2 MB aligned so that no record
 /// straddles two cache lines.
@@ -82,8 +85,6 @@ final class PoolRecords: @unchecked Sendable {
         let n = prepared.count
         precondition(processCodes.count == n, "\(n) prepared rows but \(processCodes.count) process codes")
         precondition(count + n <= capacity, "\(count + n) records exceed the capacity \(capacity)")
-        let tables = AngleTables.shared
-        var expanded = [Float](repeating: 0, count: Field.allCases.count)
         for i in 0..<n {
             let record = memory + (count + i) * Self.recordBytes
             for (k, field) in Self.floatFields.enumerated() {
@@ -110,19 +111,32 @@ final class PoolRecords: @unchecked Sendable {
             record.storeBytes(of: Int8(prepared.value(.centralitySign, i)), toByteOffset: Self.signOffset, as: Int8.self)
             record.storeBytes(of: processCodes[i], toByteOffset: Self.processOffset, as: UInt8.self)
             record.storeBytes(of: negativeZeros, toByteOffset: Self.negativeZeroOffset, as: UInt8.self)
+        }
 
-            // Expansion must give back every prepared value bit for bit.
-            expanded.withUnsafeMutableBufferPointer { out in
-                Self.expand(UnsafeRawPointer(record), tables: tables, into: out.baseAddress!, stride: 1)
+        // Expansion, through the gather itself, must give back every prepared value bit for bit.
+        var expanded = PreparedEvents()
+        var codes = [UInt8](repeating: 0, count: Self.checkRows)
+        var start = 0
+        while start < n {
+            let rows = (start..<min(start + Self.checkRows, n)).map { Int32(count + $0) }
+            rows.withUnsafeBufferPointer { r in
+                codes.withUnsafeMutableBufferPointer { c in gather(r, into: &expanded, processCodes: c.baseAddress!, validRows: count + n) }
             }
-            for field in Field.allCases where expanded[field.rawValue].bitPattern != prepared.value(field, i).bitPattern {
-                throw SetError.poolValueNotStorable(row: firstRow + i, field: Self.columnName(field),
-                                                    value: prepared.value(field, i),
-                                                    rule: "a value the 64-byte record reproduces exactly")
+            for j in 0..<rows.count {
+                let i = start + j
+                for field in Field.allCases where expanded.value(field, j).bitPattern != prepared.value(field, i).bitPattern {
+                    throw SetError.poolValueNotStorable(row: firstRow + i, field: Self.columnName(field),
+                                                        value: prepared.value(field, i),
+                                                        rule: "a value the 64-byte record reproduces exactly")
+                }
             }
+            start += rows.count
         }
         count += n
     }
+
+    /// Rows checked at a time by ``append(_:processCodes:firstRow:)``.
+    private static let checkRows = 256
 
     /// The process code of pool row `row`.
     func processCode(_ row: Int) -> UInt8 {
@@ -135,21 +149,31 @@ final class PoolRecords: @unchecked Sendable {
     /// `processCodes`. Records are prefetched ``prefetchDistance`` rows ahead.
     func gather(_ indices: UnsafeBufferPointer<Int32>, into batch: inout PreparedEvents,
                 processCodes: UnsafeMutablePointer<UInt8>) {
+        gather(indices, into: &batch, processCodes: processCodes, validRows: count)
+    }
+
+    /// ``gather(_:into:processCodes:)`` of the first `validRows` records (written, not all yet counted).
+    private func gather(_ indices: UnsafeBufferPointer<Int32>, into batch: inout PreparedEvents,
+                        processCodes: UnsafeMutablePointer<UInt8>, validRows: Int) {
         let n = indices.count
-        let base = UnsafeRawPointer(memory), rows = count, tables = AngleTables.shared
+        let records = UnsafePointer(memory.assumingMemoryBound(to: UInt8.self)), table = AngleTables.shared.cosSin
         batch.overwrite(rows: n) { storage, sourceRows in
-            let distance = Self.prefetchDistance, lanes = PreparedEvents.lanes
-            for j in 0..<n {
-                if j + distance < n { fuq_prefetch(base + Int(indices[j + distance]) * Self.recordBytes) }
-                let row = Int(indices[j])
-                precondition(row >= 0 && row < rows, "gather index \(row) is outside the \(rows) records")
-                let record = base + row * Self.recordBytes
-                Self.expand(record, tables: tables, into: storage + PreparedEvents.offset(0, j), stride: lanes)
-                sourceRows[j] = Int32(truncatingIfNeeded: j)
-                processCodes[j] = record.load(fromByteOffset: Self.processOffset, as: UInt8.self)
+            let outside = Self.slotFields.withUnsafeBufferPointer { fields in
+                cre_gather(records, validRows, indices.baseAddress!, n, table, fields.baseAddress!,
+                           PreparedEvents.lanes, PreparedEvents.blockSize, Self.prefetchDistance,
+                           storage, processCodes, sourceRows)
             }
+            precondition(outside < 0, "gather index \(outside < 0 ? 0 : indices[outside]) is outside the \(validRows) records")
         }
     }
+
+    /// The prepared field of each value `cre_gather` expands, in its slot order: the floats and
+    /// the angles in record order, the cosine and sine of the four azimuths, the two jet-pair
+    /// features, the jet count and the centrality sign.
+    private static let slotFields: [Int] = (floatFields + angleFields + [
+        .lepCos, .lepSin, .hadCos, .hadSin, .leadingCos, .leadingSin, .subleadingCos, .subleadingSin,
+        .deltaEtaJetJet, .prodEtaJetJet, .nJets, .centralitySign,
+    ]).map(\.rawValue)
 
     /// The records of pool rows `indices`, to prefetch while other work runs (valid while the
     /// records and `indices` live), or nil for no rows.
@@ -157,51 +181,6 @@ final class PoolRecords: @unchecked Sendable {
         guard let offsets = indices.baseAddress, !indices.isEmpty else { return nil }
         precondition(indices.allSatisfy { $0 >= 0 && Int($0) < count }, "prefetch rows must lie inside the \(count) records")
         return PrefetchList(base: UnsafeRawPointer(memory), offsets: offsets, count: indices.count, stride: Self.recordBytes)
-    }
-
-    /// Writes the prepared values of one record: field `f` to `out[f.rawValue * stride]`.
-    @inline(__always)
-    static func expand(_ r: UnsafeRawPointer, tables: AngleTables, into out: UnsafeMutablePointer<Float>, stride: Int) {
-        @inline(__always) func put(_ f: Field, _ v: Float) { out[f.rawValue * stride] = v }
-        @inline(__always) func float(_ k: Int) -> Float { r.load(fromByteOffset: 4 * k, as: Float.self) }
-        put(.hadPt, float(0)); put(.leadingPt, float(1)); put(.subleadingPt, float(2)); put(.jetAllPt, float(3))
-        put(.metX, float(4)); put(.metY, float(5)); put(.lepPt, float(6))
-        put(.visFactor, float(7)); put(.jetPairFactor, float(8)); put(.deltaRHadLep, float(9))
-        put(.lepEtaCentrality, float(10))
-        // The eight angles: Float(k) / 1000 from a table (a division per angle costs more than
-        // the rest of the row), with the sign of a -0.0 restored from byte 63.
-        @inline(__always) func thousandths(_ lane: Int) -> Int16 {
-            r.load(fromByteOffset: anglesOffset + 2 * lane, as: Int16.self)
-        }
-        let k = (thousandths(0), thousandths(1), thousandths(2), thousandths(3),
-                 thousandths(4), thousandths(5), thousandths(6), thousandths(7))
-        var a = (tables.angle(k.0), tables.angle(k.1), tables.angle(k.2), tables.angle(k.3),
-                 tables.angle(k.4), tables.angle(k.5), tables.angle(k.6), tables.angle(k.7))
-        let zeros = r.load(fromByteOffset: negativeZeroOffset, as: UInt8.self)
-        if zeros != 0 {
-            if zeros & 1 != 0 { a.0 = -0.0 }
-            if zeros & 2 != 0 { a.1 = -0.0 }
-            if zeros & 4 != 0 { a.2 = -0.0 }
-            if zeros & 8 != 0 { a.3 = -0.0 }
-            if zeros & 16 != 0 { a.4 = -0.0 }
-            if zeros & 32 != 0 { a.5 = -0.0 }
-            if zeros & 64 != 0 { a.6 = -0.0 }
-            if zeros & 128 != 0 { a.7 = -0.0 }
-        }
-        put(.lepEta, a.0); put(.lepPhi, a.1); put(.hadEta, a.2); put(.hadPhi, a.3)
-        put(.leadingEta, a.4); put(.leadingPhi, a.5); put(.subleadingEta, a.6); put(.subleadingPhi, a.7)
-        let (lepCos, lepSin) = tables.cosSin(k.1, a.1)
-        let (hadCos, hadSin) = tables.cosSin(k.3, a.3)
-        let (leadingCos, leadingSin) = tables.cosSin(k.5, a.5)
-        let (subleadingCos, subleadingSin) = tables.cosSin(k.7, a.7)
-        put(.lepCos, lepCos); put(.lepSin, lepSin); put(.hadCos, hadCos); put(.hadSin, hadSin)
-        put(.leadingCos, leadingCos); put(.leadingSin, leadingSin)
-        put(.subleadingCos, subleadingCos); put(.subleadingSin, subleadingSin)
-        let e1 = Double(a.4), e2 = Double(a.6)
-        put(.deltaEtaJetJet, Float(abs(e2 - e1)))
-        put(.prodEtaJetJet, Float(e1 * e2))
-        put(.nJets, Float(r.load(fromByteOffset: nJetsOffset, as: Int8.self)))
-        put(.centralitySign, Float(r.load(fromByteOffset: signOffset, as: Int8.self)))
     }
 
     /// The pool column a prepared field comes from, for error messages.
@@ -231,53 +210,22 @@ final class PoolRecords: @unchecked Sendable {
 }
 
 /// Cosines and sines of angles given in thousandths, as the preparation computes them:
-/// `Float(cos(Double(Float(k) / 1000)))`, and the angles `Float(k) / 1000` themselves. Tables
-/// cover |k| <= 5000 (every azimuth and pseudorapidity of the detector); the undefined marker
-/// (-25) and anything else are computed.
+/// `Float(cos(Double(Float(k) / 1000)))` for every Int16 `k` (the undefined marker -25 included),
+/// interleaved for `cre_gather`: the cosine of `k` at `cosSin[2 (k + 32768)]`, the sine next.
+/// 512 KB, of which the azimuths (|k| <= 3142) use 50 KB.
 final class AngleTables: @unchecked Sendable {
     static let shared = AngleTables()
-    static let limit = 5000
 
-    /// `cos`, `sin` and the angle of `k = -limit ... limit`, at `k + limit` (allocated once, never freed).
-    private let cosines: UnsafeMutablePointer<Float>
-    private let sines: UnsafeMutablePointer<Float>
-    private let thousandths: UnsafeMutablePointer<Float>
-    private let undefinedCos: Float
-    private let undefinedSin: Float
-    /// The undefined marker in thousandths.
-    static let undefinedThousandths = Int(Feature.undefined) * 1000
+    /// Allocated once, never freed.
+    let cosSin: UnsafeMutablePointer<Float>
 
     private init() {
-        let size = 2 * Self.limit + 1
-        cosines = .allocate(capacity: size)
-        sines = .allocate(capacity: size)
-        thousandths = .allocate(capacity: size)
-        for k in -Self.limit...Self.limit {
-            let angle = Float(k) / 1000
-            thousandths[k + Self.limit] = angle
-            cosines[k + Self.limit] = Float(cos(Double(angle)))
-            sines[k + Self.limit] = Float(sin(Double(angle)))
+        let count = 1 << 16
+        cosSin = .allocate(capacity: 2 * count)
+        for k in Int(Int16.min)...Int(Int16.max) {
+            let angle = Double(Float(k) / 1000)
+            cosSin[2 * (k + 32768)] = Float(cos(angle))
+            cosSin[2 * (k + 32768) + 1] = Float(sin(angle))
         }
-        undefinedCos = Float(cos(Double(Feature.undefined)))
-        undefinedSin = Float(sin(Double(Feature.undefined)))
-    }
-
-    /// `Float(k) / 1000`.
-    @inline(__always)
-    func angle(_ k: Int16) -> Float {
-        let i = Int(k)
-        if i >= -Self.limit && i <= Self.limit { return thousandths[i + Self.limit] }
-        return i == Self.undefinedThousandths ? Feature.undefined : Float(k) / 1000
-    }
-
-    /// `(cos, sin)` of the angle `angle = Float(k) / 1000`.
-    @inline(__always)
-    func cosSin(_ k: Int16, _ angle: Float) -> (Float, Float) {
-        let i = Int(k)
-        // cos(+-0) = 1, sin(+-0) = +-0: the sign of a -0.0 angle carries into its sine.
-        if i == 0 { return (1, angle) }
-        if i >= -Self.limit && i <= Self.limit { return (cosines[i + Self.limit], sines[i + Self.limit]) }
-        if angle == Feature.undefined { return (undefinedCos, undefinedSin) }
-        return (Float(cos(Double(angle))), Float(sin(Double(angle))))
     }
 }

@@ -43,7 +43,8 @@ import Foundation
 /// order: the transform runs on 256-row tiles that stay in the L1 cache, and while one tile is
 /// transformed the next tile's records are prefetched into L2 (``PrefetchList``), so that the
 /// memory latency of the gather overlaps the arithmetic of the transform. Each tile's surviving
-/// rows are streamed into the view with non-temporal stores, into columns sized for the rows
+/// rows are streamed into the view with non-temporal stores of whole 64-byte lines (a column's
+/// values wait until they fill a line: `fuq_stream_rows`), into columns sized for the rows
 /// before the cuts: the view keeps that column stride (``SealedView``) rather than moving ~100 MB
 /// to close the gaps. `generate` is safe to call from many threads at once, each with its own
 /// ``GenerationWorkspace``.
@@ -130,14 +131,7 @@ public struct PseudoExperimentGenerator: Sendable {
         // The view's order: a uniform shuffle of the copies, before anything reads their features.
         var order = SeedDerivation.generator(seed, .shuffle, set, pseudoExperiment)
         let n = w.rows.count
-        w.rows.withUnsafeMutableBufferPointer { rows in
-            var i = n - 1
-            while i > 0 {
-                let j = order.nextInt(below: i + 1)
-                rows.swapAt(i, j)
-                i -= 1
-            }
-        }
+        w.rows.withUnsafeMutableBufferPointer { Self.shuffle($0, using: &order) }
         timings.shuffle += clock.lap()
 
         // Gather and transform tile by tile (a tile's prepared columns and its output stay in
@@ -151,57 +145,68 @@ public struct PseudoExperimentGenerator: Sendable {
             HugePages.advise(UnsafeMutableRawBufferPointer(buffer))
             initialized = features * n
         }
-        var poolRows = [Int32](repeating: 0, count: n)
-        var codes = [UInt8](repeating: 0, count: n)
+        // Provenance of the surviving rows; only the first m entries are written and kept.
+        var poolRows = [Int32](unsafeUninitializedCapacity: n) { _, initialized in initialized = n }
+        var codes = [UInt8](unsafeUninitializedCapacity: n) { _, initialized in initialized = n }
         if w.tileCodes.count < Self.tileRows { w.tileCodes = [UInt8](repeating: 0, count: Self.tileRows) }
+        if w.streamCarry.count < 16 * features { w.streamCarry = [Float](repeating: 0, count: 16 * features) }
         var noise = SeedDerivation.generator(seed, .softMet, set, pseudoExperiment)
         let shift = SystematicShift(truth.nuisances)
+        let records = pool.records, rowsOfPE = w.rows
         var kept = 0
         var tileStart = 0
-        while tileStart < n {
-            let t = min(Self.tileRows, n - tileStart)
-            w.rows.withUnsafeBufferPointer { rows in
-                w.tileCodes.withUnsafeMutableBufferPointer { tileCodes in
-                    pool.records.gather(UnsafeBufferPointer(rebasing: rows[tileStart..<(tileStart + t)]),
-                                        into: &w.tile, processCodes: tileCodes.baseAddress!)
-                }
-            }
-            if timings.detailed { timings.gather += clock.lap() }
-            // While the tile is transformed (arithmetic), the next tile's records are fetched
-            // into L2 (memory latency), one per row, so that its gather finds them there.
-            w.rows.withUnsafeBufferPointer { rows in
-                let next = UnsafeBufferPointer(rebasing: rows[(tileStart + t)..<min(tileStart + t + Self.tileRows, n)])
-                w.tile.apply(shift, noise: &noise, into: &w.tileOutput, prefetching: pool.records.prefetchList(next))
-            }
-            if timings.detailed { timings.transform += clock.lap() }
-            let c = w.tileOutput.count, tileStride = w.tileOutput.capacity
-            values.withUnsafeMutableBufferPointer { out in
-                w.tileOutput.storage.withUnsafeBufferPointer { tile in
-                    // Feature f is column f of both (record order). Non-temporal stores: writing
-                    // the view through the caches would first read every line of it (~100 MB).
-                    for f in 0..<features where c > 0 {
-                        fuq_stream_floats(out.baseAddress! + f * n + kept, tile.baseAddress! + f * tileStride, c)
-                    }
-                }
-            }
-            poolRows.withUnsafeMutableBufferPointer { poolRows in
-                codes.withUnsafeMutableBufferPointer { codes in
-                    w.rows.withUnsafeBufferPointer { rows in
-                        w.tileCodes.withUnsafeBufferPointer { tileCodes in
-                            for (k, position) in w.tileOutput.sourceRows.enumerated() {
-                                poolRows[kept + k] = rows[tileStart + Int(position)]
-                                codes[kept + k] = tileCodes[Int(position)]
+        rowsOfPE.withUnsafeBufferPointer { rows in
+            values.withUnsafeMutableBufferPointer { view in
+                poolRows.withUnsafeMutableBufferPointer { poolRows in
+                    codes.withUnsafeMutableBufferPointer { codes in
+                        while tileStart < n {
+                            let t = min(Self.tileRows, n - tileStart)
+                            w.tileCodes.withUnsafeMutableBufferPointer { tileCodes in
+                                records.gather(UnsafeBufferPointer(rebasing: rows[tileStart..<(tileStart + t)]),
+                                               into: &w.tile, processCodes: tileCodes.baseAddress!)
+                            }
+                            if timings.detailed { timings.gather += clock.lap() }
+                            // While the tile is transformed (arithmetic), the next tile's records are
+                            // fetched into L2 (memory latency), one per row, so that its gather finds
+                            // them there.
+                            let next = UnsafeBufferPointer(rebasing: rows[(tileStart + t)..<min(tileStart + t + Self.tileRows, n)])
+                            w.tile.apply(shift, noise: &noise, into: &w.tileOutput, prefetching: records.prefetchList(next))
+                            if timings.detailed { timings.transform += clock.lap() }
+                            let c = w.tileOutput.count
+                            // Feature f is column f of both (record order). Whole-line non-temporal
+                            // stores: writing the view through the caches would first read every
+                            // line of it (~100 MB).
+                            w.tileOutput.storage.withUnsafeBufferPointer { tile in
+                                w.streamCarry.withUnsafeMutableBufferPointer { carry in
+                                    fuq_stream_rows(view.baseAddress!, n, features, kept, tile.baseAddress!,
+                                                    w.tileOutput.capacity, c, carry.baseAddress!)
+                                }
+                            }
+                            w.tileOutput.rows.withUnsafeBufferPointer { positions in
+                                w.tileCodes.withUnsafeBufferPointer { tileCodes in
+                                    let tileRows = rows.baseAddress! + tileStart
+                                    for k in 0..<c {
+                                        let position = Int(positions[k])
+                                        poolRows[kept + k] = tileRows[position]
+                                        codes[kept + k] = tileCodes[position]
+                                    }
+                                }
+                            }
+                            kept += c
+                            tileStart += t
+                            if timings.detailed { timings.seal += clock.lap() }
+                        }
+                        // The view may be read by another thread: the streamed stores must be
+                        // visible first.
+                        if n > 0 {
+                            w.streamCarry.withUnsafeBufferPointer { carry in
+                                fuq_stream_rows_finish(view.baseAddress!, n, features, kept, carry.baseAddress!)
                             }
                         }
                     }
                 }
             }
-            kept += c
-            tileStart += t
-            if timings.detailed { timings.seal += clock.lap() }
         }
-        // The view may be read by another thread: the streamed stores must be visible first.
-        fuq_store_fence()
         if !timings.detailed { timings.tiles += clock.lap() }
 
         // Seal: keep the m surviving rows; the view keeps the column stride n.
@@ -215,6 +220,43 @@ public struct PseudoExperimentGenerator: Sendable {
                                          provenance: RowProvenance(poolRows: poolRows, processCodes: codes))
     }
 
+    /// The Fisher-Yates shuffle of the seed rule: `i = n-1, ..., 1`, swapping `rows[i]` with
+    /// `rows[rng.nextInt(below: i + 1)]`.
+    ///
+    /// The partners are drawn a block of ``shuffleBlock`` ahead of the swaps and prefetched: the
+    /// rows (4 MB for 1 M events) outgrow L2, and each random partner would otherwise wait on
+    /// memory in turn. The partners do not depend on the rows, so the draws, their order and the
+    /// swaps are those of the plain loop.
+    static func shuffle(_ rows: UnsafeMutableBufferPointer<Int32>, using rng: inout SeededGenerator) {
+        guard let base = rows.baseAddress, rows.count > 1 else { return }
+        let block = shuffleBlock
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 * block) { buffer in
+            var drawn = buffer.baseAddress!, drawing = drawn + block
+            // Partners of i = top, top - 1, ..., top - count + 1 (down to 1).
+            func draw(_ top: Int, into partners: UnsafeMutablePointer<Int>) -> Int {
+                let count = min(block, top)
+                for k in 0..<count {
+                    let j = rng.nextInt(below: top - k + 1)
+                    partners[k] = j
+                    fuq_prefetch(base + j)
+                }
+                return count
+            }
+            var top = rows.count - 1
+            var count = draw(top, into: drawn)
+            while count > 0 {
+                let nextCount = draw(top - count, into: drawing)
+                for k in 0..<count { rows.swapAt(top - k, drawn[k]) }
+                top -= count
+                count = nextCount
+                swap(&drawn, &drawing)
+            }
+        }
+    }
+
+    /// Swap partners drawn ahead by ``shuffle(_:using:)``.
+    static let shuffleBlock = 64
+
     /// Rows gathered and transformed at a time: small enough that a tile's 31 prepared columns
     /// (31 KB) stay in the L1 cache while the gather writes them (measured: 256-row tiles gather
     /// 3.5x faster than 2048-row ones, whose column writes miss L1 and starve the prefetches).
@@ -226,6 +268,8 @@ public struct GenerationWorkspace {
     var rows: [Int32] = []
     var scratch: [Int32] = []
     var tileCodes: [UInt8] = []
+    /// Each view column's values waiting for a whole line (16 per column, `fuq_stream_rows`).
+    var streamCarry: [Float] = []
     var tile = PreparedEvents()
     var tileOutput = TransformedEvents()
 

@@ -14,22 +14,33 @@ final class PoolRecordsTests: XCTestCase {
         let pool = try PreparedPool(table)
         let prepared = PreparedEvents(table)
         var rng = SeededGenerator(seed: 5)
+        var batch = PreparedEvents()
+        // Row counts that are and are not multiples of the four rows the expansion takes at a time.
+        for rows in [1, 3, 6, 1001, 3000] {
+            let indices = (0..<rows).map { _ in Int32(rng.nextInt(below: table.count)) }
+            let reference = prepared.gather(indices)
+            var codes = [UInt8](repeating: 9, count: indices.count)
+            indices.withUnsafeBufferPointer { i in
+                codes.withUnsafeMutableBufferPointer { c in pool.records.gather(i, into: &batch, processCodes: c.baseAddress!) }
+            }
+            XCTAssertEqual(batch.count, indices.count)
+            XCTAssertEqual(batch.sourceRows, (0..<indices.count).map { Int32($0) })
+            XCTAssertEqual(batch.storage[..<reference.storage.count].map(\.bitPattern), reference.storage.map(\.bitPattern),
+                           "\(rows) rows (padding rows included)")
+            for field in PreparedEvents.Field.allCases {
+                for j in 0..<indices.count where batch.value(field, j).bitPattern != reference.value(field, j).bitPattern {
+                    XCTFail("\(field) of row \(indices[j]): \(batch.value(field, j)) != \(reference.value(field, j))")
+                    return
+                }
+            }
+            XCTAssertEqual(codes, indices.map { table.processCodes[Int($0)] })
+        }
         let indices = (0..<3000).map { _ in Int32(rng.nextInt(below: table.count)) }
         let reference = prepared.gather(indices)
-        var batch = PreparedEvents()
-        var codes = [UInt8](repeating: 9, count: indices.count)
         indices.withUnsafeBufferPointer { i in
+            var codes = [UInt8](repeating: 0, count: indices.count)
             codes.withUnsafeMutableBufferPointer { c in pool.records.gather(i, into: &batch, processCodes: c.baseAddress!) }
         }
-        XCTAssertEqual(batch.count, indices.count)
-        XCTAssertEqual(batch.sourceRows, (0..<indices.count).map { Int32($0) })
-        for field in PreparedEvents.Field.allCases {
-            for j in 0..<indices.count where batch.value(field, j).bitPattern != reference.value(field, j).bitPattern {
-                XCTFail("\(field) of row \(indices[j]): \(batch.value(field, j)) != \(reference.value(field, j))")
-                return
-            }
-        }
-        XCTAssertEqual(codes, indices.map { table.processCodes[Int($0)] })
         // And the transform of either batch is the same.
         var n1 = SeededGenerator(seed: 9), n2 = SeededGenerator(seed: 9)
         let shift = SystematicShift(tes: 1.03, jes: 0.97, softMet: 2)

@@ -136,10 +136,13 @@ final class PseudoExperimentGeneratorTests: XCTestCase {
     }
 
     /// The sealed view type carries nothing but the count and the feature values (with their
-    /// column stride).
-    func testSealedViewHasNoOtherFields() {
-        let labels = Mirror(reflecting: SealedView(count: 0, columnMajor: [])).children.compactMap(\.label)
-        XCTAssertEqual(Set(labels), ["count", "columnStride", "storage"])
+    /// column stride; the values' box knows only whether its memory is reused after the view).
+    func testSealedViewHasNoOtherFields() throws {
+        let view = SealedView(count: 0, columnMajor: [])
+        let labels = Mirror(reflecting: view).children.compactMap(\.label)
+        XCTAssertEqual(Set(labels), ["count", "columnStride", "box"])
+        let box = try XCTUnwrap(Mirror(reflecting: view).children.first { $0.label == "box" }?.value)
+        XCTAssertEqual(Set(Mirror(reflecting: box).children.compactMap(\.label)), ["values", "recycled"])
     }
 
     /// Before the cuts, each process's mean count is c_k W_k (luminosity-scaled), checked over
