@@ -10,7 +10,9 @@ import Foundation
 /// array waits here, and the next pseudo-experiment that needs at most that much takes it.
 ///
 /// At most ``limit`` arrays wait (one per core and one more: as many views as generation keeps
-/// alive at once); more are freed. Only the values the new view writes are ever read, so reuse
+/// alive at once); when full, a larger array replaces the smallest, and fresh arrays get
+/// ``headroom`` beyond what their view needs, so that the next pseudo-experiments, whose sizes
+/// vary with mu, the nuisances and the Poisson draws, fit in them. Only the values the new view writes are ever read, so reuse
 /// never changes a result. An array still shared when it is taken (an estimator kept a column
 /// slice) is copied by the first write, as any Swift array: slower, never wrong.
 final class ViewMemory: @unchecked Sendable {
@@ -37,12 +39,21 @@ final class ViewMemory: @unchecked Sendable {
         return spares.remove(at: k)
     }
 
-    /// Keeps `values` for a later view, or lets it go if ``limit`` arrays already wait.
+    /// Values to allocate for a view of `count` values: 1/8 more, so that later views a little
+    /// larger fit in its memory.
+    static func headroom(_ count: Int) -> Int { count + count / 8 }
+
+    /// Keeps `values` for a later view; when ``limit`` arrays already wait, it replaces the
+    /// smallest if it is larger, or is let go.
     func give(_ values: [Float]) {
         guard values.count >= Self.minimumValues else { return }
         lock.lock()
         defer { lock.unlock() }
-        if spares.count < limit { spares.append(values) }
+        if spares.count < limit {
+            spares.append(values)
+        } else if let k = spares.indices.min(by: { spares[$0].count < spares[$1].count }), spares[k].count < values.count {
+            spares[k] = values
+        }
     }
 
     /// Arrays waiting (tests).
