@@ -5,6 +5,19 @@
 // The formulas and their order follow PreparedEvents+Transform.swift (the contract) and must not
 // change a bit: each step is the one the conformance and pinned-view tests were written against.
 
+/// The post-selection cut on one jet: where its rounded pt lies in [0, 26] it is removed (pt, eta,
+/// phi := -25, PRI_jet_all_pt -= pt, n_jets -= 1). Returns the lanes where it was.
+FUQ_INLINE vi remove_soft_jet(vf *pt, vf *eta, vf *phi, vf *all_pt, vf *n_jets) {
+    const vi remove = (*pt >= 0.0f) & (*pt <= 26.0f);
+    const vf undefined = splat_f(-25.0f);
+    *all_pt = sel_f(remove, *all_pt - *pt, *all_pt);
+    *n_jets = sel_f(remove, *n_jets - 1.0f, *n_jets);
+    *pt = sel_f(remove, undefined, *pt);
+    *eta = sel_f(remove, undefined, *eta);
+    *phi = sel_f(remove, undefined, *phi);
+    return remove;
+}
+
 long KERNEL_NAME(const fuq_transform_job *job, long begin, long end, long written, fuq_rng *rng,
                  fuq_rare_rows *rare) {
     enum { BLOCK = 64, N = FUQ_LANES, F = FUQ_FIELD_COUNT };
@@ -88,18 +101,9 @@ long KERNEL_NAME(const fuq_transform_job *job, long begin, long end, long writte
             vi keep = (vi)-1, rare_mask = near_tie;
             if (cuts) {
                 keep = (had_r >= 26.0f) & (lep_pt >= 20.0f);
-                const vi remove_sub = (j2_r >= 0.0f) & (j2_r <= 26.0f);
-                all_r = sel_f(remove_sub, all_r - j2_r, all_r);
-                nj = sel_f(remove_sub, nj - 1.0f, nj);
-                j2_r = sel_f(remove_sub, undefined, j2_r);
-                eta2 = sel_f(remove_sub, undefined, eta2);
-                phi2 = sel_f(remove_sub, undefined, phi2);
-                const vi remove_lead = (j1_r >= 0.0f) & (j1_r <= 26.0f);
-                all_r = sel_f(remove_lead, all_r - j1_r, all_r);
-                nj = sel_f(remove_lead, nj - 1.0f, nj);
-                j1_r = sel_f(remove_lead, undefined, j1_r);
-                eta1 = sel_f(remove_lead, undefined, eta1);
-                phi1 = sel_f(remove_lead, undefined, phi1);
+                // The subleading jet first, then the leading one.
+                const vi remove_sub = remove_soft_jet(&j2_r, &eta2, &phi2, &all_r, &nj);
+                const vi remove_lead = remove_soft_jet(&j1_r, &eta1, &phi1, &all_r, &nj);
                 // A removed jet that n_jets still counts enters the DER formulas with its -25s.
                 rare_mask = rare_mask | (remove_lead & (nj >= 1.0f)) | (remove_sub & (nj >= 2.0f));
             }
