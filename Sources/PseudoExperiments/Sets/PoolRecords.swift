@@ -37,11 +37,13 @@ import Foundation
 final class PoolRecords: @unchecked Sendable {
     /// Bytes per record.
     static let recordBytes = 64
-    /// Rows ahead whose record a gather prefetches (measured per 1.05 M-event pseudo-experiment:
-    /// 109 ms without, 48 at 4, 35-37 at 8 and 16, 47 at 32 from a 1 M-row pool; 55 ms at 16 and
-    /// 63 at 32 from a 20 M-row pool). The generator also prefetches each tile's records into L2
-    /// while the previous tile is transformed (``prefetchList(_:)``): its gather then takes 23 ms
-    /// from 1 M-, 20 M- and 54 M-row pools alike (shared 2-core machine, load average ~3-4).
+    /// Rows ahead whose record a gather prefetches into L1. The generator also prefetches each
+    /// tile's records into L2 while the previous tile is transformed (``prefetchList(_:)``), which
+    /// does most of the work: measured per 1.05 M-event pseudo-experiment with the C expansion
+    /// (shared 2-core machine, load average 3-6), the gather takes 10.1-10.6 ms without this
+    /// prefetch, 8.8-9.8 ms at 16, 9.1-9.5 at 32, 10-13 at 8 from a 1 M-row pool, and the same
+    /// within noise from a 20 M-row pool. (The Swift expansion before it: 109 ms without either
+    /// prefetch, 35-37 ms at 8 and 16, 23 ms with the L2 prefetch too.)
     static let prefetchDistance = 16
 
     typealias Field = PreparedEvents.Field
