@@ -50,67 +50,84 @@ static inline void fuq_store_fence(void) {
 #endif
 }
 
-// Streams one 64-byte line (16 floats) to `dst`, which must be 64-byte aligned, with
-// non-temporal stores: the line is not read first and does not displace cached data. `src`
-// may be unaligned. Where SSE2 is missing this is memcpy.
-static inline void fuq_stream_line(float *dst, const float *src) {
+// Streams one 64-byte line to `dst`, which must be 64-byte aligned, with non-temporal stores:
+// the line is not read first and does not displace cached data. `src` may be unaligned. Where
+// SSE2 is missing this is memcpy.
+static inline void fuq_stream_line(void *dst, const void *src) {
 #if defined(__SSE2__)
-    __m128 a = _mm_loadu_ps(src), b = _mm_loadu_ps(src + 4);
-    __m128 c = _mm_loadu_ps(src + 8), d = _mm_loadu_ps(src + 12);
-    _mm_stream_ps(dst, a);
-    _mm_stream_ps(dst + 4, b);
-    _mm_stream_ps(dst + 8, c);
-    _mm_stream_ps(dst + 12, d);
+    const __m128i *s = (const __m128i *)src;
+    __m128i *d = (__m128i *)dst;
+    __m128i a = _mm_loadu_si128(s), b = _mm_loadu_si128(s + 1);
+    __m128i c = _mm_loadu_si128(s + 2), e = _mm_loadu_si128(s + 3);
+    _mm_stream_si128(d, a);
+    _mm_stream_si128(d + 1, b);
+    _mm_stream_si128(d + 2, c);
+    _mm_stream_si128(d + 3, e);
 #else
-    memcpy(dst, src, 16 * sizeof(float));
+    memcpy(dst, src, 64);
 #endif
 }
 
-// Appends `count` rows to `columns` columns of memory that will not be read again soon (a
-// pseudo-experiment's view, ~100 MB): column f starts at `view + f * viewStride`, and the
-// values `src[f * srcStride + i]`, i < count, become its rows `row + i`. Only whole, aligned
+// Appends `bytes` bytes from `src` at byte `offset` of `column`, memory that will not be read
+// again soon (a pseudo-experiment's view, ~100 MB, and its provenance): only whole, aligned
 // 64-byte lines are stored, with non-temporal stores, so no line of the destination is read
 // before it is written and none is written twice (a partial line written with ordinary stores
-// is read first; mixing both kinds on one line costs a flush). The values of a column's line
-// that is not yet full wait in `carry` (16 floats per column, kept by the caller from one call
-// to the next, for rows appended in order from row 0); a column's first values up to its first
-// 64-byte boundary are stored directly. fuq_stream_rows_finish writes what the carries hold.
+// is read first; mixing both kinds on one line costs a flush). The bytes of the line that is not
+// yet full wait in `carry` (64 bytes, kept by the caller from one call to the next, for bytes
+// appended in order from offset 0); the column's first bytes up to its first 64-byte boundary
+// are stored directly. fuq_stream_finish writes what the carry holds.
+static inline void fuq_stream_append(void *column, long offset, const void *src, long bytes, void *carry) {
+    unsigned char *d = (unsigned char *)column, *c = (unsigned char *)carry;
+    const unsigned char *s = (const unsigned char *)src;
+    long head = (long)(-(uintptr_t)d & 63);
+    long r = offset, i = 0;
+    if (r < head) {
+        long take = head - r < bytes ? head - r : bytes;
+        memcpy(d + r, s, (size_t)take);
+        r += take;
+        i += take;
+    }
+    if (i == bytes) return;
+    long slot = (r - head) & 63;
+    if (slot != 0) {
+        long take = 64 - slot < bytes - i ? 64 - slot : bytes - i;
+        memcpy(c + slot, s + i, (size_t)take);
+        i += take;
+        r += take;
+        if (slot + take < 64) return;
+        fuq_stream_line(d + r - 64, c);
+    }
+    for (; bytes - i >= 64; i += 64, r += 64) fuq_stream_line(d + r, s + i);
+    memcpy(c, s + i, (size_t)(bytes - i));
+}
+
+// Ends a series of fuq_stream_append to `column` that appended `bytes` bytes in all: stores the
+// bytes still waiting in the carry (ordinary stores). Call fuq_store_fence after the last.
+static inline void fuq_stream_finish(void *column, long bytes, const void *carry) {
+    unsigned char *d = (unsigned char *)column;
+    long head = (long)(-(uintptr_t)d & 63);
+    if (bytes <= head) return;
+    long slot = (bytes - head) & 63;
+    memcpy(d + bytes - slot, carry, (size_t)slot);
+}
+
+// fuq_stream_append for `columns` float columns, column f starting at `view + f * viewStride`:
+// the values `src[f * srcStride + i]`, i < count, become its rows `row + i`. `carry` holds 16
+// floats per column.
 static inline void fuq_stream_rows(float *view, long viewStride, long columns, long row,
                                    const float *src, long srcStride, long count, float *carry) {
     for (long f = 0; f < columns; f++) {
-        float *column = view + f * viewStride;
-        const float *s = src + f * srcStride;
-        float *c = carry + 16 * f;
-        long head = (long)((-(uintptr_t)column & 63) / sizeof(float));
-        long r = row, i = 0;
-        for (; r < head && i < count; r++, i++) column[r] = s[i];
-        if (i == count) continue;
-        long slot = (r - head) & 15;
-        if (slot != 0) {
-            long take = 16 - slot < count - i ? 16 - slot : count - i;
-            memcpy(c + slot, s + i, (size_t)take * sizeof(float));
-            i += take;
-            r += take;
-            if (slot + take < 16) continue;
-            fuq_stream_line(column + r - 16, c);
-        }
-        for (; count - i >= 16; i += 16, r += 16) fuq_stream_line(column + r, s + i);
-        memcpy(c, s + i, (size_t)(count - i) * sizeof(float));
+        fuq_stream_append(view + f * viewStride, row * (long)sizeof(float), src + f * srcStride,
+                          count * (long)sizeof(float), carry + 16 * f);
     }
 }
 
-// Ends a series of fuq_stream_rows that appended `rows` rows in all: stores the values still
-// waiting in the carries (ordinary stores), then fences the non-temporal stores.
+// fuq_stream_finish for the columns of fuq_stream_rows, after `rows` rows in all.
 static inline void fuq_stream_rows_finish(float *view, long viewStride, long columns, long rows,
                                           const float *carry) {
     for (long f = 0; f < columns; f++) {
-        float *column = view + f * viewStride;
-        long head = (long)((-(uintptr_t)column & 63) / sizeof(float));
-        if (rows <= head) continue;
-        long slot = (rows - head) & 15;
-        memcpy(column + rows - slot, carry + 16 * f, (size_t)slot * sizeof(float));
+        fuq_stream_finish(view + f * viewStride, rows * (long)sizeof(float), carry + 16 * f);
     }
-    fuq_store_fence();
 }
 
 #endif

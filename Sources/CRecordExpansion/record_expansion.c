@@ -45,29 +45,37 @@ static inline __attribute__((always_inline)) void cre_decode(const unsigned char
 #pragma unroll
     for (int s = 0; s < 11; s++) CRE_PUT(cre_slot_floats + s, (cre_float4)w[s]);
     // Angles: Int16 k (low half of word 11 + i / 2 for even i, high half for odd i), then
-    // Float(k) / 1000, or -0.0 where bit i of byte 63 (bit 24 + i of word 15) says so.
+    // Float(k) / 1000, or -0.0 where bit i of byte 63 (bit 24 + i of word 15) says so. Such
+    // bits are rare (an angle rounded to -0.0): one test for the four rows skips their fix-ups.
     const cre_float4 thousand = 1000.0f;
+    const int negativeZeros = __builtin_expect(((cre_uint4)w[15] >> 24)[0] | ((cre_uint4)w[15] >> 24)[1] |
+                                               ((cre_uint4)w[15] >> 24)[2] | ((cre_uint4)w[15] >> 24)[3], 0) != 0;
     cre_float4 leadingEta = 0;
 #pragma unroll
     for (int i = 0; i < 8; i++) {
         cre_int4 word = w[11 + i / 2];
         cre_int4 k = (i % 2 == 0) ? (cre_int4)((cre_uint4)word << 16) >> 16 : word >> 16;
-        cre_int4 quotient = (cre_int4)(__builtin_convertvector(k, cre_float4) / thousand);
-        cre_int4 negativeZero = (cre_int4)((cre_uint4)w[15] << (7 - i)) >> 31;   // -1 where the bit is set
-        cre_int4 angle = quotient ^ ((quotient ^ (cre_int4)0x80000000) & negativeZero);
+        cre_int4 angle = (cre_int4)(__builtin_convertvector(k, cre_float4) / thousand);
+        if (negativeZeros) {
+            cre_int4 negativeZero = (cre_int4)((cre_uint4)w[15] << (7 - i)) >> 31;   // -1 where the bit is set
+            angle ^= (angle ^ (cre_int4)0x80000000) & negativeZero;
+        }
         CRE_PUT(cre_slot_angles + i, (cre_float4)angle);
         if (i % 2 == 1) {
-            // cos and sin of the azimuth from the table; sin(+-0) keeps the sign of the zero.
-            cre_float4 c, s;
+            // cos and sin of the azimuth from the table (one 8-byte pair per row); sin(+-0)
+            // keeps the sign of the zero.
+            cre_float4 pairs[2];
 #pragma unroll
             for (int l = 0; l < 4; l++) {
                 int16_t thousandths;
                 memcpy(&thousandths, r[l] + cre_angles_offset + 2 * i, sizeof thousandths);
-                c[l] = table[CRE_TABLE_INDEX(thousandths)];
-                s[l] = table[CRE_TABLE_INDEX(thousandths) + 1];
+                memcpy((float *)pairs + 2 * l, table + CRE_TABLE_INDEX(thousandths), 2 * sizeof(float));
             }
+            cre_float4 c = __builtin_shufflevector(pairs[0], pairs[1], 0, 2, 4, 6);
+            cre_float4 s = __builtin_shufflevector(pairs[0], pairs[1], 1, 3, 5, 7);
+            if (negativeZeros) s = (cre_float4)((cre_int4)s | (angle & (k == 0) & (cre_int4)0x80000000));
             CRE_PUT(cre_slot_cos_sin + i - 1, c);
-            CRE_PUT(cre_slot_cos_sin + i, (cre_float4)((cre_int4)s | (angle & (k == 0) & (cre_int4)0x80000000)));
+            CRE_PUT(cre_slot_cos_sin + i, s);
         }
         if (i == 4) leadingEta = (cre_float4)angle;
         if (i == 6) {

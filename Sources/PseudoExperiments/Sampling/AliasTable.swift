@@ -1,3 +1,4 @@
+import CMemory
 import Foundation
 
 /// Walker's alias table (Vose's O(n) construction): draws outcome `i` with probability
@@ -90,16 +91,18 @@ public struct AliasTable: Sendable {
     /// the hot loop of the pool sampler.
     ///
     /// Same outcomes, from the same random numbers in the same order, as repeated
-    /// ``sample(using:)``, but in two passes: first every slot and coin (no memory reads), then
-    /// every entry lookup. The second loop is short, so the processor keeps many more cache
-    /// misses in flight when the entries span hundreds of megabytes.
-    @inlinable
+    /// ``sample(using:)``, but in two passes: first every slot and coin (no memory reads; each
+    /// slot's entry is prefetched as soon as it is known), then every entry lookup. The second
+    /// loop is short, so the processor keeps many more cache misses in flight when the entries
+    /// span hundreds of megabytes.
     static func sample(_ entries: UnsafeBufferPointer<Entry>, into out: UnsafeMutableBufferPointer<Int32>,
                        coins: UnsafeMutableBufferPointer<UInt32>, using rng: inout SeededGenerator) {
         let n = out.count
         precondition(coins.count >= n, "coin scratch holds \(coins.count), \(n) needed")
         for j in 0..<n {
-            out[j] = Int32(truncatingIfNeeded: rng.nextInt(below: entries.count))
+            let slot = rng.nextInt(below: entries.count)
+            fuq_prefetch(entries.baseAddress! + slot)
+            out[j] = Int32(truncatingIfNeeded: slot)
             coins[j] = UInt32(truncatingIfNeeded: rng.next() >> 32)
         }
         for j in 0..<n {

@@ -151,58 +151,24 @@ public struct PseudoExperimentGenerator: Sendable {
         var poolRows = [Int32](unsafeUninitializedCapacity: n) { _, initialized in initialized = n }
         var codes = [UInt8](unsafeUninitializedCapacity: n) { _, initialized in initialized = n }
         if w.tileCodes.count < Self.tileRows { w.tileCodes = [UInt8](repeating: 0, count: Self.tileRows) }
-        if w.streamCarry.count < 16 * features { w.streamCarry = [Float](repeating: 0, count: 16 * features) }
         var noise = SeedDerivation.generator(seed, .softMet, set, pseudoExperiment)
         let shift = SystematicShift(truth.nuisances)
-        let records = pool.records, rowsOfPE = w.rows
+        let rowsOfPE = w.rows
         var kept = 0
-        var tileStart = 0
-        rowsOfPE.withUnsafeBufferPointer { rows in
-            values.withUnsafeMutableBufferPointer { view in
-                poolRows.withUnsafeMutableBufferPointer { poolRows in
-                    codes.withUnsafeMutableBufferPointer { codes in
-                        while tileStart < n {
-                            let t = min(Self.tileRows, n - tileStart)
-                            w.tileCodes.withUnsafeMutableBufferPointer { tileCodes in
-                                records.gather(UnsafeBufferPointer(rebasing: rows[tileStart..<(tileStart + t)]),
-                                               into: &w.tile, processCodes: tileCodes.baseAddress!)
-                            }
-                            if timings.detailed { timings.gather += clock.lap() }
-                            // While the tile is transformed (arithmetic), the next tile's records are
-                            // fetched into L2 (memory latency), one per row, so that its gather finds
-                            // them there.
-                            let next = UnsafeBufferPointer(rebasing: rows[(tileStart + t)..<min(tileStart + t + Self.tileRows, n)])
-                            w.tile.apply(shift, noise: &noise, into: &w.tileOutput, prefetching: records.prefetchList(next))
-                            if timings.detailed { timings.transform += clock.lap() }
-                            let c = w.tileOutput.count
-                            // Feature f is column f of both (record order). Whole-line non-temporal
-                            // stores: writing the view through the caches would first read every
-                            // line of it (~100 MB).
-                            w.tileOutput.storage.withUnsafeBufferPointer { tile in
-                                w.streamCarry.withUnsafeMutableBufferPointer { carry in
-                                    fuq_stream_rows(view.baseAddress!, n, features, kept, tile.baseAddress!,
-                                                    w.tileOutput.capacity, c, carry.baseAddress!)
-                                }
-                            }
-                            w.tileOutput.rows.withUnsafeBufferPointer { positions in
-                                w.tileCodes.withUnsafeBufferPointer { tileCodes in
-                                    let tileRows = rows.baseAddress! + tileStart
-                                    for k in 0..<c {
-                                        let position = Int(positions[k])
-                                        poolRows[kept + k] = tileRows[position]
-                                        codes[kept + k] = tileCodes[position]
-                                    }
-                                }
-                            }
-                            kept += c
-                            tileStart += t
-                            if timings.detailed { timings.seal += clock.lap() }
-                        }
-                        // The view may be read by another thread: the streamed stores must be
-                        // visible first.
-                        if n > 0 {
-                            w.streamCarry.withUnsafeBufferPointer { carry in
-                                fuq_stream_rows_finish(view.baseAddress!, n, features, kept, carry.baseAddress!)
+        if n > 0 {
+            let scratchBytes = ViewStreamer.scratchBytes(columns: features, tileRows: Self.tileRows)
+            withUnsafeTemporaryAllocation(byteCount: scratchBytes, alignment: 64) { scratch in
+                rowsOfPE.withUnsafeBufferPointer { rows in
+                    values.withUnsafeMutableBufferPointer { view in
+                        poolRows.withUnsafeMutableBufferPointer { poolRows in
+                            codes.withUnsafeMutableBufferPointer { codes in
+                                var streamer = ViewStreamer(view: view.baseAddress!, columns: features, columnStride: n,
+                                                            poolRows: poolRows.baseAddress!, codes: codes.baseAddress!,
+                                                            scratch: scratch, tileRows: Self.tileRows)
+                                generateTiles(rows, shift: shift, noise: &noise, workspace: &w, into: &streamer,
+                                              timings: &timings, clock: &clock)
+                                streamer.finish()
+                                kept = streamer.count
                             }
                         }
                     }
@@ -220,6 +186,34 @@ public struct PseudoExperimentGenerator: Sendable {
         return GeneratedPseudoExperiment(set: set, pseudoExperiment: pseudoExperiment, truth: truth,
                                          view: SealedView(count: m, columnStride: n, storage: values, recycled: true),
                                          provenance: RowProvenance(poolRows: poolRows, processCodes: codes))
+    }
+
+    /// Gathers, transforms and streams the view's rows `rows` tile by tile: a tile's prepared
+    /// columns and its output stay in the L1 cache, the next tile's records are prefetched into L2
+    /// while it is transformed, and its surviving rows go to `streamer`.
+    private func generateTiles(_ rows: UnsafeBufferPointer<Int32>, shift: SystematicShift, noise: inout SeededGenerator,
+                               workspace w: inout GenerationWorkspace, into streamer: inout ViewStreamer,
+                               timings: inout GenerationTimings, clock: inout Stopwatch) {
+        let n = rows.count, records = pool.records
+        var tileStart = 0
+        while tileStart < n {
+            let t = min(Self.tileRows, n - tileStart)
+            let tileRows = UnsafeBufferPointer(rebasing: rows[tileStart..<(tileStart + t)])
+            w.tileCodes.withUnsafeMutableBufferPointer { tileCodes in
+                records.gather(tileRows, into: &w.tile, processCodes: tileCodes.baseAddress!)
+            }
+            if timings.detailed { timings.gather += clock.lap() }
+            // While the tile is transformed (arithmetic), the next tile's records are fetched into
+            // L2 (memory latency), one per row, so that its gather finds them there.
+            let next = UnsafeBufferPointer(rebasing: rows[(tileStart + t)..<min(tileStart + t + Self.tileRows, n)])
+            w.tile.apply(shift, noise: &noise, into: &w.tileOutput, prefetching: records.prefetchList(next))
+            if timings.detailed { timings.transform += clock.lap() }
+            w.tileCodes.withUnsafeBufferPointer { tileCodes in
+                streamer.append(w.tileOutput, poolRowsOfTile: tileRows.baseAddress!, codesOfTile: tileCodes.baseAddress!)
+            }
+            tileStart += t
+            if timings.detailed { timings.seal += clock.lap() }
+        }
     }
 
     /// The Fisher-Yates shuffle of the seed rule: `i = n-1, ..., 1`, swapping `rows[i]` with
@@ -270,8 +264,6 @@ public struct GenerationWorkspace {
     var rows: [Int32] = []
     var scratch: [Int32] = []
     var tileCodes: [UInt8] = []
-    /// Each view column's values waiting for a whole line (16 per column, `fuq_stream_rows`).
-    var streamCarry: [Float] = []
     var tile = PreparedEvents()
     var tileOutput = TransformedEvents()
 
