@@ -98,6 +98,22 @@ __attribute__((constructor)) static void fill_compress_order(void) {
 
 // MARK: - Dispatch
 
+/// AVX-512 F, DQ, BW and VL, with the OS saving the opmask and ZMM registers.
+static int cpu_has_avx512(void) {
+#if FUQ_X86
+    unsigned a, b, c, d;
+    if (!__get_cpuid(1, &a, &b, &c, &d) || (c & (1u << 27)) == 0) return 0;
+    unsigned xcr0_lo, xcr0_hi;
+    __asm__ volatile("xgetbv" : "=a"(xcr0_lo), "=d"(xcr0_hi) : "c"(0));
+    if ((xcr0_lo & 0xE6) != 0xE6) return 0;   // XMM, YMM, opmask, ZMM
+    if (!__get_cpuid_count(7, 0, &a, &b, &c, &d)) return 0;
+    const unsigned need = (1u << 16) | (1u << 17) | (1u << 30) | (1u << 31);
+    return (b & need) == need;
+#else
+    return 0;
+#endif
+}
+
 static int cpu_has_avx2(void) {
 #if FUQ_X86
     unsigned a, b, c, d;
@@ -118,7 +134,7 @@ int fuq_transform_best_variant(void) {
     static int best = 0;   // computed once; a benign race writes the same value
     int v = __atomic_load_n(&best, __ATOMIC_RELAXED);
     if (v == 0) {
-        v = cpu_has_avx2() ? FUQ_KERNEL_AVX2 : FUQ_KERNEL_BASELINE;
+        v = cpu_has_avx512() ? FUQ_KERNEL_AVX512 : cpu_has_avx2() ? FUQ_KERNEL_AVX2 : FUQ_KERNEL_BASELINE;
         __atomic_store_n(&best, v, __ATOMIC_RELAXED);
     }
     return v;
@@ -126,9 +142,11 @@ int fuq_transform_best_variant(void) {
 
 long fuq_transform(const fuq_transform_job *job, long begin, long end, long written,
                    fuq_rng *rng, fuq_rare_rows *rare, int variant) {
+    // The variants are ordered by the instructions they need: one the CPU lacks runs as the best it has.
     const int best = fuq_transform_best_variant();
-    if (variant == FUQ_KERNEL_AUTO || (variant == FUQ_KERNEL_AVX2 && best != FUQ_KERNEL_AVX2)) variant = best;
+    if (variant == FUQ_KERNEL_AUTO || variant > best) variant = best;
 #if FUQ_X86
+    if (variant == FUQ_KERNEL_AVX512) return fuq_transform_avx512(job, begin, end, written, rng, rare);
     if (variant == FUQ_KERNEL_AVX2) return fuq_transform_avx2(job, begin, end, written, rng, rare);
 #endif
     return fuq_transform_baseline(job, begin, end, written, rng, rare);

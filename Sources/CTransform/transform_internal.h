@@ -16,5 +16,7 @@ __attribute__((visibility("hidden")))
 long fuq_transform_baseline(const fuq_transform_job *job, long begin, long end, long written, fuq_rng *rng, fuq_rare_rows *rare);
 __attribute__((visibility("hidden")))
 long fuq_transform_avx2(const fuq_transform_job *job, long begin, long end, long written, fuq_rng *rng, fuq_rare_rows *rare);
+__attribute__((visibility("hidden")))
+long fuq_transform_avx512(const fuq_transform_job *job, long begin, long end, long written, fuq_rng *rng, fuq_rare_rows *rare);
 
 #endif

@@ -3,8 +3,8 @@
 // Why C: the kernel is 8-lane SIMD code that must run at the widest vectors the CPU has while
 // the package is built for baseline x86-64 (no -march flags: the binary runs on any x86-64).
 // Swift has no per-function target attribute; C has, so the same kernel source is compiled
-// twice (transform_kernel.h): once for AVX2 and once for the baseline, and fuq_transform picks
-// one at run time from CPUID. Both give the same bits: only IEEE-754 operations that are
+// three times (transform_kernel.h): for AVX-512, for AVX2 and for the baseline, and fuq_transform
+// picks one at run time from CPUID. All give the same bits: only IEEE-754 operations that are
 // correctly rounded (+ - * / sqrt, conversions), no contraction into fused multiply-adds
 // (#pragma clang fp contract(off)), no reassociation. The formulas, their order and the layout
 // are documented in PreparedEvents+Transform.swift and TransformKernel.swift, which drive this.
@@ -87,7 +87,7 @@ typedef struct {
 } fuq_rare_rows;
 
 /// Kernel variants.
-enum fuq_kernel_variant { FUQ_KERNEL_AUTO = 0, FUQ_KERNEL_BASELINE = 1, FUQ_KERNEL_AVX2 = 2 };
+enum fuq_kernel_variant { FUQ_KERNEL_AUTO = 0, FUQ_KERNEL_BASELINE = 1, FUQ_KERNEL_AVX2 = 2, FUQ_KERNEL_AVX512 = 3 };
 
 /// The variant FUQ_KERNEL_AUTO runs on this CPU.
 int fuq_transform_best_variant(void);
@@ -95,7 +95,7 @@ int fuq_transform_best_variant(void);
 /// Transforms rows [begin, end) (begin a multiple of FUQ_LANES): stores the surviving rows from
 /// output row `written` on, lists the rare ones in `rare`, draws the noise from `rng` (two
 /// variates per row, in row order), and returns the new number of written rows. A variant the
-/// CPU lacks runs as the baseline.
+/// CPU lacks runs as the best one it has.
 long fuq_transform(const fuq_transform_job *job, long begin, long end, long written,
                    fuq_rng *rng, fuq_rare_rows *rare, int variant);
 

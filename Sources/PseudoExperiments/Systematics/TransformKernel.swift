@@ -9,11 +9,11 @@ import Foundation
 /// all kept (about half of them with the cuts on) stores its 28 features straight into the
 /// output; the others are packed: the kept lanes of each column are moved together (one permute
 /// per column with AVX2), so the cuts cost no per-value branching. The same C source is compiled
-/// for AVX2 and for baseline x86-64 (any CPU) and the widest the CPU has runs; both give the same
-/// bits (tests run both). Rows that need exact scalar work (``rareRow(position:metX:metY:)``) are
+/// for AVX-512, AVX2 and baseline x86-64 (any CPU) and the widest the CPU has runs; all give the
+/// same bits (tests run each). Rows that need exact scalar work (``rareRow(position:metX:metY:)``) are
 /// listed by the kernel and redone here after each chunk.
 struct TransformKernel {
-    /// The kernel variants (`FUQ_KERNEL_*`).
+    /// The kernel variants (`FUQ_KERNEL_*`), in order of the instructions they need.
     enum Variant: Int32, CaseIterable {
         /// The widest this CPU has.
         case automatic = 0
@@ -21,12 +21,22 @@ struct TransformKernel {
         case baseline = 1
         /// 256-bit AVX2 vectors; runs as the baseline where the CPU lacks AVX2.
         case avx2 = 2
+        /// AVX-512 for the Double vectors (one register for 8 lanes); runs as the best the CPU has
+        /// where it lacks AVX-512.
+        case avx512 = 3
 
         /// The variant ``automatic`` picks on this CPU.
         static var best: Variant { Variant(rawValue: fuq_transform_best_variant()) ?? .baseline }
 
-        /// `baseline` or `avx2`, for benchmark output.
-        var name: String { self == .avx2 ? "avx2" : self == .baseline ? "baseline" : Self.best.name }
+        /// For benchmark output.
+        var name: String {
+            switch self {
+            case .automatic: return Self.best.name
+            case .baseline: return "baseline"
+            case .avx2: return "AVX2"
+            case .avx512: return "AVX-512"
+            }
+        }
     }
 
     /// Rows per kernel call: its rare rows fit a small buffer and are fixed while the output is in cache.

@@ -28,8 +28,8 @@ final class PinnedViewTests: XCTestCase {
     }
 
     /// The transform alone, on a gathered batch with repeats, for the kernel's four paths (soft
-    /// MET on or off, cuts on or off), with each kernel variant (on a CPU without AVX2 the AVX2
-    /// variant runs as the baseline).
+    /// MET on or off, cuts on or off), with each kernel variant (a variant the CPU lacks runs as
+    /// the best one it has).
     func testTransformedBatchesKeepTheirDigests() throws {
         let prepared = PreparedEvents(SetsFixtures.sampleTable)
         var rng = SeededGenerator(seed: 99)
