@@ -14,8 +14,9 @@
 //                      estimators from Baselines, submissions as processes through PluginHost.
 //   bench              the command line; parses arguments and calls the libraries.
 //   CZlib              system zlib (compressed pool and set files).
-//   CTransform         the systematics transform's 8-lane kernel and its noise, in C: compiled for AVX2
-//                      and for baseline x86-64, picked at run time (Swift has no per-function target).
+//   CTransform         the systematics transform's 8-lane kernel and its noise, in C: compiled for
+//                      AVX-512, AVX2 and baseline x86-64, picked at run time (Swift has no
+//                      per-function target).
 //   CMemory            header-only memory hints: software prefetch, streaming stores, glibc large-block reuse.
 //   CRecordExpansion   SIMD expansion of the pool's 64-byte records (the gather of rows).
 import PackageDescription
@@ -47,7 +48,7 @@ let package = Package(
             path: "Sources/CLapack",
             providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]
         ),
-        // The transform's kernel: one C source compiled for two instruction sets (see its header).
+        // The transform's kernel: one C source compiled for three instruction sets (see its header).
         .target(name: "CTransform", path: "Sources/CTransform"),
         // Header-only: software prefetch for gathers of scattered pool records, whole-line streaming
         // stores into views, glibc large-block reuse.

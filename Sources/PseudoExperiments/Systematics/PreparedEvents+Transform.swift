@@ -31,10 +31,11 @@ import Foundation
 /// ``PreparedEvents/lanes`` rows: noise for the block first (scalar, in row order), then the
 /// arithmetic lane-parallel, then (cuts on) the surviving rows are packed into the output. Every
 /// step is an IEEE-754 operation in the order written here, never contracted into a fused
-/// multiply-add, so the AVX2 and baseline variants give the same bits. The DER features use the massless identities
-/// of ``DerivedFeatures`` (no cancellation); the masses and the transverse vector sums of
-/// `DER_pt_h`, `DER_pt_tot` are computed in Float64 (in Float32 a mass close to the event's summed
-/// energy can reach the reference tolerance), the angular factors in Float32. Rows whose DER
+/// multiply-add, so the AVX-512, AVX2 and baseline variants give the same bits. The DER features
+/// use the massless identities of ``DerivedFeatures`` (no cancellation); the masses and the
+/// transverse vector sums of `DER_pt_h`, `DER_pt_tot` are computed in Float64 (in Float32 a mass
+/// close to the event's summed energy can reach the reference tolerance), the angular factors in
+/// Float32. Rows whose DER
 /// features need the angles themselves (a removed jet that `n_jets` still counts, or the
 /// degenerate MET phi centrality) are recomputed by
 /// ``DerivedFeatures/compute(primaries:stride:into:outStride:)``.
