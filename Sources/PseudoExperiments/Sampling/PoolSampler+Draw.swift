@@ -58,9 +58,10 @@ extension PoolSampler {
         // Room for the expected size plus 8 standard deviations; grown if ever exceeded.
         let expected = zip(factors, processWeights).reduce(0) { $0 + $1.0 * $1.1 }
         guard expected <= Double(Int32.max) else { throw SamplingError.drawTooLarge(expectedEvents: expected) }
-        rows.removeAll(keepingCapacity: true)
+        // Only rows[0..<filled] are ever read, each after it is written: a buffer reused from the
+        // previous draw is grown, not cleared (zeroing 4 MB per pseudo-experiment costs ~0.3 ms).
         let room = Int(expected + 8 * expected.squareRoot()) + 64
-        rows.append(contentsOf: repeatElement(0, count: room))
+        if rows.count < room { rows.append(contentsOf: repeatElement(0, count: room - rows.count)) }
         var filled = 0
         var totals = [Int](repeating: 0, count: processes)
 
