@@ -59,9 +59,11 @@ import Foundation
 /// Building: O(pool rows), once per pool; 12 bytes per row of positive weight, in huge pages
 /// (``HugePages``). A draw: one Poisson draw per cell, O(N) alias samples (all slots and coins
 /// of a cell first, then all entry lookups, so many cache misses are in flight; blocks in
-/// ascending memory order) and O(N) sorting in cache. Measured by ``SamplerBenchmark`` (release,
-/// one core, 1.05 M events): ~13 ms from a 1 M-row pool, ~21 ms from a 50 M-row pool, against
-/// ~40 ms and ~520 ms for the reference's per-row draw.
+/// ascending memory order, each slot's entry prefetched as soon as it is drawn) and O(N) sorting in
+/// cache. Measured as the draw stage of ``PseudoExperimentBenchmark`` (release, one core,
+/// 1.05 M events): ~7.5 ms from a 1 M-row pool, ~18 ms from the 54 M-row evaluation pool (its
+/// alias entries, 650 MB, miss the caches); ``SamplerBenchmark`` timed the reference's per-row
+/// draw at ~40 ms and ~520 ms (1 M and 50 M rows).
 public struct PoolSampler: Sendable {
     /// One cell: the rows of one process in one block, as a range of ``entries``.
     struct Cell: Sendable {

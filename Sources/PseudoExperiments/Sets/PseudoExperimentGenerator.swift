@@ -36,15 +36,19 @@ import Foundation
 /// ## Cost
 /// O(events) per pseudo-experiment, nearly independent of the pool's size (``PseudoExperimentBenchmark``,
 /// release, one core, 1.05 M events, measured on the shared 2-core machine at a load average of
-/// ~4: 90 ms from a 1 M-row pool (draw 12, shuffle 4, gather 23, transform 42, copy into the
-/// view 12), 127 ms from the 54 M-row evaluation pool (draw 21, gather 24, transform 69: the
-/// prefetches of that pool's records stall it); before the changes below, at load ~5, 120 and
-/// 198 ms). The view's order is drawn before the rows are read, so records are gathered in random
+/// 2-4): 66 ms from a 1 M-row pool (draw 7.5, shuffle 3, gather 8.5, transform 43, copy into the
+/// view and provenance 8.6), 105 ms from the 54 M-row evaluation pool (draw 18, gather 8.5,
+/// transform 60: the prefetches of that pool's records stall it). Before the C record expansion,
+/// the whole-line streaming and the draw's and shuffle's prefetches: 91 and 127-135 ms (draw 12,
+/// shuffle 4, gather 23, copy 12.8); before the tiles, at load ~5: 120 and 198 ms.
+///
+/// The view's order is drawn before the rows are read, so records are gathered in random
 /// order: the transform runs on 256-row tiles that stay in the L1 cache, and while one tile is
 /// transformed the next tile's records are prefetched into L2 (``PrefetchList``), so that the
-/// memory latency of the gather overlaps the arithmetic of the transform. Each tile's surviving
-/// rows are streamed into the view with non-temporal stores of whole 64-byte lines (a column's
-/// values wait until they fill a line: `fuq_stream_rows`), into columns sized for the rows
+/// memory latency of the gather overlaps the arithmetic of the transform; the gather expands
+/// four records at a time in C (``PoolRecords``). Each tile's surviving rows and their
+/// provenance are streamed with non-temporal stores of whole 64-byte lines (``ViewStreamer``:
+/// about 4.5 ms of the copy is the memory bandwidth for ~108 MB), into columns sized for the rows
 /// before the cuts: the view keeps that column stride (``SealedView``) rather than moving ~100 MB
 /// to close the gaps. `generate` is safe to call from many threads at once, each with its own
 /// ``GenerationWorkspace``.
