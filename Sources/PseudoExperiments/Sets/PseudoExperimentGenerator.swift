@@ -35,12 +35,13 @@ import Foundation
 ///
 /// ## Cost
 /// O(events) per pseudo-experiment, nearly independent of the pool's size (``PseudoExperimentBenchmark``,
-/// release, one core, 1.05 M events, measured on the shared 2-core machine at a load average of
-/// 2-4): 66 ms from a 1 M-row pool (draw 7.5, shuffle 3, gather 8.5, transform 43, copy into the
-/// view and provenance 8.6), 105 ms from the 54 M-row evaluation pool (draw 18, gather 8.5,
-/// transform 60: the prefetches of that pool's records stall it). Before the C record expansion,
-/// the whole-line streaming and the draw's and shuffle's prefetches: 91 and 127-135 ms (draw 12,
-/// shuffle 4, gather 23, copy 12.8); before the tiles, at load ~5: 120 and 198 ms.
+/// release, one core, 1.05 M events, nearly idle 2-core machine with AVX-512): 46.9 ms from a
+/// 1 M-row pool (draw 7.4, shuffle 2.8, gather 8.4, transform 25.1, copy into the view and
+/// provenance 8.6), 77.8 ms from the 54 M-row evaluation pool (draw 18.7, gather 8.4, transform
+/// 38.3: the prefetches of that pool's records stall it); 40 pseudo-experiments per second on two
+/// cores (views reuse the memory of earlier ones: ``ViewMemory``). Before the C kernels, the
+/// whole-line streaming and the draw's and shuffle's prefetches: 91 and 127-135 ms (draw 12,
+/// shuffle 4, gather 23, transform 43, copy 12.8); before the tiles, at load ~5: 120 and 198 ms.
 ///
 /// The view's order is drawn before the rows are read, so records are gathered in random
 /// order: the transform runs on 256-row tiles that stay in the L1 cache, and while one tile is
