@@ -1,5 +1,5 @@
 // The transform kernel's body, compiled once per variant (transform_baseline.c, transform_avx2.c,
-// each with its own copy of the inlined math of transform_math.h), which define
+// transform_avx512.c, each with its own copy of the inlined math of transform_math.h), which define
 //   KERNEL_NAME    the function's name
 //   KERNEL_PACK    the function that packs the kept lanes of a vector (pack_lanes_*)
 // The formulas and their order follow PreparedEvents+Transform.swift (the contract) and must not
