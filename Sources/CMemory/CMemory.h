@@ -20,16 +20,6 @@ static inline void fuq_prefetch(const void *address) {
 #endif
 }
 
-// Software prefetch into the L2 cache (not L1) for data needed some microseconds later, so
-// that it does not evict what is being worked on. A hint only, as fuq_prefetch.
-static inline void fuq_prefetch_l2(const void *address) {
-#if defined(__GNUC__) || defined(__clang__)
-    __builtin_prefetch(address, 0, 2);
-#else
-    (void)address;
-#endif
-}
-
 // glibc serves every block above 32 MB with its own mmap and unmaps it when freed, so a
 // process that allocates one ~100 MB array per pseudo-experiment pays ~25,000 page faults
 // and zeroes 100 MB each time. Raising the mmap and trim thresholds to 1 GB keeps such blocks

@@ -98,23 +98,9 @@ __attribute__((constructor)) static void fill_compress_order(void) {
 
 // MARK: - Dispatch
 
-/// AVX-512 F, DQ, BW and VL, with the OS saving the opmask and ZMM registers.
-static int cpu_has_avx512(void) {
-#if FUQ_X86
-    unsigned a, b, c, d;
-    if (!__get_cpuid(1, &a, &b, &c, &d) || (c & (1u << 27)) == 0) return 0;
-    unsigned xcr0_lo, xcr0_hi;
-    __asm__ volatile("xgetbv" : "=a"(xcr0_lo), "=d"(xcr0_hi) : "c"(0));
-    if ((xcr0_lo & 0xE6) != 0xE6) return 0;   // XMM, YMM, opmask, ZMM
-    if (!__get_cpuid_count(7, 0, &a, &b, &c, &d)) return 0;
-    const unsigned need = (1u << 16) | (1u << 17) | (1u << 30) | (1u << 31);
-    return (b & need) == need;
-#else
-    return 0;
-#endif
-}
-
-static int cpu_has_avx2(void) {
+/// Whether the CPU has the features `leaf7_ebx` (CPUID leaf 7, EBX bits) besides AVX, and the OS
+/// saves the register states `xcr0` (XCR0 bits) on context switches.
+static int cpu_supports(unsigned xcr0, unsigned leaf7_ebx) {
 #if FUQ_X86
     unsigned a, b, c, d;
     if (!__get_cpuid(1, &a, &b, &c, &d)) return 0;
@@ -122,19 +108,29 @@ static int cpu_has_avx2(void) {
     if ((c & osxsave) == 0 || (c & avx) == 0) return 0;
     unsigned xcr0_lo, xcr0_hi;
     __asm__ volatile("xgetbv" : "=a"(xcr0_lo), "=d"(xcr0_hi) : "c"(0));
-    if ((xcr0_lo & 6) != 6) return 0;   // the OS saves the XMM and YMM registers
+    if ((xcr0_lo & xcr0) != xcr0) return 0;
     if (!__get_cpuid_count(7, 0, &a, &b, &c, &d)) return 0;
-    return (b & (1u << 5)) != 0;
+    return (b & leaf7_ebx) == leaf7_ebx;
 #else
+    (void)xcr0;
+    (void)leaf7_ebx;
     return 0;
 #endif
 }
+
+/// XCR0: XMM and YMM state; with AVX-512 also the opmask and ZMM states.
+#define FUQ_XCR0_AVX 0x06u
+#define FUQ_XCR0_AVX512 0xE6u
+/// CPUID leaf 7 EBX: AVX2; AVX-512 F, DQ, BW, VL (the AVX-512 variant is compiled for AVX2 too).
+#define FUQ_LEAF7_AVX2 (1u << 5)
+#define FUQ_LEAF7_AVX512 (FUQ_LEAF7_AVX2 | (1u << 16) | (1u << 17) | (1u << 30) | (1u << 31))
 
 int fuq_transform_best_variant(void) {
     static int best = 0;   // computed once; a benign race writes the same value
     int v = __atomic_load_n(&best, __ATOMIC_RELAXED);
     if (v == 0) {
-        v = cpu_has_avx512() ? FUQ_KERNEL_AVX512 : cpu_has_avx2() ? FUQ_KERNEL_AVX2 : FUQ_KERNEL_BASELINE;
+        v = cpu_supports(FUQ_XCR0_AVX512, FUQ_LEAF7_AVX512) ? FUQ_KERNEL_AVX512
+            : cpu_supports(FUQ_XCR0_AVX, FUQ_LEAF7_AVX2) ? FUQ_KERNEL_AVX2 : FUQ_KERNEL_BASELINE;
         __atomic_store_n(&best, v, __ATOMIC_RELAXED);
     }
     return v;

@@ -39,6 +39,11 @@ struct TransformKernel {
         }
     }
 
+    /// Whether the C kernel's counts of features and prepared fields are Swift's (checked once, not
+    /// per 256-row tile: `allCases` builds an array).
+    private static let layoutMatches = Feature.allCases.count == Int(FUQ_FEATURE_COUNT)
+        && PreparedEvents.Field.allCases.count == Int(FUQ_FIELD_COUNT.rawValue)
+
     /// Rows per kernel call: its rare rows fit a small buffer and are fixed while the output is in cache.
     static let chunk = 2048
 
@@ -56,8 +61,7 @@ struct TransformKernel {
     init(input: UnsafePointer<Float>, count: Int, sourceRows: UnsafePointer<Int32>,
          output: UnsafeMutablePointer<Float>, outputStride: Int, rows: UnsafeMutablePointer<Int32>,
          shift: SystematicShift, prefetch: PrefetchList? = nil, variant: Variant = .automatic) {
-        precondition(Feature.allCases.count == Int(FUQ_FEATURE_COUNT) && PreparedEvents.Field.allCases.count == Int(FUQ_FIELD_COUNT.rawValue),
-                     "the C kernel's layout must match Feature and PreparedEvents.Field")
+        precondition(Self.layoutMatches, "the C kernel's layout must match Feature and PreparedEvents.Field")
         self.input = input; self.count = count; self.sourceRows = sourceRows
         self.output = output; self.outputStride = outputStride; self.rows = rows; self.shift = shift
         self.prefetch = prefetch
