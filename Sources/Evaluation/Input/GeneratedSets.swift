@@ -16,13 +16,18 @@ public final class GeneratedSets: PseudoExperimentSource, @unchecked Sendable {
     public let truths: [PseudoExperimentTruth]
     public let trainingPool: EventTable
     public let trainingPoolHash: String
+    /// The keys the pseudo-experiments were drawn under (their root seed is the generator's).
+    public let keys: SetKeys
     /// Buffers of generation, one per thread at a time.
     private let workspaces = Locked<[GenerationWorkspace]>([])
 
     /// The pseudo-experiments of `generator`, identified in the store by `setManifestHash`
     /// (the set manifest's SHA-256), with `trainingPool` (fingerprinted by `trainingPoolHash`).
+    /// `keys` default to those of an open set with the generator's seed.
     public init(generator: PseudoExperimentGenerator, sets: Int, pseudoExperimentsPerSet: Int,
-                setManifestHash: String, trainingPool: EventTable, trainingPoolHash: String) {
+                setManifestHash: String, trainingPool: EventTable, trainingPoolHash: String, keys: SetKeys? = nil) {
+        precondition(keys == nil || keys!.rootSeed == generator.seed, "the keys are not the generator's")
+        self.keys = keys ?? .open(seed: generator.seed)
         precondition(sets > 0 && pseudoExperimentsPerSet > 0,
                      "sets need at least one pseudo-experiment, got \(sets) x \(pseudoExperimentsPerSet)")
         self.generator = generator

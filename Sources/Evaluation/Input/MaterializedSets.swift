@@ -8,12 +8,14 @@ final class MaterializedSets: PseudoExperimentSource, @unchecked Sendable {
     let truths: [PseudoExperimentTruth]
     let trainingPool: EventTable
     let trainingPoolHash: String
+    let keys: SetKeys
 
-    init(directory: SetDirectory, trainingPool: EventTable, trainingPoolHash: String) {
+    init(directory: SetDirectory, keys: SetKeys, trainingPool: EventTable, trainingPoolHash: String) throws {
         self.directory = directory
+        self.keys = keys
         self.trainingPool = trainingPool
         self.trainingPoolHash = trainingPoolHash
-        truths = directory.truths().entries.map {
+        truths = try directory.truths(keys: keys).entries.map {
             PseudoExperimentTruth(setIndex: $0.set, index: $0.pseudoExperiment, mu: $0.truth.mu,
                                   nuisances: $0.truth.nuisances)
         }
@@ -21,7 +23,7 @@ final class MaterializedSets: PseudoExperimentSource, @unchecked Sendable {
 
     var spec: ChallengeSpec { directory.manifest.spec }
     var setManifestHash: String { directory.manifestSHA256 }
-    var rootSeed: UInt64 { directory.manifest.seed }
+    var rootSeed: UInt64 { keys.rootSeed }
 
     func view(of key: PseudoExperimentKey) throws -> SealedView {
         try directory.materializedView(set: key.setIndex, pseudoExperiment: key.index)

@@ -23,9 +23,12 @@ public protocol PseudoExperimentSource: AnyObject, Sendable {
     var spec: ChallengeSpec { get }
     /// Identifies the exact pseudo-experiments (spec, pool, seeds): the store's set-manifest hash.
     var setManifestHash: String { get }
-    /// The root seed the sets were drawn from. Also the root of the harness secret that seeds
-    /// the estimators' generators (``EstimatorSeeds``): never shown to an estimator.
+    /// The root seed the sets were drawn from (recorded in the store, never shown to an estimator).
     var rootSeed: UInt64 { get }
+    /// The set's keys: whether it is sealed, and the secret that seeds the estimators'
+    /// generators, the fit, the run order and the statefulness sample (``EstimatorSeeds``).
+    /// Default: the keys of an open set with seed ``rootSeed``.
+    var keys: SetKeys { get }
     /// The truth of every pseudo-experiment, each key once.
     var truths: [PseudoExperimentTruth] { get }
     /// The sealed view of one pseudo-experiment of ``truths``; called concurrently.
@@ -36,4 +39,8 @@ public protocol PseudoExperimentSource: AnyObject, Sendable {
     var trainingPool: EventTable { get throws }
     /// A content hash of ``trainingPool``: fitted models are cached by it.
     var trainingPoolHash: String { get }
+}
+
+extension PseudoExperimentSource {
+    public var keys: SetKeys { .open(seed: rootSeed) }
 }

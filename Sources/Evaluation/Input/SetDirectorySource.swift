@@ -7,18 +7,21 @@ import Scoring
 /// manifest's seed rule; the set's key in the store is the manifest's SHA-256.
 public enum SetDirectorySource {
     /// The source for `directory`, with `pool` (required unless the views are stored; its digest
-    /// must be the manifest's) and the pool estimators train on.
-    public static func open(_ directory: SetDirectory, pool: PreparedPool?,
+    /// must be the manifest's) and the pool estimators train on. A sealed directory needs its
+    /// `keys` (``SetDirectory/keys(truths:)``, from its truth file).
+    public static func open(_ directory: SetDirectory, keys: SetKeys? = nil, pool: PreparedPool?,
                             trainingPool: EventTable) throws -> any PseudoExperimentSource {
+        let keys = try keys ?? directory.keys(truths: nil)
         let trainingHash = PoolDigest.of(trainingPool).hex
         let manifest = directory.manifest
         if directory.isMaterialized {
-            return MaterializedSets(directory: directory, trainingPool: trainingPool, trainingPoolHash: trainingHash)
+            return try MaterializedSets(directory: directory, keys: keys, trainingPool: trainingPool,
+                                        trainingPoolHash: trainingHash)
         }
         guard let pool else { throw SetError.poolRequired(path: directory.url.path) }
-        return GeneratedSets(generator: try directory.generator(pool: pool), sets: manifest.sets,
+        return GeneratedSets(generator: try directory.generator(pool: pool, keys: keys), sets: manifest.sets,
                              pseudoExperimentsPerSet: manifest.pseudoExperimentsPerSet,
                              setManifestHash: directory.manifestSHA256, trainingPool: trainingPool,
-                             trainingPoolHash: trainingHash)
+                             trainingPoolHash: trainingHash, keys: keys)
     }
 }

@@ -68,6 +68,12 @@ public struct EvaluationOptions: Sendable {
     /// The seeds recorded with each run (a resumed run must use the same).
     var recordedSeeds: [String: UInt64] { ["run": seed] }
 
-    /// The seed of the fitting generator (``TrainingContext/rng``).
-    var trainingSeed: UInt64 { SeedDerivation.derive(seed, .training) }
+    /// The seed of the fitting generator (``TrainingContext/rng``): the HMAC of
+    /// `[Purpose.training, run seed]` under the set's estimator key. Not
+    /// `SeedDerivation.derive(seed, .training)`: a plugin's fit seed is the generator's first
+    /// output, from which xoshiro and SplitMix64 give the seed back, and `derive` runs backwards
+    /// to the run seed (which `bench run` shares with the sets).
+    func trainingSeed(keys: SetKeys) -> UInt64 {
+        keys.seed([SeedDerivation.Purpose.training.rawValue, seed])
+    }
 }

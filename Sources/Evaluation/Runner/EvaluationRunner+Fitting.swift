@@ -35,7 +35,7 @@ extension EvaluationRunner {
         let base = try baseTrainingContext()
         let poolHash = source.trainingPoolHash
         let specHash = source.spec.sha256.hex
-        let trainingSeed = options.trainingSeed
+        let trainingSeed = options.trainingSeed(keys: source.keys)
         let limit = options.startupTimeLimit
         let results = Locked([FitOutcome?](repeating: nil, count: contestants.count))
         progress.begin(phase, total: contestants.count)

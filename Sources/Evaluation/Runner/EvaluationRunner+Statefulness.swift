@@ -14,7 +14,9 @@ import Scoring
 /// same numbers. Differences are flagged on the run, not scored: the flag says where to look.
 ///
 /// The sample: each pseudo-experiment, in key order, draws `u` from
-/// `SeedDerivation.generator(seed, .runOrder, 1)` and is taken when
+/// `SeededGenerator(seed: keys.seed([Purpose.runOrder, run seed, 1]))` (an HMAC under the
+/// set's secret estimator key, ``SetKeys``, so no estimator can tell which pseudo-experiments
+/// are re-checked) and is taken when
 /// `u < EvaluationOptions.statefulnessFraction`; at least the one of smallest `u`.
 /// Results over the time limit are not compared (time is not state).
 ///
@@ -96,7 +98,7 @@ extension EvaluationRunner {
 
     /// The pseudo-experiments the check estimates again (see the extension's documentation).
     func statefulnessSample(_ keys: [PseudoExperimentKey]) -> Set<PseudoExperimentKey> {
-        var rng = SeedDerivation.generator(options.seed, .runOrder, 1)
+        var rng = source.keys.generator([SeedDerivation.Purpose.runOrder.rawValue, options.seed, 1])
         var sample = Set<PseudoExperimentKey>()
         var smallest: (u: Double, key: PseudoExperimentKey)?
         for key in keys.sorted() {

@@ -52,7 +52,7 @@ public final class EvaluationRunner: @unchecked Sendable {
         self.options = options
         self.cache = cache
         self.progress = progress
-        seeds = EstimatorSeeds(rootSeed: source.rootSeed)
+        seeds = EstimatorSeeds(keys: source.keys)
     }
 
     /// One contestant's state during an evaluation.
@@ -92,8 +92,8 @@ public final class EvaluationRunner: @unchecked Sendable {
         let spec = source.spec
         try store.registerChallenge(name: spec.name, spec: String(decoding: spec.canonicalJSON(), as: UTF8.self),
                                     specHash: spec.sha256.hex)
-        try store.registerSetManifest(hash: source.setManifestHash, challenge: spec.name, rootSeed: source.rootSeed,
-                                      truths: truths)
+        try store.registerSetManifest(hash: source.setManifestHash, challenge: spec.name, rootSeed: source.keys.rootSeed,
+                                      sealed: source.keys.isSealed, truths: truths)
         let keys = Set(truths.map(\.key))
         var entries: [Entry] = []
         do {
@@ -135,12 +135,13 @@ public final class EvaluationRunner: @unchecked Sendable {
 
     // MARK: - Order
 
-    /// Every pseudo-experiment, shuffled by the run's seed (Fisher-Yates with
-    /// `SeedDerivation.generator(seed, .runOrder)` over the keys in set, index order): the same
-    /// seed gives the same order, whatever was already recorded.
+    /// Every pseudo-experiment, shuffled by the run's seed under the set's secret (Fisher-Yates
+    /// with `SeededGenerator(seed: keys.seed([Purpose.runOrder, run seed]))` over the keys in
+    /// set, index order; ``SetKeys``): the same seed gives the same order, whatever was already
+    /// recorded, and no estimator can compute it.
     public func runOrder(_ keys: [PseudoExperimentKey]) -> [PseudoExperimentKey] {
         var order = keys.sorted()
-        var rng = SeedDerivation.generator(options.seed, .runOrder)
+        var rng = source.keys.generator([SeedDerivation.Purpose.runOrder.rawValue, options.seed])
         for i in stride(from: order.count - 1, to: 0, by: -1) {
             order.swapAt(i, rng.nextInt(below: i + 1))
         }
@@ -192,6 +193,10 @@ public final class EvaluationRunner: @unchecked Sendable {
     /// ```
     /// w' = w * spec.luminosity / spec.yields.referenceLuminosity
     /// ```
+    /// The context holds the spec redacted for estimators (no phases, no seeds:
+    /// ``ChallengeSpec/redactedForEstimators()``), and its generator is seeded under the set's
+    /// secret (``EvaluationOptions/trainingSeed(keys:)``), so no fit can walk back to a seed of
+    /// the truths.
     func baseTrainingContext() throws -> TrainingContext {
         try trainingContext.withLock { context in
             if let context { return context }
@@ -201,7 +206,8 @@ public final class EvaluationRunner: @unchecked Sendable {
             if scale != 1 {
                 pool.weights = pool.weights.map { Float(Double($0) * scale) }
             }
-            let built = TrainingContext(spec: spec, pool: pool, rng: SeededGenerator(seed: options.trainingSeed))
+            let built = TrainingContext(spec: spec.redactedForEstimators(), pool: pool,
+                                        rng: SeededGenerator(seed: options.trainingSeed(keys: source.keys)))
             context = built
             return built
         }

@@ -17,7 +17,9 @@ import PseudoExperiments
 /// ``PluginError/restartLimitReached(limit:lastFailure:)``. ``incidents`` lists what happened.
 ///
 /// The per-pseudo-experiment seed sent to the plugin is the first value drawn from the `rng`
-/// the runner passes (a sealed seed, unrelated to the truth's seeds).
+/// the runner passes (a sealed seed, unrelated to the truth's seeds). Request ids are random
+/// (53 bits from the operating system's generator): a counter would tell a worker how many
+/// pseudo-experiments came before, and so where in the run order it is.
 ///
 /// Worker processes end when ``shutdown()`` is called or the estimator is released; the
 /// exchange directory is removed then.
@@ -37,7 +39,7 @@ public final class FittedProcessEstimator: FittedEstimator, @unchecked Sendable 
     private var idle: [PluginWorker] = []
     private var all: [PluginWorker] = []
     private var restarts = 0
-    private var nextID = 1
+    private var issuedIDs = Set<Int>()
     private var recorded: [PluginIncident] = []
     private var isShutDown = false
 
@@ -125,8 +127,9 @@ public final class FittedProcessEstimator: FittedEstimator, @unchecked Sendable 
     private func acquire() throws -> (PluginWorker, Int) {
         condition.lock()
         defer { condition.unlock() }
-        let id = nextID
-        nextID += 1
+        var entropy = SystemRandomNumberGenerator()
+        var id = Int.random(in: 1..<(1 << 53), using: &entropy)
+        while !issuedIDs.insert(id).inserted { id = Int.random(in: 1..<(1 << 53), using: &entropy) }
         while true {
             if isShutDown { throw PluginError.exited(phase: .estimate, status: "was shut down", stderr: "") }
             if let worker = idle.popLast() { return (worker, id) }

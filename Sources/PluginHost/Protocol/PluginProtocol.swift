@@ -82,7 +82,7 @@ public enum PluginProtocol {
         var bytes = [UInt8]((try? encoder.encode(message)) ?? Data("{}".utf8))
         if let spec {
             // The encoded object starts with "{": insert "spec":<canonical JSON>, after it.
-            let insert = Array("\"spec\":".utf8) + [UInt8](spec.canonicalJSON()) + [UInt8(ascii: ",")]
+            let insert = Array("\"spec\":".utf8) + [UInt8](spec.estimatorCanonicalJSON()) + [UInt8(ascii: ",")]
             bytes.insert(contentsOf: insert, at: 1)
         }
         return bytes

@@ -75,7 +75,7 @@ public struct PseudoExperimentBenchmark: BenchmarkSuite {
             for p in 1...pseudoExperiments {
                 var t = GenerationTimings()
                 let pe = try generator.generate(set: index, pseudoExperiment: p, workspace: &workspace, timings: &t)
-                viewBytes = max(viewBytes, Double(pe.view.memoryBytes + pe.provenance.poolRows.count * 5))
+                viewBytes = max(viewBytes, Double(pe.view.storageBytes + pe.provenance.poolRows.count * 5))
                 runs.append(t)
                 var d = GenerationTimings(detailed: true)
                 _ = try generator.generate(set: index, pseudoExperiment: p, workspace: &workspace, timings: &d)

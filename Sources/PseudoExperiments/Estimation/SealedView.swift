@@ -41,10 +41,12 @@ public struct SealedView: Sendable, Equatable {
         box = ViewStorage(storage, recycled: recycled)
     }
 
-    /// The values of one feature, one per row.
+    /// The values of one feature, one per row, indexed from 0 (a copy: a slice of the storage
+    /// would carry the column's offset in its indices, and with it the column stride, which
+    /// the generator sizes from the event count before the cuts and so tracks the energy
+    /// scales). ``withColumn(_:_:)`` reads in place.
     public func column(_ feature: Feature) -> ArraySlice<Float> {
-        let start = feature.index * columnStride
-        return storage[start..<(start + count)]
+        withColumn(feature) { Array($0)[...] }
     }
 
     /// Calls `body` with the `count` values of one feature, without copying.
@@ -68,8 +70,13 @@ public struct SealedView: Sendable, Equatable {
         return out
     }
 
-    /// Bytes the view holds in memory (its columns and their padding).
-    public var memoryBytes: Int { storage.count * MemoryLayout<Float>.stride }
+    /// Bytes of the view's values (`28 * count` Float32s). Not the storage's size, whose
+    /// padding the generator sizes from the event count before the cuts: that would tell an
+    /// estimator how many events the energy scales cut away.
+    public var memoryBytes: Int { Feature.allCases.count * count * MemoryLayout<Float>.stride }
+
+    /// Bytes the storage holds, padding included (for the harness's memory figures only).
+    var storageBytes: Int { storage.count * MemoryLayout<Float>.stride }
 
     /// Views are equal when they have the same rows (values compared as Floats, as `[Float]` does),
     /// whatever their column strides.

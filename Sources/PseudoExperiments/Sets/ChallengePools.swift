@@ -19,19 +19,33 @@ public enum ChallengePools {
         SimulationPlan(seed: pool.simulatorSeed, rows: ProcessRows { pool.rows[$0] ?? 0 }, spec: spec)
     }
 
+    /// The plan of the evaluation pool of pseudo-experiments drawn under `keys`: the spec's for
+    /// open keys; for sealed keys the spec's rows from the secret seed ``SetKeys/poolSeed``, so
+    /// that nobody can simulate the labelled evaluation pool from public values.
+    public static func evaluationPlan(spec: ChallengeSpec, keys: SetKeys) -> SimulationPlan {
+        var plan = plan(spec.pools.evaluation, spec: spec)
+        if let seed = keys.poolSeed {
+            plan.seed = seed
+            plan.hidesSeed = true
+        }
+        return plan
+    }
+
     /// The evaluation pool of `spec`: the pool file `file` if given, else the spec's simulated
     /// evaluation pool. Returns the prepared pool and how a manifest records its source.
-    public static func evaluation(file: URL?, spec: ChallengeSpec,
+    /// With sealed `keys`, the simulated pool comes from their secret seed.
+    public static func evaluation(file: URL?, spec: ChallengeSpec, keys: SetKeys? = nil,
                                   cache: URL = SimulatedPool.defaultDirectory) throws -> (pool: PreparedPool, source: SetManifest.Pool.Source) {
         if let file { return (try PreparedPool.load(contentsOf: file), .file) }
-        return (try simulated(plan(spec.pools.evaluation, spec: spec), cache: cache),
-                .simulated(simulatorVersion: EventSimulator.version))
+        let plan = keys.map { evaluationPlan(spec: spec, keys: $0) } ?? plan(spec.pools.evaluation, spec: spec)
+        return (try simulated(plan, cache: cache), .simulated(simulatorVersion: EventSimulator.version))
     }
 
     /// The pool of the pseudo-experiments of `sets`: `file` if given, else (for a set drawn from
     /// the challenge's simulated pool) that pool. Its digest must be the manifest's
     /// (``SetError/poolMismatch(expected:found:)``).
-    public static func evaluation(file: URL?, for sets: SetDirectory,
+    /// A sealed set's simulated pool needs its `keys` (``SetDirectory/keys(truths:)``).
+    public static func evaluation(file: URL?, for sets: SetDirectory, keys: SetKeys? = nil,
                                   cache: URL = SimulatedPool.defaultDirectory) throws -> PreparedPool {
         let pool: PreparedPool
         if let file {
@@ -40,7 +54,8 @@ public enum ChallengePools {
             guard version == EventSimulator.version else {
                 throw SetError.simulatorVersionMismatch(path: sets.url.path, recorded: version, available: EventSimulator.version)
             }
-            pool = try evaluation(file: nil, spec: sets.manifest.spec, cache: cache).pool
+            let keys = try keys ?? sets.keys(truths: nil)
+            pool = try evaluation(file: nil, spec: sets.manifest.spec, keys: keys, cache: cache).pool
         } else {
             throw SetError.poolRequired(path: sets.url.path)
         }

@@ -77,11 +77,25 @@ public struct SetDirectory: Sendable {
 
     /// A generator of these pseudo-experiments from `pool`, which must be the manifest's pool
     /// (same content digest; ``SetError/poolMismatch(expected:found:)`` otherwise).
-    public func generator(pool: PreparedPool) throws -> PseudoExperimentGenerator {
+    /// A sealed directory needs `keys` (``keys(truths:)``); an open one takes its manifest's seed.
+    public func generator(pool: PreparedPool, keys: SetKeys? = nil) throws -> PseudoExperimentGenerator {
         guard pool.digest == manifest.pool.digest else {
             throw SetError.poolMismatch(expected: manifest.pool.digest.hex, found: pool.digest.hex)
         }
-        return PseudoExperimentGenerator(spec: manifest.spec, pool: pool, seed: manifest.seed)
+        let keys = try keys ?? self.keys(truths: nil)
+        return PseudoExperimentGenerator(spec: manifest.spec, pool: pool, seed: keys.rootSeed)
+    }
+
+    /// The keys of these pseudo-experiments: an open directory's from its manifest; a sealed
+    /// one's from its truth file (`truths`, default ``TruthFile/defaultURL(forDirectory:)``),
+    /// checked against the manifest's commitment.
+    public func keys(truths: URL?) throws -> SetKeys {
+        guard manifest.isSealed else { return try manifest.keys(truths: nil, truthsPath: "", directory: url.path) }
+        let truthURL = truths ?? TruthFile.defaultURL(forDirectory: url)
+        guard FileManager.default.fileExists(atPath: truthURL.path) else {
+            throw SetError.sealedNeedsTruths(path: url.path, truths: truthURL.path, reason: "does not exist")
+        }
+        return try manifest.keys(truths: try TruthFile.read(from: truthURL), truthsPath: truthURL.path, directory: url.path)
     }
 
     /// The stored view of a materialized pseudo-experiment, checked against its file's checksums
@@ -113,8 +127,11 @@ public struct SetDirectory: Sendable {
         for entry in materialized { _ = try materializedView(set: entry.set, pseudoExperiment: entry.pseudoExperiment) }
     }
 
-    /// The truths of these pseudo-experiments (from the manifest's seed).
-    public func truths() -> TruthFile { TruthFile(manifest: manifest) }
+    /// The truths of these pseudo-experiments, computed under `keys` (default: the open
+    /// manifest's seed; a sealed directory needs ``keys(truths:)``).
+    public func truths(keys: SetKeys? = nil) throws -> TruthFile {
+        TruthFile(manifest: manifest, keys: try keys ?? self.keys(truths: nil))
+    }
 
     /// Throws ``SetError/noSuchPseudoExperiment(set:pseudoExperiment:sets:perSet:)`` unless the set has
     /// this pseudo-experiment.

@@ -37,6 +37,13 @@ public enum SetError: Error, CustomStringConvertible, LocalizedError {
     case simulatorVersionMismatch(path: String, recorded: Int, available: Int)
     /// Indices outside the set directory.
     case noSuchPseudoExperiment(set: Int, pseudoExperiment: Int, sets: Int, perSet: Int)
+    /// A sealed collection's secret that is not 32 bytes (or not hexadecimal).
+    case badSecret(reason: String)
+    /// A sealed set directory opened without its truth file (which alone holds its secret).
+    case sealedNeedsTruths(path: String, truths: String, reason: String)
+    /// A truth file whose secret does not open the manifest's commitment, or that belongs to
+    /// another manifest.
+    case truthsDoNotMatch(truths: String, directory: String, reason: String)
 
     public var description: String {
         switch self {
@@ -70,6 +77,12 @@ public enum SetError: Error, CustomStringConvertible, LocalizedError {
             return "The pseudo-experiments of '\(path)' were drawn from a pool of simulator version \(recorded), but this build simulates version \(available), whose events differ. Use a bench build of simulator version \(recorded), or pass that pool file with --pool."
         case let .noSuchPseudoExperiment(set, pe, sets, perSet):
             return "There is no set \(set), pseudo-experiment \(pe): the set directory has sets 0..<\(sets) of \(perSet) pseudo-experiments (0..<\(perSet))."
+        case let .badSecret(reason):
+            return "The secret of a sealed set is unusable: \(reason). Use the truth file `bench generate` wrote for the set, unedited."
+        case let .sealedNeedsTruths(path, truths, reason):
+            return "The set directory '\(path)' is sealed: its root seed is kept only in its truth file, and '\(truths)' \(reason). Pass the set's truth file with --truths FILE (default DIR.truth.json beside DIR)."
+        case let .truthsDoNotMatch(truths, directory, reason):
+            return "The truth file '\(truths)' does not belong to the set directory '\(directory)': \(reason). Pass the truth file that `bench generate` wrote together with this directory."
         }
     }
 

@@ -5,10 +5,13 @@ import Foundation
 /// `manifest.json` of a set directory in canonical JSON; its SHA-256 (``sha256``) is the key
 /// under which the leaderboard stores runs on these pseudo-experiments.
 ///
-/// The manifest holds the root seed, from which the truths can be recomputed with the documented
-/// seed rule (``PseudoExperimentGenerator``): a set directory belongs to the harness, which hands
-/// estimators sealed views only. For a ranking phase use a private `--seed` (a phase's default
-/// seed is public in the spec).
+/// An **open** manifest holds the root seed, from which the truths can be recomputed with the
+/// documented seed rule (``PseudoExperimentGenerator``): practice and demonstration sets, whose
+/// runs the leaderboard shows as open. A **sealed** manifest (``Sealing/sealed(commitment:)``)
+/// holds no seed at all, only the SHA-256 commitment of the secret kept in the truth file
+/// (``SetKeys``); its pool, when simulated, comes from a seed derived from that secret too.
+/// Nothing in a sealed manifest determines a truth, so even a manifest that leaks does not
+/// unseal the sets.
 ///
 /// Canonical form: ``canonicalJSON()`` (keys sorted, no whitespace, numbers in shortest
 /// round-trip form, as ``ChallengeSpec/canonicalJSON()``), so the same pseudo-experiments always
@@ -26,8 +29,26 @@ public struct SetManifest: Sendable, Equatable {
     public var spec: ChallengeSpec
     /// The phase whose defaults were used, if any (informational).
     public var phase: String?
-    /// The root seed.
-    public var seed: UInt64
+    /// Whether the root seed is public, or sealed behind a commitment.
+    public var sealing: Sealing
+
+    /// Open or sealed.
+    public enum Sealing: Sendable, Equatable {
+        /// The root seed is public (in the manifest; anyone can recompute the truths).
+        case open(seed: UInt64)
+        /// The root seed derives from a secret kept in the truth file; the manifest holds
+        /// ``SetKeys/commitment`` of it.
+        case sealed(commitment: String)
+    }
+
+    /// The root seed of an open manifest; nil for a sealed one.
+    public var seed: UInt64? {
+        if case let .open(seed) = sealing { return seed }
+        return nil
+    }
+
+    /// Whether the manifest is sealed.
+    public var isSealed: Bool { seed == nil }
     /// Sets (each with its own true mu).
     public var sets: Int
     /// Pseudo-experiments per set.
@@ -75,10 +96,23 @@ public struct SetManifest: Sendable, Equatable {
         }
     }
 
+    /// An open manifest with the public root seed `seed`.
     public init(spec: ChallengeSpec, phase: String?, seed: UInt64, sets: Int, pseudoExperimentsPerSet: Int, pool: Pool) {
+        self.init(spec: spec, phase: phase, sealing: .open(seed: seed), sets: sets,
+                  pseudoExperimentsPerSet: pseudoExperimentsPerSet, pool: pool)
+    }
+
+    /// The manifest of pseudo-experiments drawn under `keys` (open or sealed as they are).
+    public init(spec: ChallengeSpec, phase: String?, keys: SetKeys, sets: Int, pseudoExperimentsPerSet: Int, pool: Pool) {
+        self.init(spec: spec, phase: phase,
+                  sealing: keys.commitment.map { .sealed(commitment: $0) } ?? .open(seed: keys.rootSeed),
+                  sets: sets, pseudoExperimentsPerSet: pseudoExperimentsPerSet, pool: pool)
+    }
+
+    public init(spec: ChallengeSpec, phase: String?, sealing: Sealing, sets: Int, pseudoExperimentsPerSet: Int, pool: Pool) {
         self.spec = spec
         self.phase = phase
-        self.seed = seed
+        self.sealing = sealing
         self.sets = sets
         self.pseudoExperimentsPerSet = pseudoExperimentsPerSet
         self.pool = pool
@@ -93,6 +127,36 @@ public struct SetManifest: Sendable, Equatable {
     /// The number of pseudo-experiments.
     public var count: Int { sets * pseudoExperimentsPerSet }
 
+    /// The keys of these pseudo-experiments: from the manifest's seed when open; from the truth
+    /// file's secret when sealed, which must open the manifest's commitment.
+    ///
+    /// - Throws: ``SetError/sealedNeedsTruths(path:truths:reason:)`` for a sealed manifest
+    ///   without truths or with truths that hold no secret, ``SetError/truthsDoNotMatch(truths:directory:reason:)``
+    ///   for the truths of another manifest or a secret that does not open the commitment.
+    public func keys(truths: TruthFile?, truthsPath: String, directory: String) throws -> SetKeys {
+        switch sealing {
+        case let .open(seed):
+            return .open(seed: seed)
+        case let .sealed(commitment):
+            guard let truths else {
+                throw SetError.sealedNeedsTruths(path: directory, truths: truthsPath, reason: "was not given")
+            }
+            guard truths.manifestSHA256 == sha256 else {
+                throw SetError.truthsDoNotMatch(truths: truthsPath, directory: directory,
+                                                reason: "it is for the manifest \(truths.manifestSHA256), this one is \(sha256)")
+            }
+            guard let hex = truths.secretHex else {
+                throw SetError.sealedNeedsTruths(path: directory, truths: truthsPath, reason: "holds no secret (it is the truth file of an open set)")
+            }
+            let keys = try SetKeys.sealed(secretHex: hex)
+            guard keys.commitment == commitment, keys.rootSeed == truths.seed else {
+                throw SetError.truthsDoNotMatch(truths: truthsPath, directory: directory,
+                                                reason: "its secret does not open the manifest's commitment")
+            }
+            return keys
+        }
+    }
+
     /// The canonical JSON bytes (the content of `manifest.json`).
     public func canonicalJSON() -> Data { canonicalValue.bytes }
 
@@ -103,8 +167,9 @@ public struct SetManifest: Sendable, Equatable {
         var source: [String: CanonicalJSON]
         switch pool.source {
         case let .simulated(version):
-            source = ["kind": .string("simulated"), "simulator_version": .number(Double(version)),
-                      "simulator_seed": .number(Double(spec.pools.evaluation.simulatorSeed))]
+            source = ["kind": .string("simulated"), "simulator_version": .number(Double(version))]
+            // A sealed collection's pool is simulated from a seed of its secret (SetKeys.poolSeed).
+            if !isSealed { source["simulator_seed"] = .number(Double(spec.pools.evaluation.simulatorSeed)) }
         case .file:
             source = ["kind": .string("file")]
         }
@@ -118,7 +183,6 @@ public struct SetManifest: Sendable, Equatable {
                 "sha256": .string(spec.sha256.hex),
                 "spec": spec.canonicalValue,
             ]),
-            "seed": .number(Double(seed)),
             "sets": .number(Double(sets)),
             "pseudo_experiments_per_set": .number(Double(pseudoExperimentsPerSet)),
             "pool": .object([
@@ -140,6 +204,10 @@ public struct SetManifest: Sendable, Equatable {
             ]),
         ]
         if let phase { root["phase"] = .string(phase) }
+        switch sealing {
+        case let .open(seed): root["seed"] = .number(Double(seed))
+        case let .sealed(commitment): root["sealed"] = .object(["commitment": .string(commitment)])
+        }
         return .object(root)
     }
 
@@ -148,7 +216,7 @@ public struct SetManifest: Sendable, Equatable {
     /// identifies the content).
     public static func decode(_ data: Data, source file: String) throws -> SetManifest {
         let root = try JSONFields(data, file: file)
-        try root.onlyKeys(["format", "format_version", "generation_rule", "challenge", "phase", "seed", "sets",
+        try root.onlyKeys(["format", "format_version", "generation_rule", "challenge", "phase", "seed", "sealed", "sets",
                            "pseudo_experiments_per_set", "pool"])
         guard try root.string("format") == formatName else {
             throw root.fail("format", "expected \"\(formatName)\": this is not a set manifest")
@@ -188,9 +256,20 @@ public struct SetManifest: Sendable, Equatable {
         let rows = try poolFields.perProcessCount("rows")
         let weightSums = try poolFields.perProcess("weight_sums")
         let adequacy = try Self.adequacy(try poolFields.object("adequacy"))
+        let sealing: Sealing
+        switch (root.has("seed"), root.has("sealed")) {
+        case (true, false):
+            sealing = .open(seed: UInt64(try root.integer("seed")))
+        case (false, true):
+            let sealed = try root.object("sealed")
+            try sealed.onlyKeys(["commitment"])
+            sealing = .sealed(commitment: try sealed.string("commitment"))
+        default:
+            throw root.fail("seed", "a manifest holds either a public seed or a sealed commitment, exactly one")
+        }
         let manifest = SetManifest(
             spec: spec, phase: root.has("phase") ? try root.string("phase") : nil,
-            seed: UInt64(try root.integer("seed")),
+            sealing: sealing,
             sets: Int(try root.integer("sets", in: 1...Int64(Int32.max))),
             pseudoExperimentsPerSet: Int(try root.integer("pseudo_experiments_per_set", in: 1...Int64(Int32.max))),
             pool: Pool(source: poolSource, digest: PoolDigest(hex: try poolFields.string("digest")), rows: rows,

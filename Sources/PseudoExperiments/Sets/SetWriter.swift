@@ -27,17 +27,32 @@ public struct SetWriter {
     }
 
     public var manifest: SetManifest
+    /// The keys the pseudo-experiments are drawn under (open: the manifest's seed).
+    public var keys: SetKeys
     public var pool: PreparedPool
     /// Whether to store every pseudo-experiment's view (for small sets).
     public var materialize: Bool
     /// Threads generating pseudo-experiments.
     public var workers: Int
 
+    /// A writer of an open `manifest` (its seed is the root seed).
     public init(manifest: SetManifest, pool: PreparedPool, materialize: Bool = false,
+                workers: Int = ProcessInfo.processInfo.activeProcessorCount) {
+        precondition(manifest.seed != nil, "a sealed manifest needs its keys: use init(manifest:keys:pool:)")
+        self.init(manifest: manifest, keys: .open(seed: manifest.seed!), pool: pool, materialize: materialize,
+                  workers: workers)
+    }
+
+    /// A writer of `manifest`, drawn under `keys` (whose secret the truth file keeps when sealed).
+    public init(manifest: SetManifest, keys: SetKeys, pool: PreparedPool, materialize: Bool = false,
                 workers: Int = ProcessInfo.processInfo.activeProcessorCount) {
         precondition(pool.digest == manifest.pool.digest, "the manifest describes another pool")
         precondition(workers >= 1, "workers must be at least 1, got \(workers)")
+        precondition(manifest.seed == nil ? manifest.sealing == .sealed(commitment: keys.commitment ?? "")
+                                          : manifest.seed == keys.rootSeed && !keys.isSealed,
+                     "the keys are not the manifest's")
         self.manifest = manifest
+        self.keys = keys
         self.pool = pool
         self.materialize = materialize
         self.workers = workers
@@ -70,7 +85,7 @@ public struct SetWriter {
         // The manifest last: a directory without one was never finished.
         try writeFile(manifestData, temporary.appendingPathComponent(SetDirectory.manifestName), reportedAs: directory)
 
-        try TruthFile(manifest: manifest).write(to: truthURL)
+        try TruthFile(manifest: manifest, keys: keys).write(to: truthURL)
         do {
             try AtomicFile.moveIntoPlace(temporary, directory, replacing: false)
         } catch {
@@ -91,7 +106,7 @@ public struct SetWriter {
         } catch {
             throw SetError.io(file: folder.path, action: "create", reason: AtomicFile.reason(error))
         }
-        let generator = PseudoExperimentGenerator(spec: manifest.spec, pool: pool, seed: manifest.seed)
+        let generator = PseudoExperimentGenerator(spec: manifest.spec, pool: pool, seed: keys.rootSeed)
         let perSet = manifest.pseudoExperimentsPerSet
         let total = manifest.count
         let results = ResultSlots<SetDirectory.MaterializedEntry>(count: total)

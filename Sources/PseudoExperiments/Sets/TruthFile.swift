@@ -13,7 +13,10 @@ import Foundation
 ///              "nuisances": {"tes": 1.004, "jes": 0.991, "soft_met": 0.82,
 ///                            "ttbar_scale": 1.01, "diboson_scale": 0.87, "bkg_scale": 0.9995}}, ...]}
 /// ```
-/// The entries decode as Scoring's `PseudoExperimentTruth` (same keys).
+/// The entries decode as Scoring's `PseudoExperimentTruth` (same keys). The truths of a sealed
+/// set also hold `"secret"` (64 hexadecimal digits, ``SetKeys``): the only copy of what the
+/// pseudo-experiments derive from, without which a sealed set cannot be regenerated. `seed` is
+/// then the root seed derived from it.
 public struct TruthFile: Sendable, Equatable {
     public static let formatName = "fair-uq-bench pseudo-experiment truths"
     public static let formatVersion = 1
@@ -35,16 +38,25 @@ public struct TruthFile: Sendable, Equatable {
     public var manifestSHA256: String
     public var challenge: String
     public var seed: UInt64
+    /// The secret of a sealed set (hexadecimal), nil for an open one.
+    public var secretHex: String?
     public var sets: Int
     public var pseudoExperimentsPerSet: Int
     /// Every pseudo-experiment's truth, sets in order, pseudo-experiments in order within each.
     public var entries: [Entry]
 
-    /// The truths of the pseudo-experiments of `manifest`, computed by the seed rule.
+    /// The truths of the pseudo-experiments of an open `manifest`, computed by the seed rule.
     public init(manifest: SetManifest) {
+        precondition(manifest.seed != nil, "the truths of a sealed manifest need its keys: use init(manifest:keys:)")
+        self.init(manifest: manifest, keys: .open(seed: manifest.seed!))
+    }
+
+    /// The truths of the pseudo-experiments of `manifest`, drawn under `keys`.
+    public init(manifest: SetManifest, keys: SetKeys) {
         manifestSHA256 = manifest.sha256
         challenge = manifest.spec.name
-        seed = manifest.seed
+        seed = keys.rootSeed
+        secretHex = keys.secretHex
         sets = manifest.sets
         pseudoExperimentsPerSet = manifest.pseudoExperimentsPerSet
         var entries: [Entry] = []
@@ -52,7 +64,7 @@ public struct TruthFile: Sendable, Equatable {
         for s in 0..<manifest.sets {
             for p in 0..<manifest.pseudoExperimentsPerSet {
                 entries.append(Entry(set: s, pseudoExperiment: p,
-                                     truth: PseudoExperimentGenerator.truth(spec: manifest.spec, seed: manifest.seed,
+                                     truth: PseudoExperimentGenerator.truth(spec: manifest.spec, seed: keys.rootSeed,
                                                                             set: s, pseudoExperiment: p)))
             }
         }
@@ -85,13 +97,15 @@ public struct TruthFile: Sendable, Equatable {
                 ]),
             ])
         }
-        return CanonicalJSON.object([
+        var root: [String: CanonicalJSON] = [
             "format": .string(Self.formatName), "format_version": .number(Double(Self.formatVersion)),
             "manifest_sha256": .string(manifestSHA256), "challenge": .string(challenge),
             "seed": .number(Double(seed)), "sets": .number(Double(sets)),
             "pseudo_experiments_per_set": .number(Double(pseudoExperimentsPerSet)),
             "truths": .array(truths),
-        ]).bytes
+        ]
+        if let secretHex { root["secret"] = .string(secretHex) }
+        return CanonicalJSON.object(root).bytes
     }
 
     /// Writes the file atomically.
@@ -111,7 +125,7 @@ public struct TruthFile: Sendable, Equatable {
     /// Decodes and checks the bytes of a truths file.
     public static func decode(_ data: Data, file: String) throws -> TruthFile {
         let root = try JSONFields(data, file: file)
-        try root.onlyKeys(["format", "format_version", "manifest_sha256", "challenge", "seed", "sets",
+        try root.onlyKeys(["format", "format_version", "manifest_sha256", "challenge", "seed", "secret", "sets",
                            "pseudo_experiments_per_set", "truths"])
         guard try root.string("format") == formatName else {
             throw root.fail("format", "expected \"\(formatName)\": this is not a truths file")
@@ -142,17 +156,19 @@ public struct TruthFile: Sendable, Equatable {
             entries.append(Entry(set: s, pseudoExperiment: p, truth: GroundTruth(mu: try item.number("mu"), nuisances: nuisances)))
         }
         var file = TruthFile(manifestSHA256: try root.string("manifest_sha256"), challenge: try root.string("challenge"),
-                             seed: UInt64(try root.integer("seed")), sets: sets, pseudoExperimentsPerSet: perSet,
-                             entries: [])
+                             seed: UInt64(try root.integer("seed")),
+                             secretHex: root.has("secret") ? try root.string("secret") : nil,
+                             sets: sets, pseudoExperimentsPerSet: perSet, entries: [])
         file.entries = entries
         return file
     }
 
-    private init(manifestSHA256: String, challenge: String, seed: UInt64, sets: Int, pseudoExperimentsPerSet: Int,
-                 entries: [Entry]) {
+    private init(manifestSHA256: String, challenge: String, seed: UInt64, secretHex: String?, sets: Int,
+                 pseudoExperimentsPerSet: Int, entries: [Entry]) {
         self.manifestSHA256 = manifestSHA256
         self.challenge = challenge
         self.seed = seed
+        self.secretHex = secretHex
         self.sets = sets
         self.pseudoExperimentsPerSet = pseudoExperimentsPerSet
         self.entries = entries

@@ -15,6 +15,9 @@ import Foundation
 /// simulated-v<version>-seed<seed>-h<rows>-z<rows>-t<rows>-d<rows>-b<block rows>-y<yields hash>.fuqpool
 /// ```
 /// (the yields hash: the first 8 hex digits of the SHA-256 of the yields and their luminosity).
+/// The pool of a sealed collection, whose seed is a secret, is named
+/// `simulated-v<version>-sealed<first 16 hex digits of SHA-256("fair-uq-bench/sealed-pool/v1 " + seed)>-...`
+/// instead, so that a directory listing does not give its seed away.
 /// On reuse the file is verified: its header, directory and metadata when opened, the metadata
 /// against the plan, and every block's and the whole file's checksums. A file that fails is
 /// deleted and generated again (``Outcome/regenerated(reason:)`` says why); a file is written
@@ -56,7 +59,10 @@ public enum SimulatedPool {
         for process in PhysicsProcess.allCases { yields += ",\(process.rawValue)=\(plan.yields[process].bitPattern)" }
         let hash = String(SHA256.hash(Data(yields.utf8)).hex.prefix(8))
         let r = plan.rows
-        return "simulated-v\(EventSimulator.version)-seed\(plan.seed)-h\(r.htautau)-z\(r.ztautau)-t\(r.ttbar)-d\(r.diboson)-b\(plan.blockRows)-y\(hash).fuqpool"
+        let seed = plan.hidesSeed
+            ? "sealed" + SHA256.hash(Data("fair-uq-bench/sealed-pool/v1 \(plan.seed)".utf8)).hex.prefix(16)
+            : "seed\(plan.seed)"
+        return "simulated-v\(EventSimulator.version)-\(seed)-h\(r.htautau)-z\(r.ztautau)-t\(r.ttbar)-d\(r.diboson)-b\(plan.blockRows)-y\(hash).fuqpool"
     }
 
     /// The path of `plan`'s pool in `directory`, generating it with `workers` threads if it is

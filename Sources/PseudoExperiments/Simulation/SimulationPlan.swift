@@ -33,6 +33,10 @@ public struct SimulationPlan: Sendable, Equatable {
     public var yieldLuminosity: Double
     /// Rows per block.
     public var blockRows: Int
+    /// Whether the seed is a sealed collection's secret (``SetKeys/poolSeed``): its cached file
+    /// is then named by a hash instead of the seed (``SimulatedPool/fileName(for:)``). Not part
+    /// of the pool's bytes.
+    public var hidesSeed = false
 
     public init(seed: UInt64, rows: ProcessRows, yields: PerProcess<Double>, yieldLuminosity: Double,
                 blockRows: Int = defaultBlockRows) {

@@ -89,7 +89,8 @@ extension ChallengeSpec {
       "description": "A small ranking phase.",
       "sets": 4,
       "pseudo_experiments_per_set": 5,
-      "default_seed": 2024102
+      "default_seed": 2024102,
+      "sealed": true
     }
   ],
   "default_phase": "final",
@@ -185,7 +186,8 @@ extension ChallengeSpec {
       "description": "The ranking phase.",
       "sets": 10,
       "pseudo_experiments_per_set": 1000,
-      "default_seed": 2024002
+      "default_seed": 2024002,
+      "sealed": true
     }
   ],
   "default_phase": "final",

@@ -17,6 +17,42 @@ extension ChallengeSpec {
         return Data(out)
     }
 
+    /// The spec as estimators receive it (the `spec` of the plugin protocol's `fit` and `load`
+    /// messages): ``canonicalJSON()`` without `phases`, `default_phase` and the pools'
+    /// `simulator_seed`s. Those are the inputs of the documented seed rule: with a phase's
+    /// default seed a submission could recompute every truth of an open run, and with the
+    /// evaluation pool's seed re-simulate the labelled pool and match rows. Nothing an
+    /// estimator needs (yields, priors, clip ranges, the mu prior, the score) is left out.
+    public func estimatorCanonicalJSON() -> Data {
+        guard case var .object(root) = canonicalValue else { preconditionFailure("a spec is an object") }
+        root["phases"] = nil
+        root["default_phase"] = nil
+        if case var .object(pools) = root["pools"] {
+            for key in ["evaluation", "training"] {
+                if case var .object(pool) = pools[key] {
+                    pool["simulator_seed"] = nil
+                    pools[key] = .object(pool)
+                }
+            }
+            root["pools"] = .object(pools)
+        }
+        var out = [UInt8]()
+        CanonicalJSON.write(.object(root), to: &out)
+        return Data(out)
+    }
+
+    /// The spec as an in-process estimator's ``TrainingContext`` holds it: no phases, no default
+    /// phase, the pools' simulator seeds zero (see ``estimatorCanonicalJSON()``). Not a valid
+    /// challenge document; for estimators only.
+    public func redactedForEstimators() -> ChallengeSpec {
+        var spec = self
+        spec.phases = []
+        spec.defaultPhase = ""
+        spec.pools.evaluation.simulatorSeed = 0
+        spec.pools.training.simulatorSeed = 0
+        return spec
+    }
+
     /// SHA-256 of ``canonicalJSON()``.
     public var sha256: SHA256.Digest { SHA256.hash(canonicalJSON()) }
 
@@ -100,6 +136,8 @@ extension ChallengeSpec.Phase {
             "default_seed": .number(Double(defaultSeed)),
         ]
         if let description { object["description"] = .string(description) }
+        // Written only when true, so that specs without sealed phases keep their hashes.
+        if sealed { object["sealed"] = .bool(true) }
         return .object(object)
     }
 }
@@ -111,6 +149,7 @@ enum CanonicalJSON {
     case string(String)
     /// Any number; seeds and counts are exact because they are below 2^53.
     case number(Double)
+    case bool(Bool)
 
     static func write(_ value: CanonicalJSON, to out: inout [UInt8]) {
         switch value {
@@ -135,6 +174,8 @@ enum CanonicalJSON {
             writeString(s, to: &out)
         case let .number(x):
             out.append(contentsOf: numberText(x).utf8)
+        case let .bool(b):
+            out.append(contentsOf: (b ? "true" : "false").utf8)
         }
     }
 

@@ -389,6 +389,7 @@ private struct PhaseDocument: Decodable {
     var value: ChallengeSpec.Phase
     enum Keys: String, CodingKey, CaseIterable {
         case name, description, sets, pseudoExperimentsPerSet = "pseudo_experiments_per_set", defaultSeed = "default_seed"
+        case sealed
     }
     init(from decoder: Decoder) throws {
         let c = try decoder.strictContainer(Keys.self)
@@ -402,7 +403,8 @@ private struct PhaseDocument: Decodable {
                       description: try c.decodeIfPresent(String.self, forKey: .description),
                       sets: try c.decode(Int.self, forKey: .sets),
                       pseudoExperimentsPerSet: try c.decode(Int.self, forKey: .pseudoExperimentsPerSet),
-                      defaultSeed: UInt64(seed))
+                      defaultSeed: UInt64(seed),
+                      sealed: try c.decodeIfPresent(Bool.self, forKey: .sealed) ?? false)
     }
 }
 

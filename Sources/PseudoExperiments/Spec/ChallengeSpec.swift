@@ -158,8 +158,13 @@ public struct ChallengeSpec: Sendable, Equatable {
         /// Sets, each with its own true mu.
         public var sets: Int
         public var pseudoExperimentsPerSet: Int
-        /// The phase's root seed when none is given.
+        /// The phase's published root seed: used by the demonstration run (`bench run`), and by
+        /// `bench generate` for a phase that is not sealed. Public, so runs on it are open.
         public var defaultSeed: UInt64
+        /// Whether `bench generate` draws this phase's pseudo-experiments from a secret (OS
+        /// entropy, kept in the truth file, ``SetKeys``) unless a seed is given: the ranking
+        /// phase. Absent in the document means false.
+        public var sealed: Bool = false
     }
 
     /// The parameters of the penalised interval score (see `ScoreParameters` in Scoring for

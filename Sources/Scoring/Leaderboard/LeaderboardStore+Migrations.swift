@@ -20,6 +20,7 @@ extension LeaderboardStore {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("2026-01-leaderboard-v1") { try createVersion1($0) }
         migrator.registerMigration("2026-02-run-flags") { try createRunFlags($0) }
+        migrator.registerMigration("2026-12-seal-set-manifest-sealed") { try addSetManifestSealed($0) }
         return migrator
     }
 
@@ -179,6 +180,15 @@ extension LeaderboardStore {
                 recorded_at TEXT NOT NULL,
                 PRIMARY KEY (run_id, kind)
             ) WITHOUT ROWID;
+            """)
+    }
+
+    /// Whether a set manifest is sealed (its root seed a secret of the truth file) or open (its
+    /// seed public, so that anyone can recompute its truths). Manifests registered before this
+    /// migration held their seed in the manifest: open.
+    private static func addSetManifestSealed(_ db: Database) throws {
+        try db.execute(sql: """
+            ALTER TABLE set_manifest ADD COLUMN sealed INTEGER NOT NULL DEFAULT 0 CHECK (sealed IN (0, 1));
             """)
     }
 }

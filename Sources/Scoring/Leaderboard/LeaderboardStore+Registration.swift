@@ -49,11 +49,13 @@ extension LeaderboardStore {
     ///   - hash: identifies the exact pseudo-experiments (spec, pool, seeds).
     ///   - challenge: the registered challenge they belong to.
     ///   - rootSeed: the root seed the sets were drawn from.
+    ///   - sealed: whether that seed is a secret (a sealed manifest) rather than public (open):
+    ///     the leaderboard ranks runs on sealed manifests and marks those on open ones.
     ///   - truths: the true mu (and nuisances, if known) of every pseudo-experiment, at least one,
     ///     each key once.
     /// - Throws: ``LeaderboardStoreError/setManifestConflict(path:hash:detail:)`` when the hash
     ///   is registered with another challenge, seed or truths.
-    public func registerSetManifest(hash: String, challenge: String, rootSeed: UInt64,
+    public func registerSetManifest(hash: String, challenge: String, rootSeed: UInt64, sealed: Bool = false,
                                     truths: [PseudoExperimentTruth]) throws {
         precondition(!hash.isEmpty, "a set manifest needs a hash")
         precondition(!truths.isEmpty, "a set manifest needs at least one pseudo-experiment")
@@ -69,16 +71,20 @@ extension LeaderboardStore {
         try write { db in
             let challengeID = try challengeID(challenge, db)
             if let row = try Row.fetchOne(db, sql: """
-                SELECT s.id, s.root_seed, c.name FROM set_manifest s JOIN challenge c ON c.id = s.challenge_id
+                SELECT s.id, s.root_seed, c.name, s.sealed FROM set_manifest s JOIN challenge c ON c.id = s.challenge_id
                 WHERE s.hash = ?
                 """, arguments: [hash]) {
+                guard ((row[3] as Int64) != 0) == sealed else {
+                    throw LeaderboardStoreError.setManifestConflict(
+                        path: path, hash: hash, detail: sealed ? "open, now sealed" : "sealed, now open")
+                }
                 try checkSameManifest(hash: hash, id: row[0], storedSeed: row[1], storedChallenge: row[2],
                                       challenge: challenge, rootSeed: rootSeed, truths: sorted, db)
                 return
             }
             try db.execute(sql: """
-                INSERT INTO set_manifest (challenge_id, hash, root_seed, registered_at) VALUES (?, ?, ?, ?)
-                """, arguments: [challengeID, hash, String(rootSeed), Self.timestamp()])
+                INSERT INTO set_manifest (challenge_id, hash, root_seed, sealed, registered_at) VALUES (?, ?, ?, ?, ?)
+                """, arguments: [challengeID, hash, String(rootSeed), sealed ? 1 : 0, Self.timestamp()])
             let manifestID = db.lastInsertedRowID
             let insert = try db.makeStatement(sql: """
                 INSERT INTO truth (set_manifest_id, set_index, pe_index, mu, tes, jes, soft_met,
@@ -114,6 +120,14 @@ extension LeaderboardStore {
         }
         if let (old, new) = zip(stored, truths).first(where: { $0 != $1 }) {
             throw conflict(old.key == new.key ? "another truth for \(new.key)" : "\(new.key) instead of \(old.key)")
+        }
+    }
+
+    /// Whether the set manifest `hash` is sealed (its root seed a secret) rather than open.
+    public func isSealed(setManifestHash hash: String) throws -> Bool {
+        try read { db in
+            let id = try setManifestID(hash, db)
+            return try Int64.fetchOne(db, sql: "SELECT sealed FROM set_manifest WHERE id = ?", arguments: [id]) == 1
         }
     }
 

@@ -12,17 +12,23 @@ public struct LeaderboardTable: Sendable, Equatable {
     public var setManifestHash: String
     /// The number of pseudo-experiments every row was scored on.
     public var pseudoExperiments: Int
+    /// Whether the set manifest is sealed (its root seed a secret of the harness) rather than
+    /// open (its seed public, so that anyone could recompute the truths). Every run of a table
+    /// shares its manifest, so open runs are never ranked together with sealed ones: an open
+    /// table is marked as such.
+    public var sealed: Bool
     public var rows: [LeaderboardRow]
     /// How score errors and neighbour differences were resampled.
     public var bootstrap: BootstrapOptions
     /// The confidence of the neighbour-difference intervals.
     public var confidence: Double
 
-    public init(challenge: String, setManifestHash: String, pseudoExperiments: Int, rows: [LeaderboardRow],
-                bootstrap: BootstrapOptions, confidence: Double) {
+    public init(challenge: String, setManifestHash: String, pseudoExperiments: Int, sealed: Bool = false,
+                rows: [LeaderboardRow], bootstrap: BootstrapOptions, confidence: Double) {
         self.challenge = challenge
         self.setManifestHash = setManifestHash
         self.pseudoExperiments = pseudoExperiments
+        self.sealed = sealed
         self.rows = rows
         self.bootstrap = bootstrap
         self.confidence = confidence
@@ -46,9 +52,11 @@ public struct LeaderboardTable: Sendable, Equatable {
                 groups.append([run])
             }
         }
-        return try groups.map { group in
+        let tables = try groups.map { group in
             try table(of: group, store: store, policy: policy, bootstrap: bootstrap, confidence: confidence)
         }
+        // Sealed tables (rankings) first, open ones (practice) after; otherwise in store order.
+        return tables.filter(\.sealed) + tables.filter { !$0.sealed }
     }
 
     private static func table(of runs: [RunManifest], store: LeaderboardStore, policy: ScoringPolicy,
@@ -83,7 +91,9 @@ public struct LeaderboardTable: Sendable, Equatable {
                 entries[i].results, entries[j].results, policy: policy, options: bootstrap, confidence: confidence)
         }
         return LeaderboardTable(challenge: runs[0].challenge, setManifestHash: runs[0].setManifestHash,
-                                pseudoExperiments: entries[0].results.count, rows: entries.map(\.row),
+                                pseudoExperiments: entries[0].results.count,
+                                sealed: try store.isSealed(setManifestHash: runs[0].setManifestHash),
+                                rows: entries.map(\.row),
                                 bootstrap: bootstrap, confidence: confidence)
     }
 }

@@ -30,6 +30,9 @@ public struct HTMLReport: Sendable {
     public var maxSetFigures = 12
     /// At most this many failures are listed by name; all are counted.
     public var maxListedFailures = 50
+    /// Whether the pseudo-experiments were sealed (their root seed a secret of the harness),
+    /// open (their seed public, so that anyone could compute the truths), or unknown (nil).
+    public var sealed: Bool?
 
     public init(title: String, results: [ScoredResult], policy: ScoringPolicy = .fairUniverse2024,
                 bootstrap: BootstrapOptions = BootstrapOptions()) {
@@ -58,6 +61,17 @@ public struct HTMLReport: Sendable {
             + "\(f(policy.parameters.target, 4)), band \(f(policy.parameters.bandSigmas, 1)) sigma, epsilon "
             + "\(policy.parameters.epsilon); a failure counts the width of the mu range "
             + "[\(f(policy.muRange.lowerBound, 2)), \(f(policy.muRange.upperBound, 2))] and never covers.</p>\n"
+        switch sealed {
+        case true?:
+            body += "<p class=\"sealing\">Sealed run: the root seed of these pseudo-experiments derives from a secret "
+                + "kept only in the harness's truth file; no submission could compute a truth.</p>\n"
+        case false?:
+            body += "<p class=\"sealing\"><strong>Open run</strong>: the root seed of these pseudo-experiments is public "
+                + "(given on the command line or a phase's published default), so anyone could recompute their truths; "
+                + "a practice result, not a sealed ranking.</p>\n"
+        case nil:
+            break
+        }
         body += summaryTable(card)
         body += setTable(card)
         body += "<h2>Coverage and width against true mu</h2>\n<div class=\"figures\">\n"

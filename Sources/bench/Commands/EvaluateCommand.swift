@@ -28,6 +28,10 @@ struct EvaluateCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The set directory (from bench generate).", valueName: "dir"))
     var sets: String
 
+    @Option(help: ArgumentHelp("The set's truth file (default DIR.truth.json beside DIR): needed for a sealed set, whose secret only it holds.",
+                               valueName: "file"))
+    var truths: String?
+
     @Option(help: ArgumentHelp("A built-in estimator.", valueName: "name"))
     var estimator: String?
 
@@ -84,12 +88,14 @@ struct EvaluateCommand: ParsableCommand {
         // Everything that can be refused is checked before the database is created.
         let setsURL = URL(fileURLWithPath: sets)
         let directory = try SetDirectory.open(setsURL)
+        let truthsURL = truths.map { URL(fileURLWithPath: $0) }
+        let keys = try directory.keys(truths: truthsURL)
         let builtin = try estimator.map { try EstimatorRegistry.builtin(named: $0) }
         let pool: PreparedPool? = directory.isMaterialized
-            ? nil : try ChallengePools.evaluation(file: self.pool.map { URL(fileURLWithPath: $0) }, for: directory)
+            ? nil : try ChallengePools.evaluation(file: self.pool.map { URL(fileURLWithPath: $0) }, for: directory, keys: keys)
         let training = try TrainingPool.load(file: trainingPool.map { URL(fileURLWithPath: $0) },
                                              spec: directory.manifest.spec)
-        let source = try SetDirectorySource.open(directory, pool: pool, trainingPool: training)
+        let source = try SetDirectorySource.open(directory, keys: keys, pool: pool, trainingPool: training)
         let contestant: Contestant
         if let builtin {
             contestant = Contestant(builtin, name: name)
@@ -97,7 +103,8 @@ struct EvaluateCommand: ParsableCommand {
             // The sandbox hides the database (created below, before the plugin starts), the sets and truths.
             let program: ProcessEstimator.Program = plugin.map { .executable(path: $0, arguments: []) } ?? .shell(command ?? "")
             let policy = SandboxPolicy(mode: sandbox,
-                                       hiddenPaths: PluginSubmission.hiddenPaths(database: store.path, sets: setsURL))
+                                       hiddenPaths: PluginSubmission.hiddenPaths(database: store.path, sets: setsURL)
+                                           + (truthsURL.map { [$0.standardizedFileURL.path] } ?? []))
             contestant = try PluginSubmission(program: program, name: name, codeHash: codeHash, sandbox: policy)
                 .contestant(options: try evaluation.options(seed: seed))
         }

@@ -26,6 +26,9 @@ struct ExportCommand: ParsableCommand {
     @Option(help: "Pool file the set was drawn from, for a set that is not materialized.")
     var pool: String?
 
+    @Option(help: "The set's truth file (default DIR.truth.json), for a sealed set that is not materialized.")
+    var truths: String?
+
     @Option(help: "The CSV file to write.")
     var output: String
 
@@ -37,8 +40,9 @@ struct ExportCommand: ParsableCommand {
         if sets.isMaterialized {
             view = try sets.materializedView(set: set, pseudoExperiment: pe)
         } else {
-            let prepared = try ChallengePools.evaluation(file: pool.map { URL(fileURLWithPath: $0) }, for: sets)
-            view = try sets.generator(pool: prepared).generate(set: set, pseudoExperiment: pe).view
+            let keys = try sets.keys(truths: truths.map { URL(fileURLWithPath: $0) })
+            let prepared = try ChallengePools.evaluation(file: pool.map { URL(fileURLWithPath: $0) }, for: sets, keys: keys)
+            view = try sets.generator(pool: prepared, keys: keys).generate(set: set, pseudoExperiment: pe).view
         }
         try view.writeCSV(to: URL(fileURLWithPath: output))
         print("wrote \(output): set \(set), pseudo-experiment \(pe), \(view.count) rows")

@@ -15,6 +15,13 @@ struct GenerateCommand: ParsableCommand {
             (kilobytes) and, with --materialize, every pseudo-experiment's rows. The truths (mu and \
             nuisances per pseudo-experiment) go to a separate file outside the directory \
             (default DIR.truth.json). The same inputs give byte-identical outputs.
+
+            Open or sealed: with --seed, or for a phase that is not sealed, the root seed is public \
+            (in the manifest) and runs on the sets are open: anyone can recompute the truths. A phase \
+            the spec marks sealed (the ranking phase), or --sealed, without --seed draws a 256-bit \
+            secret from the operating system's entropy instead: the manifest holds only a commitment \
+            to it, the simulated evaluation pool comes from a seed of that secret, and the secret is \
+            kept only in the truth file, which regenerating or evaluating the sets then needs.
             """)
 
     @Option(name: .customLong("challenge"), help: "Challenge spec: a built-in name (\(ChallengeSpec.builtinNames.joined(separator: ", "))) or a spec file.")
@@ -32,8 +39,11 @@ struct GenerateCommand: ParsableCommand {
     @Option(name: .customLong("per-set"), help: "Pseudo-experiments per set.")
     var perSet: Int?
 
-    @Option(help: "Root seed (0 ... 2^53 - 1; default: the phase's seed, which is public: use a private seed for ranking).")
+    @Option(help: "Root seed (0 ... 2^53 - 1), public: the sets are open (default: a sealed phase draws a secret; another phase uses its published seed).")
     var seed: Int64?
+
+    @Flag(help: "Draw the sets from a secret (OS entropy, kept only in the truth file), whatever the phase.")
+    var sealed = false
 
     @Option(help: "The set directory to create (must not exist).")
     var output: String
@@ -51,6 +61,9 @@ struct GenerateCommand: ParsableCommand {
         if let sets, sets < 1 { throw ValidationError("--sets must be at least 1, got \(sets).") }
         if let perSet, perSet < 1 { throw ValidationError("--per-set must be at least 1, got \(perSet).") }
         if let workers, workers < 1 { throw ValidationError("--workers must be at least 1, got \(workers).") }
+        if sealed, seed != nil {
+            throw ValidationError("--sealed draws the root seed from a secret; it cannot be combined with --seed (a given seed is public: the sets would be open).")
+        }
         if let seed, seed < 0 || seed > ChallengeSpec.maximumJSONSeed {
             throw ValidationError("--seed must be in 0...\(ChallengeSpec.maximumJSONSeed) (2^53 - 1, so that every JSON reader keeps it exact), got \(seed).")
         }
@@ -65,16 +78,27 @@ struct GenerateCommand: ParsableCommand {
         }
         let directory = URL(fileURLWithPath: output)
         let truthURL = truthOutput.map { URL(fileURLWithPath: $0) } ?? TruthFile.defaultURL(forDirectory: directory)
-        let (prepared, source) = try ChallengePools.evaluation(file: pool.map { URL(fileURLWithPath: $0) }, spec: spec)
-        let manifest = SetManifest(spec: spec, phase: chosen.name, seed: seed.map { UInt64($0) } ?? chosen.defaultSeed,
+        let keys: SetKeys
+        if let seed {
+            keys = .open(seed: UInt64(seed))
+        } else if sealed || chosen.sealed {
+            keys = .drawSealed()
+        } else {
+            keys = .open(seed: chosen.defaultSeed)
+        }
+        let (prepared, source) = try ChallengePools.evaluation(file: pool.map { URL(fileURLWithPath: $0) }, spec: spec,
+                                                               keys: keys)
+        let manifest = SetManifest(spec: spec, phase: chosen.name, keys: keys,
                                    sets: sets ?? chosen.sets, pseudoExperimentsPerSet: perSet ?? chosen.pseudoExperimentsPerSet,
                                    pool: try SetManifest.Pool(describing: prepared, source: source, spec: spec))
-        let writer = SetWriter(manifest: manifest, pool: prepared, materialize: materialize,
+        let writer = SetWriter(manifest: manifest, keys: keys, pool: prepared, materialize: materialize,
                                workers: workers ?? ProcessInfo.processInfo.activeProcessorCount)
         let summary = try writer.write(to: directory, truthsTo: truthURL)
 
         let a = manifest.pool.adequacy
-        print("wrote \(directory.path): \(manifest.sets) sets x \(manifest.pseudoExperimentsPerSet) pseudo-experiments of \(spec.name), seed \(manifest.seed)")
+        let sealing = manifest.seed.map { "open, seed \($0) (public: anyone can recompute the truths; not for ranking)" }
+            ?? "sealed (the root seed derives from a secret drawn from OS entropy, kept only in the truth file)"
+        print("wrote \(directory.path): \(manifest.sets) sets x \(manifest.pseudoExperimentsPerSet) pseudo-experiments of \(spec.name), \(sealing)")
         print("  manifest sha256 \(summary.manifestSHA256)")
         print("  pool \(manifest.pool.digest.hex): \(prepared.rowCount) rows, \(String(format: "%.1f", a.effectiveRatio))x one pseudo-experiment (\(String(format: "%.0f", a.expectedEvents)) events expected); its own fluctuation costs about \(String(format: "%.4f", a.coverageLoss)) of coverage")
         if !a.meetsRecommendation {
@@ -85,6 +109,7 @@ struct GenerateCommand: ParsableCommand {
         } else {
             print("  pseudo-experiments are regenerated from the pool on demand (\(summary.bytes) bytes)")
         }
-        print("  truths: \(truthURL.standardizedFileURL.path) (keep them away from estimators)")
+        print("  truths: \(truthURL.standardizedFileURL.path) (keep them away from estimators"
+              + (manifest.isSealed ? "; the only copy of the secret: without it the sets cannot be regenerated or evaluated)" : ")"))
     }
 }

@@ -40,10 +40,11 @@ struct ReportCommand: ParsableCommand {
         let reader = try store.open(.readOnly)
         let run = try reader.latestCompletedRun(challenge: challenge, submission: submission)
         let version = run.submission.version.isEmpty ? "" : " \(run.submission.version)"
-        let report = HTMLReport(
+        var report = HTMLReport(
             title: "\(run.submission.name)\(version) on \(run.challenge) (sets \(run.setManifestHash), run \(run.id))",
             results: try reader.scoredResults(of: run.id),
             bootstrap: BootstrapOptions(replicates: replicates, seed: seed))
+        report.sealed = try reader.isSealed(setManifestHash: run.setManifestHash)
         let url = URL(fileURLWithPath: output)
         try report.write(to: url)
         print("Wrote \(url.path): run \(run.id) of \(run.submission.name) on \(run.challenge).")

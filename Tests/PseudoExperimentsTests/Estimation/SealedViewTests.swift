@@ -22,8 +22,15 @@ final class SealedViewTests: XCTestCase {
         let (compact, padded) = views(rows: 37, pad: 11)
         XCTAssertEqual(padded, compact)
         XCTAssertEqual(padded.columnMajorValues(), compact.columnMajorValues())
-        XCTAssertEqual(padded.memoryBytes, 28 * 48 * 4)
+        XCTAssertEqual(padded.storageBytes, 28 * 48 * 4)
+        // What an estimator can read says nothing of the padding (sized before the cuts, so it
+        // tracks the energy scales): the attack of a submission reading memoryBytes or a
+        // column's indices.
+        XCTAssertEqual(padded.memoryBytes, 28 * 37 * 4)
+        XCTAssertEqual(padded.memoryBytes, compact.memoryBytes)
         for f in Feature.allCases {
+            XCTAssertEqual(padded.column(f).startIndex, 0, f.rawValue)
+            XCTAssertEqual(padded.column(f).endIndex, 37, f.rawValue)
             XCTAssertEqual(Array(padded.column(f)), Array(compact.column(f)), f.rawValue)
             XCTAssertEqual(padded.withColumn(f) { Array($0) }, Array(compact.column(f)), f.rawValue)
         }

@@ -102,7 +102,7 @@ final class SetDirectoryTests: XCTestCase {
         let dir = try SetDirectory.open(root.appendingPathComponent("t"))
         let truths = try TruthFile.read(from: root.appendingPathComponent("t.truth.json"))
         XCTAssertEqual(truths.manifestSHA256, dir.manifestSHA256)
-        XCTAssertEqual(truths, dir.truths())
+        XCTAssertEqual(truths, try dir.truths())
         XCTAssertEqual(truths.truth(set: 1, pseudoExperiment: 2),
                        PseudoExperimentGenerator.truth(spec: SetsFixtures.mini, seed: 11, set: 1, pseudoExperiment: 2))
         for (name, data) in try files(root.appendingPathComponent("t")) where name.hasSuffix(".json") {

@@ -19,8 +19,9 @@ public enum LeaderboardFormat: String, CaseIterable, Sendable {
 /// rank submission kind version code_hash challenge set_manifest run score score_error
 /// coverage interval failures pseudo_experiments runtime_s difference_to_next
 /// difference_to_next_error difference_to_next_lower difference_to_next_upper significant_to_next
-/// flags
+/// flags sealed
 /// ```
+/// `sealed` is whether the table's set manifest is sealed (true) or open (false).
 /// `flags` lists the run's flags as `kind: detail`, separated by `; ` (empty when none).
 /// `rank` is null for reference rows; the `*_to_next` keys are null where there is no next
 /// ranked row. In CSV a null is an empty field.
@@ -72,7 +73,7 @@ extension LeaderboardTable {
         "rank", "submission", "kind", "version", "code_hash", "challenge", "set_manifest", "run", "score",
         "score_error", "coverage", "interval", "failures", "pseudo_experiments", "runtime_s",
         "difference_to_next", "difference_to_next_error", "difference_to_next_lower",
-        "difference_to_next_upper", "significant_to_next", "flags",
+        "difference_to_next_upper", "significant_to_next", "flags", "sealed",
     ]
 
     var records: [[(String, Cell)]] {
@@ -87,6 +88,7 @@ extension LeaderboardTable {
                 .number(next?.observed), .number(next?.standardError), .number(next?.lower),
                 .number(next?.upper), .bool(next?.isSignificant),
                 .text(row.flags.map(\.description).joined(separator: "; ")),
+                .bool(sealed),
             ]
             return Array(zip(Self.recordKeys, cells))
         }
@@ -101,14 +103,17 @@ extension LeaderboardTable {
 
     /// The title line, the table, and the notes that explain it.
     func text(markdown: Bool) -> String {
-        let title = "Challenge \(challenge), set manifest \(setManifestHash): \(pseudoExperiments) "
-            + "pseudo-experiments, \(rows.count) submission\(rows.count == 1 ? "" : "s")"
+        let title = "\(sealed ? "Sealed" : "OPEN") challenge \(challenge), set manifest \(setManifestHash): "
+            + "\(pseudoExperiments) pseudo-experiments, \(rows.count) submission\(rows.count == 1 ? "" : "s")"
         let cells = rows.map(humanCells)
         var notes = ["Score: higher is better; ± error: bootstrap standard error "
             + "(\(bootstrap.replicates) replicates of sets and pseudo-experiments, seed \(bootstrap.seed))."]
         notes.append("vs next: score difference to the next rank on the same pseudo-experiments, ± its "
             + "paired-bootstrap standard error; n.s. = not significant (the \(Self.percent(confidence)) "
             + "interval of the difference contains 0).")
+        notes.append(sealed
+            ? "Sealed: the root seed of these pseudo-experiments derives from a secret kept only in the harness's truth file; no submission could compute a truth."
+            : "OPEN: the root seed of these pseudo-experiments is public (given on the command line or a phase's published default), so anyone can recompute their truths: a practice table, never ranked together with a sealed one. A sealed ranking: bench generate of a sealed phase without --seed, then bench evaluate.")
         if rows.contains(where: { $0.rank == nil }) {
             notes.append("Rank -: a reference (e.g. oracle or null baseline), shown for comparison, not ranked.")
         }
