@@ -105,10 +105,11 @@ let package = Package(
         // Fixtures/ holds the test plugins (Python scripts run as processes, not compiled).
         .testTarget(name: "PluginHostTests", dependencies: ["PluginHost", "PseudoExperiments", "Scoring", "TestSupport"],
                     exclude: ["Fixtures"]),
+        // Fixtures/ holds the adversary plugins (Python scripts run as processes, not compiled).
         .testTarget(name: "BenchCommandTests", dependencies: [
             "bench", "Scoring", "PseudoExperiments", "TestSupport",
             .product(name: "GRDB", package: "GRDB.swift"),   // to hold a database lock in a test
-        ]),
+        ], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -208,7 +208,7 @@ final class EvaluateResumptionTests: XCTestCase {
         XCTAssertEqual(second.status, 0, second.stderr)
         XCTAssertTrue(second.stdout.contains("parity: run \(run.id) (resumed), 40 of 40 results ("
                                              + "\(40 - kept.count) now, \(kept.count) before)"), second.stdout)
-        XCTAssertTrue(second.stdout.contains("Challenge fair-universe-2024-mini"), second.stdout)
+        XCTAssertTrue(second.stdout.contains("challenge fair-universe-2024-mini"), second.stdout)
         let manifest = try store.runManifest(run.id)
         XCTAssertEqual(manifest.status, .completed)
         XCTAssertEqual(manifest.resumptions, 1)

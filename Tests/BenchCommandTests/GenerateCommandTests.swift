@@ -12,9 +12,10 @@ final class GenerateCommandTests: XCTestCase {
     override func setUpWithError() throws { dir = try ReferenceData.temporaryDirectory("generate") }
     override func tearDownWithError() throws { try? FileManager.default.removeItem(at: dir) }
 
+    /// Open sets (a public seed), so that two generations give the same bytes.
     private func generate(_ name: String, _ extra: [String] = []) throws -> BenchProcess.Output {
         try BenchProcess.run(["generate", "--challenge", "fair-universe-2024-mini", "--pool", pool, "--sets", "2",
-                              "--per-set", "2", "--output", dir.appendingPathComponent(name).path] + extra)
+                              "--per-set", "2", "--seed", "2024102", "--output", dir.appendingPathComponent(name).path] + extra)
     }
 
     private func tree(_ url: URL) throws -> [String: Data] {
@@ -157,5 +158,48 @@ final class GenerateCommandTests: XCTestCase {
                                     "--output", dir.appendingPathComponent("sim.csv").path])
         XCTAssertEqual(run.status, 0, run.stderr)
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: cache.path).count, 1, "the pool was simulated once")
+    }
+
+    /// The final phase (sealed in the spec) without --seed: a fresh secret each time, printed
+    /// as sealed, never the seed; the truth file alone regenerates it (export); --sealed with
+    /// --seed is refused.
+    func testSealedPhaseDrawsASecretAndItsTruthFileRegeneratesIt() throws {
+        func sealed(_ name: String, _ extra: [String] = []) throws -> BenchProcess.Output {
+            try BenchProcess.run(["generate", "--challenge", "fair-universe-2024-mini", "--pool", pool, "--sets", "2",
+                                  "--per-set", "2", "--output", dir.appendingPathComponent(name).path] + extra)
+        }
+        let a = try sealed("a", ["--materialize"]), b = try sealed("b")
+        XCTAssertEqual(a.status, 0, a.stderr)
+        XCTAssertEqual(b.status, 0, b.stderr)
+        XCTAssertTrue(a.stdout.contains("sealed (the root seed derives from a secret"), a.stdout)
+        XCTAssertFalse(a.stdout.contains("seed 2024102"), a.stdout)
+        let first = try SetDirectory.open(dir.appendingPathComponent("a"))
+        let second = try SetDirectory.open(dir.appendingPathComponent("b"))
+        XCTAssertNotEqual(first.manifestSHA256, second.manifestSHA256, "each sealed generation draws its own secret")
+        XCTAssertTrue(first.manifest.isSealed)
+
+        // A regenerated copy of "a" from its truth file: move the truths, regenerate by export.
+        let moved = dir.appendingPathComponent("a-secret.json")
+        try FileManager.default.copyItem(at: dir.appendingPathComponent("a.truth.json"), to: moved)
+        let regenerate = dir.appendingPathComponent("r")
+        try FileManager.default.createDirectory(at: regenerate, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: dir.appendingPathComponent("a/manifest.json"),
+                                         to: regenerate.appendingPathComponent("manifest.json"))
+        let stored = dir.appendingPathComponent("stored.csv"), again = dir.appendingPathComponent("again.csv")
+        var run = try BenchProcess.run(["export", "--sets", dir.appendingPathComponent("a").path, "--set", "1", "--pe", "1",
+                                        "--output", stored.path])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        run = try BenchProcess.run(["export", "--sets", regenerate.path, "--set", "1", "--pe", "1", "--pool", pool,
+                                    "--output", again.path])
+        XCTAssertNotEqual(run.status, 0, "without its truth file a sealed set cannot be regenerated")
+        XCTAssertTrue(run.stderr.contains("is sealed") && run.stderr.contains("--truths"), run.stderr)
+        run = try BenchProcess.run(["export", "--sets", regenerate.path, "--set", "1", "--pe", "1", "--pool", pool,
+                                    "--truths", moved.path, "--output", again.path])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertEqual(try Data(contentsOf: stored), try Data(contentsOf: again))
+
+        run = try sealed("c", ["--sealed", "--seed", "3"])
+        XCTAssertNotEqual(run.status, 0)
+        XCTAssertTrue(run.stderr.contains("--sealed"), run.stderr)
     }
 }

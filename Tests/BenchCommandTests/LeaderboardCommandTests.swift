@@ -26,7 +26,7 @@ final class LeaderboardCommandTests: XCTestCase {
         let out = try leaderboard(["--format", "table"])
         XCTAssertEqual(out.status, 0, out.stderr)
         let lines = out.stdout.split(separator: "\n").map(String.init)
-        XCTAssertEqual(lines[0], "Challenge toy, set manifest sets-1: 100 pseudo-experiments, 5 submissions")
+        XCTAssertEqual(lines[0], "OPEN challenge toy, set manifest sets-1: 100 pseudo-experiments, 5 submissions")
         XCTAssertTrue(lines[1].hasPrefix("Rank  Submission  Kind          Score  ± error  Coverage"), lines[1])
         let names = lines[3...7].map { $0.split(separator: " ", omittingEmptySubsequences: true)[1] }
         XCTAssertEqual(names, ["oracle", "beta", "alpha", "gamma", "null"])

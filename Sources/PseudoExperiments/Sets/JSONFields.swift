@@ -88,7 +88,7 @@ struct JSONFields {
     func rawObject(_ key: String) throws -> Data {
         let o = try object(key)
         guard let canonical = JSONTree.object(o.object).canonical else {
-            throw fail(key, "holds true, false or null, which this format never uses")
+            throw fail(key, "holds null or a non-finite number, which this format never uses")
         }
         return canonical.bytes
     }

@@ -21,7 +21,7 @@ enum JSONTree: Decodable {
         else { self = .object(try c.decode([String: JSONTree].self)) }
     }
 
-    /// The value in canonical JSON (only objects, arrays, strings and numbers can be written).
+    /// The value in canonical JSON (objects, arrays, strings, numbers and booleans; not null).
     var canonical: CanonicalJSON? {
         switch self {
         case let .object(o):
@@ -33,7 +33,8 @@ enum JSONTree: Decodable {
             return items.count == a.count ? .array(items) : nil
         case let .string(s): return .string(s)
         case let .number(x): return x.isFinite ? .number(x) : nil
-        case .bool, .null: return nil
+        case let .bool(b): return .bool(b)
+        case .null: return nil
         }
     }
 }

@@ -116,7 +116,7 @@ final class LeaderboardTableTests: XCTestCase {
     func testTextTableIsAlignedAndExplainsItself() throws {
         let text = LeaderboardTable.render([try board()], as: .table)
         let lines = text.split(separator: "\n").map(String.init)
-        XCTAssertTrue(lines[0].hasPrefix("Challenge toy, set manifest manifest-a: 100 pseudo-experiments, 5"))
+        XCTAssertTrue(lines[0].hasPrefix("OPEN challenge toy, set manifest manifest-a: 100 pseudo-experiments, 5"), lines[0])
         XCTAssertTrue(lines[1].hasPrefix("Rank  Submission  Kind"), lines[1])
         // Each column starts where its header does: the "Score" column right-aligns under it.
         let scoreEnd = lines[1].range(of: "Score")!.upperBound.utf16Offset(in: lines[1])
