@@ -18,6 +18,8 @@ final class MappedFile {
     private let fd: Int32
     private(set) var base: UnsafeMutableRawPointer?
     private(set) var mappedBytes = 0
+    /// The end of the data written so far (see ``cleared(after:)``).
+    private var highWater = 0
 
     /// Creates (or truncates) the file, readable by everyone (a sandboxed plugin may run under
     /// another user id), writable by the owner only.
@@ -32,6 +34,17 @@ final class MappedFile {
     deinit {
         if let base { munmap(base, mappedBytes) }
         close(fd)
+    }
+
+    /// Zeroes whatever earlier, longer data left after `end`, and remembers `end` as the data's end.
+    ///
+    /// The file is reused from one pseudo-experiment to the next and only grows: without this,
+    /// a plugin reading past the row count of its header would find the columns of the
+    /// pseudo-experiments before (of the same set, perhaps), a memory the harness would be
+    /// keeping for it. Costs only the difference between two consecutive sizes.
+    func cleared(after end: Int) {
+        if let base, end < highWater { (base + end).initializeMemory(as: UInt8.self, repeating: 0, count: highWater - end) }
+        highWater = end
     }
 
     /// Makes the file and the mapping at least `bytes` long; returns the start of the mapping.

@@ -45,8 +45,11 @@ public enum PluginEventFile {
     }
 
     /// Writes a sealed view into `file` (header and column-major features: one copy).
+    /// Bytes after the data that an earlier, longer view left are zeroed (``MappedFile/cleared(after:)``).
     static func write(_ view: SealedView, into file: MappedFile) throws {
-        let base = try file.reserve(byteCount(rows: view.count, labelled: false))
+        let bytes = byteCount(rows: view.count, labelled: false)
+        let base = try file.reserve(bytes)
+        file.cleared(after: bytes)
         writeHeader(rows: view.count, labelled: false, to: base)
         var offset = headerBytes
         for f in Feature.allCases {
