@@ -81,4 +81,19 @@ final class ProcessEstimatorTests: XCTestCase {
         XCTAssertEqual(try Data(contentsOf: url).count, PluginEventFile.byteCount(rows: 37, labelled: true))
         XCTAssertEqual(Array(try Data(contentsOf: url).prefix(8)), PluginEventFile.magic)
     }
+
+    /// The attack on request ids: a counter would tell a worker how many pseudo-experiments came
+    /// before it, and so where in the run order it stands. The ids a plugin sees (it answers
+    /// each with its id as mu_hat) are distinct, random below 2^53 and not in sequence.
+    func testRequestIdsRevealNoOrder() throws {
+        let fitted = try PluginFixture.fit(PluginFixture.testPlugin("request-id"))
+        let ids = try (0..<16).map { i in
+            try XCTUnwrap(try PluginFixture.estimate(fitted, PluginFixture.view(rows: 5), index: i).muHat)
+        }
+        XCTAssertEqual(Set(ids).count, ids.count, "ids are unique: \(ids)")
+        XCTAssertTrue(ids.allSatisfy { $0 >= 1 && $0 < 0x1p53 && $0 == $0.rounded() }, "\(ids)")
+        let steps = zip(ids, ids.dropFirst()).map { $1 - $0 }
+        XCTAssertFalse(steps.allSatisfy { $0 > 0 }, "ids do not increase with the run order: \(ids)")
+        XCTAssertGreaterThan(ids.max()! - ids.min()!, 1e6, "ids are spread, not a counter: \(ids)")
+    }
 }

@@ -98,6 +98,8 @@ class TestPlugin(fuq.Estimator):
 
     def estimate(self, events, seed):
         marked = events.rows > 0 and events.features[0, 0] == -1
+        if mode == "request-id":
+            return "request-id"
         if mode == "probe":
             return {"mu_hat": readable(paths), "delta_mu_hat": self.model["fit_readable"], "p16": 0, "p84": interfaces()}
         if mode == "memory":
@@ -159,6 +161,8 @@ _original_reply = fuq._estimate_reply
 def estimate_reply(request_id, result):
     if result == "wrong-id":
         return {"type": "estimate", "id": request_id + 1000, "p16": 0, "p84": 1}
+    if result == "request-id":
+        return {"type": "estimate", "id": request_id, "p16": 0, "p84": 1, "mu_hat": float(request_id)}
     return _original_reply(request_id, result)
 
 
