@@ -19,6 +19,7 @@
 //                      per-function target).
 //   CMemory            header-only memory hints: software prefetch, streaming stores, glibc large-block reuse.
 //   CRecordExpansion   SIMD expansion of the pool's 64-byte records (the gather of rows).
+//   Parquet            flat Parquet files (the challenge's own data), with CSnappy and CZstd (codecs).
 import PackageDescription
 
 let package = Package(
@@ -60,6 +61,14 @@ let package = Package(
         // layout (Swift expanded them value by value, at ~60 cycles per row). A C target, not a
         // header: compiled with -O2 (C inlined into Swift is optimised for size).
         .target(name: "CRecordExpansion", path: "Sources/CRecordExpansion"),
+        // Parquet's page codecs from Debian: snappy (libsnappy-dev) and Zstandard (libzstd-dev);
+        // gzip is zlib's.
+        .systemLibrary(name: "CSnappy", path: "Sources/CSnappy", providers: [.apt(["libsnappy-dev"])]),
+        .systemLibrary(name: "CZstd", path: "Sources/CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
+        // The challenge's own data: a reader (and writer) of flat Parquet files. Its own target:
+        // it depends on no other module and needs the codecs; PseudoExperiments turns its
+        // columns into event tables.
+        .target(name: "Parquet", dependencies: ["CZlib", "CSnappy", "CZstd"]),
         .target(
             name: "PseudoExperiments",
             dependencies: ["CZlib", "CTransform", "CMemory", "CRecordExpansion"]
@@ -97,6 +106,7 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "PseudoExperimentsTests", dependencies: ["PseudoExperiments", "CTransform", "TestSupport"]),
         .testTarget(name: "ScoringTests", dependencies: ["Scoring", "TestSupport"]),
+        .testTarget(name: "ParquetTests", dependencies: ["Parquet", "TestSupport"]),
         .testTarget(name: "BaselinesTests", dependencies: ["Baselines", "TestSupport"]),
         // Fixtures/ holds a test plugin (a Python script run as a process, not compiled).
         .testTarget(name: "EvaluationTests", dependencies: [

@@ -1,0 +1,5 @@
+#ifndef CZSTD_SHIM_H
+#define CZSTD_SHIM_H
+// Debian's libzstd-dev: Zstandard, the codec of many Parquet writers (polars, Spark).
+#include <zstd.h>
+#endif
