@@ -71,7 +71,7 @@ let package = Package(
         .target(name: "Parquet", dependencies: ["CZlib", "CSnappy", "CZstd"]),
         .target(
             name: "PseudoExperiments",
-            dependencies: ["CZlib", "CTransform", "CMemory", "CRecordExpansion"]
+            dependencies: ["CZlib", "CTransform", "CMemory", "CRecordExpansion", "Parquet"]
         ),
         .target(
             name: "Scoring",

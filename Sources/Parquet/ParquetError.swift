@@ -15,6 +15,8 @@ public enum ParquetError: Error, Equatable, CustomStringConvertible, LocalizedEr
     case wrongType(file: String, column: String, found: String, expected: String)
     /// A null where a value is required.
     case null(file: String, column: String, rowGroup: Int, row: Int)
+    /// A value a caller cannot use (a NaN feature, a negative weight, an unknown label).
+    case badValue(file: String, column: String, rowGroup: Int, row: Int, value: String, rule: String)
     /// A page or a column chunk that does not decode.
     case badPage(file: String, column: String, rowGroup: Int, detail: String)
     /// The file cannot be opened, read or written.
@@ -34,6 +36,8 @@ public enum ParquetError: Error, Equatable, CustomStringConvertible, LocalizedEr
             return "Parquet file '\(file)', column '\(column)': values of type \(found), expected \(expected). Convert the column (e.g. `df[col].astype('float32')`) and write the file again."
         case let .null(file, column, rowGroup, row):
             return "Parquet file '\(file)', column '\(column)', row group \(rowGroup), row \(row) of the group: a null, where every event needs a value. Fill or drop such rows (`df.dropna()`) and write the file again."
+        case let .badValue(file, column, rowGroup, row, value, rule):
+            return "Parquet file '\(file)', column '\(column)', row group \(rowGroup), row \(row) of the group: \(value) is not \(rule). Fix or drop that row and write the file again; nothing was imported from it."
         case let .badPage(file, column, rowGroup, detail):
             return "Parquet file '\(file)', column '\(column)', row group \(rowGroup): \(detail). The file is damaged; copy it again or write it anew; nothing was imported from it."
         case let .io(file, action, reason):

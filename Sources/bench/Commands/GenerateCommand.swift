@@ -96,8 +96,11 @@ struct GenerateCommand: ParsableCommand {
         let summary = try writer.write(to: directory, truthsTo: truthURL)
 
         let a = manifest.pool.adequacy
-        let sealing = manifest.seed.map { "open, seed \($0) (public: anyone can recompute the truths; not for ranking)" }
-            ?? "sealed (the root seed derives from a secret drawn from OS entropy, kept only in the truth file)"
+        // From the keys, not the manifest: Swift 6.3.1's release optimiser crashes (CopyPropagation,
+        // an ownership error) on a switch over the manifest's sealing in this function.
+        let sealing = keys.isSealed
+            ? "sealed (the root seed derives from a secret drawn from OS entropy, kept only in the truth file)"
+            : "open, seed \(keys.rootSeed) (public: anyone can recompute the truths; not for ranking)"
         print("wrote \(directory.path): \(manifest.sets) sets x \(manifest.pseudoExperimentsPerSet) pseudo-experiments of \(spec.name), \(sealing)")
         print("  manifest sha256 \(summary.manifestSHA256)")
         print("  pool \(manifest.pool.digest.hex): \(prepared.rowCount) rows, \(String(format: "%.1f", a.effectiveRatio))x one pseudo-experiment (\(String(format: "%.0f", a.expectedEvents)) events expected); its own fluctuation costs about \(String(format: "%.4f", a.coverageLoss)) of coverage")
@@ -110,6 +113,6 @@ struct GenerateCommand: ParsableCommand {
             print("  pseudo-experiments are regenerated from the pool on demand (\(summary.bytes) bytes)")
         }
         print("  truths: \(truthURL.standardizedFileURL.path) (keep them away from estimators"
-              + (manifest.isSealed ? "; the only copy of the secret: without it the sets cannot be regenerated or evaluated)" : ")"))
+              + (keys.isSealed ? "; the only copy of the secret: without it the sets cannot be regenerated or evaluated)" : ")"))
     }
 }
