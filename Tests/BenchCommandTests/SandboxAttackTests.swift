@@ -169,7 +169,8 @@ final class SandboxAttackTests: XCTestCase {
     }
 
     /// The harness installed under a prefix (`PREFIX/bin` on PATH, mounted as the runtime) with
-    /// its pool cache inside (`FAIR_UQ_CACHE=PREFIX/cache`): the cache is hidden.
+    /// its pool cache inside (`FAIR_UQ_CACHE=PREFIX/cache`): the cache is hidden. (A command
+    /// line naming the cache itself is refused: a plugin path inside a hidden one.)
     func testPoolCacheIsHiddenInsideAMountedPrefix() throws {
         try requireSandbox()
         let sets = try Self.generate(in: directory)
@@ -182,7 +183,7 @@ final class SandboxAttackTests: XCTestCase {
                            "PATH": prefix.appendingPathComponent("bin").path + ":"
                                + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")]
         let database = directory.appendingPathComponent("lb.sqlite")
-        let run = try Self.evaluate(["--command", Self.hunt("pool", [prefix.appendingPathComponent("cache").path])],
+        let run = try Self.evaluate(["--command", Self.hunt("pool", [prefix.path])],
                                     name: "attacker", sets: sets, database: database, environment: environment)
         try assertFoundNothing(database, run)
     }
