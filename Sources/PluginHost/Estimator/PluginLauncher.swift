@@ -86,7 +86,7 @@ struct PluginLauncher: Sendable {
         if case let .bubblewrap(bwrap) = status {
             let mounts = SandboxMounts(readOnly: sharedReadOnly + readOnly, writable: writable,
                                        hidden: hidden, workingDirectory: workingDirectory)
-            arguments = [bwrap] + (try mounts.arguments(tmpfsBytes: limits.memoryBytes ?? (1 << 30))) + arguments
+            arguments = [bwrap] + (try mounts.arguments(tmpfsBytes: limits.tmpBytes)) + arguments
             executable = bwrap
         }
         var childLimits = fuq_child_limits()
