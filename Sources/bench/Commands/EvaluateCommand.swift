@@ -50,7 +50,8 @@ struct EvaluateCommand: ParsableCommand {
         valueName: "text"))
     var codeHash: String?
 
-    @Option(help: ArgumentHelp("How a plugin is confined: automatic (bubblewrap when it works), required or disabled.",
+    @Option(help: ArgumentHelp("How a plugin is confined: automatic (bubblewrap when it works; otherwise the run is flagged unsandboxed and not ranked), "
+                               + "required (refuse without a sandbox) or disabled (trusted plugin: flagged, ranked).",
                                valueName: "mode"))
     var sandbox: SandboxPolicy.Mode = .automatic
 
