@@ -120,7 +120,9 @@ struct EvaluateCommand: ParsableCommand {
                 let verdict = flag.excludesFromRanking
                     ? "the run is flagged unsandboxed and not ranked (pass --allow-unsandboxed for a trusted plugin)"
                     : "the run is flagged unsandboxed (ranked: the organiser opted out)"
-                FileHandle.standardError.write(Data("warning: \(status.description.replacingOccurrences(of: "\n", with: " ")); \(verdict)\n".utf8))
+                let said = status.description.replacingOccurrences(of: "\n", with: " ")
+                let sentence = said.hasSuffix(".") ? String(said.dropLast()) : said
+                FileHandle.standardError.write(Data("warning: \(sentence); \(verdict).\n".utf8))
             }
         }
         let writer = try store.open(.create)
