@@ -24,13 +24,17 @@ public enum BenchProcess {
         return ReferenceData.packageRoot.appendingPathComponent(".build/debug/bench")
     }
 
-    /// Runs `bench args...` in `directory` (default: a temporary directory) and waits.
+    /// Runs `bench args...` in `directory` (default: the test's) and waits; `environment`
+    /// overrides variables of the test's environment (e.g. `PATH`, `HOME`).
     public static func run(_ args: [String], in directory: URL? = nil,
-                           stdin: Data? = nil) throws -> Output {
+                           stdin: Data? = nil, environment: [String: String] = [:]) throws -> Output {
         let process = Process()
         process.executableURL = executable
         process.arguments = args
         if let directory { process.currentDirectoryURL = directory }
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        }
         let outPipe = Pipe(), errPipe = Pipe(), inPipe = Pipe()
         process.standardOutput = outPipe
         process.standardError = errPipe

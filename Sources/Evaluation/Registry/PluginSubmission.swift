@@ -29,21 +29,51 @@ public struct PluginSubmission: Sendable {
     /// Overrides the computed code hash.
     public var codeHash: String?
     public var sandbox: SandboxPolicy
+    /// The organiser vouches for the plugin: when the sandbox does not work (automatic mode)
+    /// the run is flagged ``RunFlag/unsandboxedAllowed`` and ranked, instead of
+    /// ``RunFlag/unsandboxed`` and left unranked.
+    public var allowUnsandboxed: Bool
 
     public init(program: ProcessEstimator.Program, name: String? = nil, version: String = "1", codeHash: String? = nil,
-                sandbox: SandboxPolicy = SandboxPolicy()) {
+                sandbox: SandboxPolicy = SandboxPolicy(), allowUnsandboxed: Bool = false) {
         self.program = program
         self.name = name
         self.version = version
         self.codeHash = codeHash
         self.sandbox = sandbox
+        self.allowUnsandboxed = allowUnsandboxed
+    }
+
+    /// The flag an unconfined run gets, or nil when the plugin will run in the sandbox; throws
+    /// ``PluginError/sandboxUnavailable(reason:)`` for a required sandbox that does not work, so
+    /// that the refusal comes before any run begins (nothing is recorded).
+    ///
+    /// Fails closed: an unconfined plugin could have read every file the harness can, so its run
+    /// is ranked only on an explicit opt-out (`--sandbox disabled`, or ``allowUnsandboxed``).
+    public func sandboxFlag(status: SandboxStatus) throws -> RunFlag? {
+        switch status {
+        case .bubblewrap:
+            return nil
+        case .disabled:
+            return RunFlag(kind: RunFlag.unsandboxedAllowed,
+                           detail: "the sandbox was turned off (--sandbox disabled): the plugin ran with the harness's permissions, trusted by the organiser")
+        case let .unavailable(reason):
+            if sandbox.mode == .required { throw PluginError.sandboxUnavailable(reason: reason) }
+            return allowUnsandboxed
+                ? RunFlag(kind: RunFlag.unsandboxedAllowed,
+                          detail: "no sandbox (\(reason)); ranked because the organiser passed --allow-unsandboxed")
+                : RunFlag(kind: RunFlag.unsandboxed,
+                          detail: "no sandbox (\(reason)): the plugin could read every file the harness can, truths included; "
+                              + "not ranked (install bubblewrap, or pass --allow-unsandboxed for a trusted plugin)")
+        }
     }
 
     /// The contestant, with the plugin host's limits taken from the runner's: the fit gets the
     /// start-up limit, each estimate the per-pseudo-experiment limit (the host kills a process
     /// that exceeds them), one worker process per job.
     ///
-    /// - Throws: ``EvaluationError/pluginNotFound(path:)`` for an executable that does not exist.
+    /// - Throws: ``EvaluationError/pluginNotFound(path:)`` for an executable that does not exist;
+    ///   ``PluginError/sandboxUnavailable(reason:)`` when the sandbox is required and does not work.
     public func contestant(options: EvaluationOptions) throws -> Contestant {
         let limits = PluginLimits(fitSeconds: options.startupTimeLimit, estimateSeconds: options.pseudoExperimentTimeLimit,
                                   workers: options.jobs)
@@ -56,9 +86,12 @@ public struct PluginSubmission: Sendable {
             estimator = ProcessEstimator(command: command, name: name, version: version, limits: limits, sandbox: sandbox)
         }
         estimator.name = name ?? estimator.name
+        let flag = try sandboxFlag(status: estimator.sandboxStatus)
         let hash = try codeHash ?? Self.codeHash(of: program)
-        return try Contestant(estimator, submission: Submission(name: estimator.name, kind: .entry, version: version,
-                                                                codeHash: hash))
+        var contestant = try Contestant(estimator, submission: Submission(name: estimator.name, kind: .entry, version: version,
+                                                                          codeHash: hash))
+        contestant.runFlags = flag.map { [$0] } ?? []
+        return contestant
     }
 
     /// The computed code hash of `program` (see the type's documentation).

@@ -12,6 +12,10 @@ public struct Contestant: @unchecked Sendable {
     public let submission: Submission
     /// The estimator, before training.
     public let estimator: any Estimator
+    /// Flags the runner raises on the contestant's run as it begins (or resumes), e.g.
+    /// ``RunFlag/unsandboxed`` for a plugin that will run unconfined: known before any result,
+    /// so that not even an interrupted run can be mistaken for a confined one.
+    public var runFlags: [RunFlag] = []
 
     /// An estimator evaluated as `submission`.
     ///

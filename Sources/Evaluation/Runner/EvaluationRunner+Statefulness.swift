@@ -11,7 +11,8 @@ import Scoring
 /// that sees the sample in reverse order, after none or other pseudo-experiments, gives other
 /// numbers. The generator of each estimate is a function of the pseudo-experiment only
 /// (``EstimatorSeeds``), and fitting is seeded, so an estimator without state gives the very
-/// same numbers. Differences are flagged on the run, not scored: the flag says where to look.
+/// same numbers. Differences flag the run ``RunFlag/stateful``: its score stands, but the
+/// leaderboard does not rank it (``RunFlag/excludesFromRanking``).
 ///
 /// The sample: each pseudo-experiment, in key order, draws `u` from
 /// `SeededGenerator(seed: keys.seed([Purpose.runOrder, run seed, 1]))` (an HMAC under the
@@ -112,11 +113,18 @@ extension EvaluationRunner {
 
     /// How a result estimated again differs from the recorded one, or nil when it is the same
     /// (NaN equals NaN; -0 equals 0, which the store does not tell apart).
+    ///
+    /// Two failures are the same whatever their text: a crash message names a process id, a
+    /// worker, a line of a traceback, none of which is state carried between pseudo-experiments,
+    /// and a plugin that only crashes has no numbers to narrow. A failure on one side and numbers
+    /// on the other is a difference (a plugin that fails until it has seen enough would hide its
+    /// state otherwise).
     static func difference(recorded: PseudoExperimentOutcome, again: PseudoExperimentOutcome) -> String? {
         if OutcomeRules.isTimeLimitFailure(recorded.failure) || OutcomeRules.isTimeLimitFailure(again.failure) {
             return nil
         }
-        if recorded.failure != again.failure {
+        if recorded.failure != nil, again.failure != nil { return nil }
+        if (recorded.failure == nil) != (again.failure == nil) {
             return "first \(recorded.failure.map { "failed (\($0))" } ?? "succeeded"), then "
                 + (again.failure.map { "failed (\($0))" } ?? "succeeded")
         }

@@ -100,6 +100,7 @@ public final class EvaluationRunner: @unchecked Sendable {
             for contestant in contestants {
                 let start = try store.beginRun(submission: contestant.submission, setManifestHash: source.setManifestHash,
                                                seeds: options.recordedSeeds)
+                for flag in contestant.runFlags { try store.flagRun(start.id, flag) }
                 let done = try store.completedPseudoExperiments(start.id)
                 entries.append(Entry(contestant, start, pending: keys.subtracting(done), alreadyRecorded: done.count))
             }

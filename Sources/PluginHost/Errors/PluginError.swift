@@ -22,6 +22,11 @@ public enum PluginError: Error, Equatable, CustomStringConvertible, LocalizedErr
     case sandboxUnavailable(reason: String)
     /// A path the plugin must see lies inside a path it must not see (or is one).
     case sandboxConflict(path: String, hidden: String)
+    /// A directory mounted for the plugin holds more entries than the scan for secret files
+    /// looks at (``SecretFiles/entryLimit``).
+    case tooManyFilesToScan(path: String, limit: Int)
+    /// The fitted model directory holds more than ``PluginLimits/modelBytes``.
+    case modelTooLarge(bytes: Int, limit: Int)
     /// A path given for the plugin to read does not exist.
     case missingPath(String)
     /// The process ended (closed stdout) when a message was due.
@@ -55,6 +60,10 @@ public enum PluginError: Error, Equatable, CustomStringConvertible, LocalizedErr
             return "Could not start the plugin `\(command)`: \(reason). Check that the path exists and is executable (chmod +x, and a #! line for scripts), or pass the interpreter in the command."
         case let .sandboxUnavailable(reason):
             return "The plugin sandbox is required but does not work here: \(reason). Install bubblewrap (apt-get install bubblewrap) on a system that allows user namespaces, or run without requiring the sandbox."
+        case let .modelTooLarge(bytes, limit):
+            return "The plugin's fitted model takes \(bytes) bytes, more than the limit of \(limit) (PluginLimits.modelBytes). Save a smaller model (only what estimating needs), or raise the limit."
+        case let .tooManyFilesToScan(path, limit):
+            return "The plugin's directories (\(path)) hold more than \(limit) files and directories; the sandbox checks every one for truth files, databases and pools before mounting it. Put the plugin's files in a directory of their own and name only that one on its command line."
         case let .sandboxConflict(path, hidden):
             return "The plugin would see '\(path)', which contains or lies inside '\(hidden)', a path plugins must not see (the database or the truths). Move the plugin's files out of it."
         case let .missingPath(path):

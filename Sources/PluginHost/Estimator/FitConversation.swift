@@ -56,6 +56,11 @@ struct FitConversation {
                 connection.shutdown()
                 for path in transformed.values { try? FileManager.default.removeItem(atPath: path) }
                 try? FileManager.default.removeItem(atPath: poolPath)
+                exchange.trimLogs(keepingLast: limits.logBytes)
+                let modelSize = exchange.modelBytes()
+                if modelSize > limits.modelBytes {
+                    throw PluginError.modelTooLarge(bytes: modelSize, limit: limits.modelBytes)
+                }
                 return (connection.pluginName, connection.pluginVersion)
             case "error":
                 throw connection.fail(.reportedError(phase: .fit, message: message.message ?? "(no message)"))

@@ -62,7 +62,10 @@ public final class FittedProcessEstimator: FittedEstimator, @unchecked Sendable 
     public func estimate(_ view: SealedView, using rng: inout SeededGenerator) throws -> Estimate {
         let seed = rng.next()
         let (worker, id) = try acquire()
-        defer { release(worker) }
+        defer {
+            exchange.trimLogs(keepingLast: limits.logBytes)
+            release(worker)
+        }
         do {
             if !worker.isRunning { try start(worker) }
             return try worker.estimate(view, seed: seed, id: id, limits: limits)

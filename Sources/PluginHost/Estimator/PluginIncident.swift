@@ -37,7 +37,7 @@ public struct PluginIncident: Sendable, Equatable, CustomStringConvertible {
         case .reportedError: kind = .reportedError
         case .invalidEstimate: kind = .invalidEstimate
         case .restartLimitReached: kind = .restartRefused
-        case .cannotStart, .sandboxUnavailable, .sandboxConflict, .missingPath, .invalidRequest, .io: kind = .other
+        case .cannotStart, .sandboxUnavailable, .sandboxConflict, .tooManyFilesToScan, .modelTooLarge, .missingPath, .invalidRequest, .io: kind = .other
         }
     }
 }

@@ -1,5 +1,6 @@
 import CChildProcess
 import Foundation
+import PseudoExperiments
 
 /// Starts processes of one plugin: its command, environment, limits and sandbox mounts.
 struct PluginLauncher: Sendable {
@@ -28,6 +29,7 @@ struct PluginLauncher: Sendable {
             throw PluginError.sandboxUnavailable(reason: reason)
         }
         var shared = SandboxMounts.runtimeRoots()
+        let runtimeCount = shared.count
         shared += SandboxMounts.pluginPaths(of: estimator.program, workingDirectory: cwd)
         for path in estimator.sandbox.readOnlyPaths.map({ PathLookup.absolute($0, in: cwd) }) {
             guard PathLookup.exists(path) else { throw PluginError.missingPath(path) }
@@ -39,6 +41,15 @@ struct PluginLauncher: Sendable {
         for h in estimator.sandbox.hiddenPaths.map({ PathLookup.absolute($0, in: cwd) }) {
             hidden.append(h)
             for suffix in ["-wal", "-shm", "-journal"] where PathLookup.exists(h + suffix) { hidden.append(h + suffix) }
+        }
+        // The simulated pool cache holds labelled pools, wherever FAIR_UQ_CACHE puts it.
+        let poolCache = SimulatedPool.defaultDirectory.standardizedFileURL.path
+        if PathLookup.exists(poolCache) { hidden.append(poolCache) }
+        // Whatever the policy names, every truth file, database and pool in the plugin's own
+        // directories (and the extra read-only ones) is masked too.
+        if status.isConfined {
+            let pluginDirectories = Array(shared.dropFirst(runtimeCount)).filter(PathLookup.isDirectory)
+            hidden += try SecretFiles.find(in: pluginDirectories, skipping: hidden).filter { !hidden.contains($0) }
         }
         self.hidden = hidden
 
@@ -75,7 +86,7 @@ struct PluginLauncher: Sendable {
         if case let .bubblewrap(bwrap) = status {
             let mounts = SandboxMounts(readOnly: sharedReadOnly + readOnly, writable: writable,
                                        hidden: hidden, workingDirectory: workingDirectory)
-            arguments = [bwrap] + (try mounts.arguments(tmpfsBytes: limits.memoryBytes ?? (1 << 30))) + arguments
+            arguments = [bwrap] + (try mounts.arguments(tmpfsBytes: limits.tmpBytes)) + arguments
             executable = bwrap
         }
         var childLimits = fuq_child_limits()

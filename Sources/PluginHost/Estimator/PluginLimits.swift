@@ -10,6 +10,12 @@ import Foundation
 /// cpuSeconds   RLIMIT_CPU    CPU time of each plugin process over its life (SIGXCPU, then SIGKILL)
 /// fileBytes    RLIMIT_FSIZE  the largest file a plugin may write (model files, /tmp)
 /// ```
+/// and what a plugin can fill, on the host's memory (tmpfs) or disk:
+/// ```
+/// tmpBytes     the size of the sandbox's /tmp (a tmpfs of its own; writes beyond fail)
+/// modelBytes   the fitted model directory, checked when the plugin says `fitted` (larger fails the fit)
+/// logBytes     each stderr log keeps its last logBytes..2*logBytes bytes (trimmed after each message)
+/// ```
 /// A crashed, killed or confused worker is replaced by a new process that loads the fitted
 /// model again; after ``maxRestarts`` replacements no more are started and the remaining
 /// pseudo-experiments fail with the last reason.
@@ -28,17 +34,28 @@ public struct PluginLimits: Sendable, Equatable {
     public var cpuSeconds: Int?
     /// Largest file a plugin may write; nil: unlimited.
     public var fileBytes: Int?
+    /// Size of the sandbox's `/tmp` (tmpfs).
+    public var tmpBytes: Int
+    /// Largest fitted model directory (all its files).
+    public var modelBytes: Int
+    /// The tail of each stderr log that is kept.
+    public var logBytes: Int
     /// Replacement processes started after failures, over the whole evaluation.
     public var maxRestarts: Int
     /// Worker processes that estimate in parallel (each holds the fitted model in memory).
     public var workers: Int
 
     /// Defaults: 60 s to start, 1 h to fit, 120 s to load, 60 s per pseudo-experiment, 4 GiB of
-    /// address space and of file size, no CPU limit, 3 restarts, one worker per core.
+    /// address space and of file size, no CPU limit, 3 restarts, one worker per core; a
+    /// 512 MiB `/tmp`, a 4 GiB model, the last 1 MiB of each log (enough for a traceback).
     public init(startupSeconds: Double = 60, fitSeconds: Double = 3600, loadSeconds: Double = 120,
                 estimateSeconds: Double = 60, memoryBytes: Int? = 4 << 30, cpuSeconds: Int? = nil,
                 fileBytes: Int? = 4 << 30, maxRestarts: Int = 3,
-                workers: Int = ProcessInfo.processInfo.activeProcessorCount) {
+                workers: Int = ProcessInfo.processInfo.activeProcessorCount,
+                tmpBytes: Int = 512 << 20, modelBytes: Int = 4 << 30, logBytes: Int = 1 << 20) {
+        self.tmpBytes = tmpBytes
+        self.modelBytes = modelBytes
+        self.logBytes = logBytes
         self.startupSeconds = startupSeconds
         self.fitSeconds = fitSeconds
         self.loadSeconds = loadSeconds
@@ -60,6 +77,9 @@ public struct PluginLimits: Sendable, Equatable {
         if let m = memoryBytes, m < 16 << 20 { return "memoryBytes must be at least 16 MiB, got \(m)" }
         if let c = cpuSeconds, c < 1 { return "cpuSeconds must be at least 1, got \(c)" }
         if let f = fileBytes, f < 1 { return "fileBytes must be at least 1, got \(f)" }
+        if tmpBytes < 1 << 20 { return "tmpBytes must be at least 1 MiB, got \(tmpBytes)" }
+        if modelBytes < 1 { return "modelBytes must be at least 1, got \(modelBytes)" }
+        if logBytes < 1024 { return "logBytes must be at least 1024, got \(logBytes)" }
         if maxRestarts < 0 { return "maxRestarts must be 0 or more, got \(maxRestarts)" }
         if workers < 1 { return "workers must be 1 or more, got \(workers)" }
         return nil

@@ -30,15 +30,43 @@ struct SandboxMounts {
         return args
     }
 
-    /// The installation prefixes of the `PATH` directories outside the system directories.
+    /// The home directories of the harness's user (`$HOME` and the password database's), as
+    /// given and resolved: never mounted whole, nor any directory above them.
+    static var homeDirectories: [String] {
+        var homes: [String] = []
+        if let home = ProcessInfo.processInfo.environment["HOME"], home.hasPrefix("/") { homes.append(home) }
+        if let entry = getpwuid(getuid()), let dir = entry.pointee.pw_dir { homes.append(String(cString: dir)) }
+        var all: [String] = []
+        for home in homes {
+            for path in [PathLookup.absolute(home, in: "/"), PathLookup.resolved(home)].compactMap({ $0 })
+                where !all.contains(path) {
+                all.append(path)
+            }
+        }
+        return all
+    }
+
+    /// Whether mounting `path` would expose a whole home directory: it is `/`, a home
+    /// directory, or lies above one.
+    static func exposesHome(_ path: String, homes: [String] = homeDirectories) -> Bool {
+        let candidates = [path, PathLookup.resolved(path)].compactMap { $0 }
+        return candidates.contains { p in p == "/" || homes.contains { PathLookup.isWithin($0, p) } }
+    }
+
+    /// The installation prefixes of the `PATH` directories outside the system directories; a
+    /// `bin` directory whose prefix would be a home directory (`$HOME/bin`) or lie above one is
+    /// mounted alone.
     static func runtimeRoots() -> [String] {
         var roots: [String] = []
+        let homes = homeDirectories
         for dir in PathLookup.searchPath where PathLookup.isDirectory(dir) {
             let standard = PathLookup.absolute(dir, in: "/")
             if systemDirectories.contains(where: { PathLookup.isWithin(standard, $0) }) { continue }
             if standard.hasPrefix("/usr/") || standard == "/usr" { continue }
             let last = (standard as NSString).lastPathComponent
-            let root = ["bin", "sbin", "shims"].contains(last) ? (standard as NSString).deletingLastPathComponent : standard
+            var root = ["bin", "sbin", "shims"].contains(last) ? (standard as NSString).deletingLastPathComponent : standard
+            if exposesHome(root, homes: homes) { root = standard }
+            if exposesHome(root, homes: homes) { continue }
             if !roots.contains(root) { roots.append(root) }
         }
         return roots
@@ -46,7 +74,8 @@ struct SandboxMounts {
 
     /// The paths a plugin program names: for an executable its directory, for a shell command
     /// every existing path among its words (and in `VAR=a:b` values), a file as its directory
-    /// (or as the prefix above it when that directory is called `bin`).
+    /// (or as the prefix above it when that directory is called `bin`); never a home directory
+    /// or one above it (a file there is mounted alone).
     static func pluginPaths(of program: ProcessEstimator.Program, workingDirectory: String) -> [String] {
         var words: [String] = []
         switch program {
@@ -65,6 +94,7 @@ struct SandboxMounts {
             }
         }
         var paths: [String] = []
+        let homes = homeDirectories
         for candidate in candidates where !candidate.isEmpty && !candidate.hasPrefix("-") {
             // Bare names (python3, sh) are looked up on PATH at run time: they are runtime, not plugin files.
             guard candidate.contains("/") || candidate == "." else { continue }
@@ -72,10 +102,17 @@ struct SandboxMounts {
             guard PathLookup.exists(absolute) else { continue }
             var path = PathLookup.isDirectory(absolute) ? absolute : (absolute as NSString).deletingLastPathComponent
             // An interpreter named by its path (/opt/python/bin/python3) needs its whole prefix.
-            if path != absolute, (path as NSString).lastPathComponent == "bin" {
+            if path != absolute, (path as NSString).lastPathComponent == "bin",
+               !exposesHome((path as NSString).deletingLastPathComponent, homes: homes) {
                 path = (path as NSString).deletingLastPathComponent
             }
             if systemDirectories.contains(where: { PathLookup.isWithin(path, $0) }) { continue }
+            // Never a whole home directory: a file directly in it is mounted alone, the
+            // directory itself (or one above it) not at all.
+            if exposesHome(path, homes: homes) {
+                guard path != absolute else { continue }
+                path = absolute
+            }
             if !paths.contains(path) { paths.append(path) }
         }
         return paths

@@ -30,6 +30,14 @@ public struct LeaderboardRow: Sendable, Equatable {
         self.flags = flags
     }
 
+    /// Whether the row competes for a rank: a ranked kind whose run has no disqualifying flag.
+    public var isRankable: Bool {
+        submission.kind.isRanked && !flags.contains(where: \.excludesFromRanking)
+    }
+
+    /// The flags that keep the row out of the ranking.
+    public var disqualifyingFlags: [RunFlag] { flags.filter(\.excludesFromRanking) }
+
     /// Whether the difference to the next ranked row is within resampling noise.
     public var tiedWithNext: Bool { versusNext.map { !$0.isSignificant } ?? false }
 }

@@ -3,7 +3,9 @@
 ///
 /// Rows are ordered by score (higher is better; NaN last). Ranked kinds (entries and baselines)
 /// get ranks 1, 2, ...; reference rows (an oracle, a null baseline) sit where their score puts
-/// them, without a rank. Neighbouring ranks are compared by a paired bootstrap of the score
+/// them, without a rank; so do rows whose run carries a disqualifying flag
+/// (``RunFlag/excludesFromRanking``: stateful, unsandboxed without the organiser's opt-out),
+/// which are also left out of the paired comparisons. Neighbouring ranks are compared by a paired bootstrap of the score
 /// difference (``PairedBootstrap``): since both saw the same pseudo-experiments, the noise they
 /// share cancels, and a difference whose interval contains 0 is flagged as not significant.
 public struct LeaderboardTable: Sendable, Equatable {
@@ -84,7 +86,7 @@ public struct LeaderboardTable: Sendable, Equatable {
             if x != y, !x.isNaN { return x > y }
             return a.row.submission.name < b.row.submission.name
         }
-        let ranked = entries.indices.filter { entries[$0].row.submission.kind.isRanked }
+        let ranked = entries.indices.filter { entries[$0].row.isRankable }
         for (rank, i) in ranked.enumerated() { entries[i].row.rank = rank + 1 }
         for (i, j) in zip(ranked, ranked.dropFirst()) {
             entries[i].row.versusNext = try PairedBootstrap.scoreDifference(

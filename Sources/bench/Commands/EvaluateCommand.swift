@@ -50,9 +50,15 @@ struct EvaluateCommand: ParsableCommand {
         valueName: "text"))
     var codeHash: String?
 
-    @Option(help: ArgumentHelp("How a plugin is confined: automatic (bubblewrap when it works), required or disabled.",
+    @Option(help: ArgumentHelp("How a plugin is confined: automatic (bubblewrap when it works; otherwise the run is flagged unsandboxed and not ranked), "
+                               + "required (refuse without a sandbox) or disabled (trusted plugin: flagged, ranked).",
                                valueName: "mode"))
     var sandbox: SandboxPolicy.Mode = .automatic
+
+    @Flag(name: .customLong("allow-unsandboxed"), help: ArgumentHelp(
+        "Rank a plugin's run even when the sandbox does not work here (a trusted plugin); it is still flagged unsandboxed. "
+            + "Without it such a run is recorded but not ranked."))
+    var allowUnsandboxed = false
 
     @Option(help: ArgumentHelp("The set's pool file, to regenerate pseudo-experiments that are not stored in the directory "
                                + "(default: the challenge's simulated evaluation pool).", valueName: "file"))
@@ -105,8 +111,19 @@ struct EvaluateCommand: ParsableCommand {
             let policy = SandboxPolicy(mode: sandbox,
                                        hiddenPaths: PluginSubmission.hiddenPaths(database: store.path, sets: setsURL)
                                            + (truthsURL.map { [$0.standardizedFileURL.path] } ?? []))
-            contestant = try PluginSubmission(program: program, name: name, codeHash: codeHash, sandbox: policy)
+            contestant = try PluginSubmission(program: program, name: name, codeHash: codeHash, sandbox: policy,
+                                              allowUnsandboxed: allowUnsandboxed)
                 .contestant(options: try evaluation.options(seed: seed))
+            // Every unconfined run says so on stderr, in one line, whatever --no-progress says.
+            if let flag = contestant.runFlags.first(where: { $0.kind == RunFlag.unsandboxed || $0.kind == RunFlag.unsandboxedAllowed }) {
+                let status = sandbox == .disabled ? SandboxStatus.disabled : SandboxStatus.detected
+                let verdict = flag.excludesFromRanking
+                    ? "the run is flagged unsandboxed and not ranked (pass --allow-unsandboxed for a trusted plugin)"
+                    : "the run is flagged unsandboxed (ranked: the organiser opted out)"
+                let said = status.description.replacingOccurrences(of: "\n", with: " ")
+                let sentence = said.hasSuffix(".") ? String(said.dropLast()) : said
+                FileHandle.standardError.write(Data("warning: \(sentence); \(verdict).\n".utf8))
+            }
         }
         let writer = try store.open(.create)
         let report = try evaluation.evaluate([contestant], on: source, store: writer, seed: seed)

@@ -29,8 +29,11 @@ final class StatefulnessCheckTests: XCTestCase {
 
         let table = try XCTUnwrap(try LeaderboardTable.tables(from: f.store, bootstrap: BootstrapOptions(replicates: 20))
             .first)
+        XCTAssertNil(table.rows.first { $0.submission.name == "test-stateful" }?.rank, "a stateful run is not ranked")
+        XCTAssertNil(table.rows.first { $0.submission.name == "test-stateful" }?.versusNext)
         let text = LeaderboardTable.render([table], as: .table)
         XCTAssertTrue(text.contains("test-stateful (!)"), text)
+        XCTAssertTrue(text.contains("NOT RANKED"), text)
         XCTAssertTrue(text.contains("Flagged (!): test-stateful, run \(report.contestants[1].run): stateful: "), text)
         let csv = LeaderboardTable.render([table], as: .csv)
         XCTAssertTrue(csv.contains("stateful: "), csv)

@@ -36,6 +36,46 @@ final class RunFlagTests: XCTestCase {
                        ["another: x; stateful: 1 of 3 differ", ""])
     }
 
+    /// Stateful and unsandboxed runs keep their score but get no rank and no paired comparison;
+    /// an unsandboxed run the organiser vouched for (``RunFlag/unsandboxedAllowed``) is ranked.
+    func testDisqualifyingFlagsLeaveTheRunUnranked() throws {
+        let f = try StoreFixture("run-flags-unranked")
+        defer { f.remove() }
+        // Narrow intervals score best: the flagged runs would be ranks 1 and 2.
+        let plan: [(String, Double, String?)] = [("stateful-one", 0.05, RunFlag.stateful),
+                                                ("unconfined", 0.1, RunFlag.unsandboxed),
+                                                ("trusted", 0.3, RunFlag.unsandboxedAllowed), ("honest", 0.4, nil)]
+        for (name, halfWidth, kind) in plan {
+            let run = try f.store.beginRun(submission: StoreFixture.submission(name), setManifestHash: StoreFixture.manifest)
+            if let kind { try f.store.flagRun(run.id, RunFlag(kind: kind, detail: "why")) }
+            for key in f.keys { try f.store.record(f.outcome(key, halfWidth: halfWidth), in: run.id) }
+            try f.store.finishRun(run.id, status: .completed)
+        }
+        XCTAssertTrue(RunFlag(kind: RunFlag.stateful, detail: "").excludesFromRanking)
+        XCTAssertTrue(RunFlag(kind: RunFlag.unsandboxed, detail: "").excludesFromRanking)
+        XCTAssertFalse(RunFlag(kind: RunFlag.unsandboxedAllowed, detail: "").excludesFromRanking)
+
+        let table = try XCTUnwrap(try LeaderboardTable.tables(from: f.store, bootstrap: BootstrapOptions(replicates: 10)).first)
+        let row = { (name: String) in table.rows.first { $0.submission.name == name } }
+        XCTAssertNil(row("stateful-one")?.rank)
+        XCTAssertNil(row("unconfined")?.rank)
+        XCTAssertNil(row("stateful-one")?.versusNext)
+        XCTAssertNil(row("unconfined")?.versusNext)
+        XCTAssertEqual(row("trusted")?.rank, 1)
+        XCTAssertEqual(row("honest")?.rank, 2)
+        XCTAssertNotNil(row("trusted")?.versusNext, "ranked rows are compared with each other")
+        let text = LeaderboardTable.render([table], as: .table)
+        XCTAssertTrue(text.contains("NOT RANKED: the run is flagged stateful"), text)
+        XCTAssertTrue(text.contains("Flagged (!): unconfined, run"), text)
+        XCTAssertTrue(text.contains("unsandboxed: why (NOT RANKED)"), text)
+        XCTAssertFalse(text.contains("Rank -: a reference"), "no reference row here:\n\(text)")
+        let markdown = LeaderboardTable.render([table], as: .markdown)
+        XCTAssertTrue(markdown.contains("NOT RANKED"), markdown)
+        let csv = try CSVText.records(LeaderboardTable.render([table], as: .csv))
+        let rank = try XCTUnwrap(csv[0].fields.firstIndex(of: "rank"))
+        XCTAssertEqual(csv.dropFirst().map { $0.fields[rank] }.sorted(), ["", "", "1", "2"])
+    }
+
     func testFlaggingAnUnknownRunFails() throws {
         let f = try StoreFixture("run-flags-unknown")
         defer { f.remove() }

@@ -23,7 +23,8 @@ public enum LeaderboardFormat: String, CaseIterable, Sendable {
 /// ```
 /// `sealed` is whether the table's set manifest is sealed (true) or open (false).
 /// `flags` lists the run's flags as `kind: detail`, separated by `; ` (empty when none).
-/// `rank` is null for reference rows; the `*_to_next` keys are null where there is no next
+/// `rank` is null for reference rows and for runs with a disqualifying flag
+/// (``RunFlag/excludesFromRanking``); the `*_to_next` keys are null where there is no next
 /// ranked row. In CSV a null is an empty field.
 extension LeaderboardTable {
     /// All tables in `format`.
@@ -114,12 +115,18 @@ extension LeaderboardTable {
         notes.append(sealed
             ? "Sealed: the root seed of these pseudo-experiments derives from a secret kept only in the harness's truth file; no submission could compute a truth."
             : "OPEN: the root seed of these pseudo-experiments is public (given on the command line or a phase's published default), so anyone can recompute their truths: a practice table, never ranked together with a sealed one. A sealed ranking: bench generate of a sealed phase without --seed, then bench evaluate.")
-        if rows.contains(where: { $0.rank == nil }) {
+        if rows.contains(where: { $0.rank == nil && !$0.submission.kind.isRanked }) {
             notes.append("Rank -: a reference (e.g. oracle or null baseline), shown for comparison, not ranked.")
+        }
+        if rows.contains(where: { !$0.disqualifyingFlags.isEmpty && $0.submission.kind.isRanked }) {
+            notes.append("Rank - (!): NOT RANKED: the run is flagged stateful (it gave other numbers when estimated again "
+                + "in another order) or unsandboxed (the plugin ran unconfined and could read the truths, and nobody "
+                + "passed --allow-unsandboxed or --sandbox disabled); shown apart and left out of the vs next comparisons.")
         }
         for row in rows where !row.flags.isEmpty {
             notes.append("Flagged (!): \(row.submission.name), run \(row.run): "
-                + row.flags.map(\.description).joined(separator: "; "))
+                + row.flags.map(\.description).joined(separator: "; ")
+                + (row.disqualifyingFlags.isEmpty || !row.submission.kind.isRanked ? "" : " (NOT RANKED)"))
         }
         if markdown {
             func line(_ fields: [String]) -> String {

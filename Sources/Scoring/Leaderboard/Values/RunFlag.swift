@@ -19,5 +19,21 @@ public struct RunFlag: Hashable, Codable, Sendable, CustomStringConvertible {
     /// other results.
     public static let stateful = "stateful"
 
+    /// The plugin ran without a sandbox because none worked here (automatic mode), and nobody
+    /// vouched for it: it could have read any file the harness can, truths included.
+    public static let unsandboxed = "unsandboxed"
+
+    /// The plugin ran without a sandbox by the organiser's explicit choice (`--sandbox disabled`
+    /// or `--allow-unsandboxed`, for a trusted plugin): said on the run, but ranked.
+    public static let unsandboxedAllowed = "unsandboxed-allowed"
+
+    /// The kinds whose runs are shown on a leaderboard but never ranked: a number that may come
+    /// from reading the truth or from remembering earlier pseudo-experiments does not compete.
+    /// The one place that decides it (``LeaderboardTable`` asks here).
+    public static let disqualifyingKinds: Set<String> = [stateful, unsandboxed]
+
+    /// Whether a run carrying this flag is left out of the ranking.
+    public var excludesFromRanking: Bool { Self.disqualifyingKinds.contains(kind) }
+
     public var description: String { "\(kind): \(detail)" }
 }
