@@ -27,21 +27,15 @@ struct PageHeader {
             case (1, .i32): kind = try r.i32()
             case (2, .i32): uncompressed = try r.i32()
             case (3, .i32): compressed = try r.i32()
-            case (5, .structure):
+            case (5, .structure), (7, .structure):
+                // DataPageHeader and DictionaryPageHeader share fields 1 (num_values) and 2
+                // (encoding); field 3 is an i32 only in the first (the dictionary's is_sorted
+                // is a boolean, skipped by its type).
                 try r.readStruct { r, id, type in
                     switch (id, type) {
                     case (1, .i32): header.values = Int(try r.i32())
                     case (2, .i32): header.encoding = try r.i32()
                     case (3, .i32): header.definitionLevelEncoding = try r.i32()
-                    default: return false
-                    }
-                    return true
-                }
-            case (7, .structure):
-                try r.readStruct { r, id, type in
-                    switch (id, type) {
-                    case (1, .i32): header.values = Int(try r.i32())
-                    case (2, .i32): header.encoding = try r.i32()
                     default: return false
                     }
                     return true

@@ -134,15 +134,30 @@ struct ColumnChunkDecoder {
         }
     }
 
-    /// Definition levels (width 1) of `count` values: all must be 1 (defined).
-    private func checkDefined(_ levels: UnsafeRawBufferPointer, count: Int, firstRow: Int) throws {
+    /// `count` values of the RLE / bit-packing hybrid at `width` bits; `what` names them in the error.
+    private func hybrid(_ bytes: UnsafeRawBufferPointer, width: Int, count: Int, _ what: String) throws -> [UInt32] {
         var decoded = [UInt32](repeating: 0, count: count)
-        var decoder = RLEHybridDecoder(levels, width: 1)
+        var decoder = RLEHybridDecoder(bytes, width: width)
         do {
             try decoded.withUnsafeMutableBufferPointer { try decoder.decode(count, into: $0.baseAddress!) }
         } catch {
-            throw bad("the definition levels do not decode")
+            throw bad("\(what) do not decode")
         }
+        return decoded
+    }
+
+    /// The code of string `s`, added to the output's dictionary when new.
+    private func intern(_ s: String, _ out: Output) -> UInt32 {
+        if let code = out.stringCodes[s] { return code }
+        let code = UInt32(out.dictionaryStrings.count)
+        out.dictionaryStrings.append(s)
+        out.stringCodes[s] = code
+        return code
+    }
+
+    /// Definition levels (width 1) of `count` values: all must be 1 (defined).
+    private func checkDefined(_ levels: UnsafeRawBufferPointer, count: Int, firstRow: Int) throws {
+        let decoded = try hybrid(levels, width: 1, count: count, "the definition levels")
         if let i = decoded.firstIndex(where: { $0 != 1 }) {
             throw ParquetError.null(file: file, column: column.name, rowGroup: rowGroup, row: firstRow + i)
         }
@@ -189,25 +204,16 @@ struct ColumnChunkDecoder {
             try readPlain(data, count: count, out)
         case .plainDictionary, .rleDictionary:
             guard data.count >= 1 else { throw bad("dictionary indices without their bit width") }
-            let width = Int(data[0])
-            var indices = [UInt32](repeating: 0, count: count)
-            var decoder = RLEHybridDecoder(UnsafeRawBufferPointer(rebasing: data[1...]), width: width)
-            do {
-                try indices.withUnsafeMutableBufferPointer { try decoder.decode(count, into: $0.baseAddress!) }
-            } catch {
-                throw bad("the dictionary indices do not decode")
-            }
+            let indices = try hybrid(UnsafeRawBufferPointer(rebasing: data[1...]), width: Int(data[0]), count: count,
+                                     "the dictionary indices")
             try appendDictionary(indices, out)
         case .rle:
             guard column.type == .boolean else { throw unsupported("RLE values of \(column.type.name)") }
             guard data.count >= 4 else { throw bad("RLE booleans without their length") }
             let length = Int(data.loadUnaligned(as: UInt32.self))
             guard length <= data.count - 4 else { throw bad("RLE booleans run past their page") }
-            var bits = [UInt32](repeating: 0, count: count)
-            var decoder = RLEHybridDecoder(UnsafeRawBufferPointer(rebasing: data[4..<(4 + length)]), width: 1)
-            do { try bits.withUnsafeMutableBufferPointer { try decoder.decode(count, into: $0.baseAddress!) } } catch {
-                throw bad("RLE booleans do not decode")
-            }
+            let bits = try hybrid(UnsafeRawBufferPointer(rebasing: data[4..<(4 + length)]), width: 1, count: count,
+                                  "RLE booleans")
             out.booleans.append(contentsOf: bits.lazy.map { $0 != 0 })
         case .byteStreamSplit:
             let width = valueBytes
@@ -249,14 +255,7 @@ struct ColumnChunkDecoder {
                 guard n <= data.count - p - 4 else { throw bad("a string runs past its page") }
                 let s = String(decoding: UnsafeRawBufferPointer(rebasing: data[(p + 4)..<(p + 4 + n)]), as: UTF8.self)
                 p += 4 + n
-                if let code = out.stringCodes[s] {
-                    out.codes.append(code)
-                } else {
-                    let code = UInt32(out.dictionaryStrings.count)
-                    out.dictionaryStrings.append(s)
-                    out.stringCodes[s] = code
-                    out.codes.append(code)
-                }
+                out.codes.append(intern(s, out))
             }
         case .int96, .fixedLenByteArray:
             throw unsupported("the physical type \(column.type.name)")
@@ -271,15 +270,7 @@ struct ColumnChunkDecoder {
             }
             guard out.stringCodes.isEmpty else {
                 // Plain pages came first: map the dictionary's strings into the codes so far.
-                for i in indices {
-                    let s = dictionary[Int(i)]
-                    if let code = out.stringCodes[s] { out.codes.append(code) } else {
-                        let code = UInt32(out.dictionaryStrings.count)
-                        out.dictionaryStrings.append(s)
-                        out.stringCodes[s] = code
-                        out.codes.append(code)
-                    }
-                }
+                for i in indices { out.codes.append(intern(dictionary[Int(i)], out)) }
                 return
             }
             out.codes.append(contentsOf: indices)

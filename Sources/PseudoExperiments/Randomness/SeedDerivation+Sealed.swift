@@ -24,8 +24,12 @@ extension SeedDerivation {
     /// A seed for an estimator's generator: the keyed one-way hash of `message` under `key`
     /// (from ``sealedKey(root:)``).
     public static func sealedSeed(key: [UInt8], message: [UInt64]) -> UInt64 {
-        let digest = HMACSHA256.authenticate(littleEndianBytes(message), key: key).bytes
-        return digest[0..<8].enumerated().reduce(0) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) }
+        firstWord(of: HMACSHA256.authenticate(littleEndianBytes(message), key: key).bytes)
+    }
+
+    /// The first 8 bytes of `digest` as a little-endian word.
+    static func firstWord(of digest: [UInt8]) -> UInt64 {
+        digest[0..<8].enumerated().reduce(0) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) }
     }
 
     /// The generator an estimator gets for `purpose` at `indices`, seeded by a sealed seed.

@@ -120,8 +120,6 @@ public struct SetKeys: Sendable, Equatable {
     }
 
     private static func seed53(_ secret: [UInt8], _ label: String) -> UInt64 {
-        let d = HMACSHA256.authenticate(Array(label.utf8), key: secret).bytes
-        let word = d[0..<8].enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) }
-        return word & ((1 << 53) - 1)
+        SeedDerivation.firstWord(of: HMACSHA256.authenticate(Array(label.utf8), key: secret).bytes) & ((1 << 53) - 1)
     }
 }

@@ -84,9 +84,7 @@ public struct ParquetEvents {
     /// The rows of row group `group` that fall in `rows` (file row numbers), as an event table.
     /// Values are checked: features finite, weights finite and positive, processes known.
     public func table(rowGroup group: Int, rows: Range<Int>) throws -> EventTable {
-        let groups = reader.metadata.rowGroups
-        let first = groups[..<group].reduce(0) { $0 + Int($1.rows) }
-        let local = max(rows.lowerBound - first, 0)..<min(rows.upperBound - first, Int(groups[group].rows))
+        let local = localRows(group, rows)
         guard !local.isEmpty else { return EventTable() }
         var columns: [[Float]] = []
         columns.reserveCapacity(featureColumns.count)
@@ -119,6 +117,14 @@ public struct ParquetEvents {
         return EventTable(columns: columns, weights: weights, processCodes: processCodes)
     }
 
+    /// The rows of row group `group` (numbered within it) that fall in `rows` (file row numbers).
+    private func localRows(_ group: Int, _ rows: Range<Int>) -> Range<Int> {
+        let groups = reader.metadata.rowGroups
+        let first = groups[..<group].reduce(0) { $0 + Int($1.rows) }
+        let upper = min(rows.upperBound - first, Int(groups[group].rows))
+        return max(rows.lowerBound - first, 0)..<max(upper, max(rows.lowerBound - first, 0))
+    }
+
     private func floats(_ column: Int, group: Int, _ rows: Range<Int>) throws -> [Float] {
         let values = try reader.column(at: column, rowGroup: group)
         let name = reader.metadata.columns[column].name
@@ -131,12 +137,9 @@ public struct ParquetEvents {
     /// The sum of the weights in `rows` (file row numbers), reading only the weights column.
     public func weightSum(rows: Range<Int>) throws -> Double {
         var sum = 0.0
-        var first = 0
-        for (g, group) in reader.metadata.rowGroups.enumerated() {
-            let n = Int(group.rows)
-            let local = max(rows.lowerBound - first, 0)..<min(rows.upperBound - first, n)
+        for g in reader.metadata.rowGroups.indices {
+            let local = localRows(g, rows)
             if !local.isEmpty { sum += try floats(weightColumn, group: g, local).reduce(0) { $0 + Double($1) } }
-            first += n
         }
         return sum
     }
