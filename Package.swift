@@ -36,6 +36,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        // SHA-256 and HMAC-SHA256 (content hashes, seal commitments, keyed seeds).
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         .systemLibrary(
@@ -71,7 +73,8 @@ let package = Package(
         .target(name: "Parquet", dependencies: ["CZlib", "CSnappy", "CZstd"]),
         .target(
             name: "PseudoExperiments",
-            dependencies: ["CZlib", "CTransform", "CMemory", "CRecordExpansion", "Parquet"]
+            dependencies: ["CZlib", "CTransform", "CMemory", "CRecordExpansion", "Parquet",
+                           .product(name: "Crypto", package: "swift-crypto")]
         ),
         .target(
             name: "Scoring",
