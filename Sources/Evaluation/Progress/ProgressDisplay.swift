@@ -1,4 +1,5 @@
 import Foundation
+import PseudoExperiments
 
 /// Progress of a run on standard error: a bar with rate and ETA on a terminal, plain lines
 /// otherwise (a log file, a pipe, CI), or nothing.
@@ -53,7 +54,7 @@ public final class ProgressDisplay: @unchecked Sendable {
         let text: String? = state.withLock { s in
             let previous = s.barVisible ? "\n" : ""
             let now = Clock.now()
-            s = State(phase: phase, total: total, done: 0, started: now, lastDraw: now, lastTenth: 0,
+            s = State(phase: TerminalText.escapedField(phase), total: total, done: 0, started: now, lastDraw: now, lastTenth: 0,
                       barVisible: false)
             return style == .lines ? previous + "\(phase): \(total) to do\n" : previous
         }
@@ -100,7 +101,7 @@ public final class ProgressDisplay: @unchecked Sendable {
         guard style != .silent else { return }
         let text: String = state.withLock { s in
             defer { s.barVisible = false }
-            return (s.barVisible ? "\n" : "") + message + "\n"
+            return (s.barVisible ? "\n" : "") + TerminalText.escaped(message) + "\n"
         }
         write(text)
     }

@@ -12,10 +12,14 @@ extension EvaluationReport {
     public var text: String {
         var lines: [String] = []
         for c in contestants {
-            let total = c.alreadyRecorded + c.recorded
-            var line = "\(c.submission.name): run \(c.run)\(c.resumed ? " (resumed)" : ""), "
+            let total = c.alreadyRecorded + c.recorded + c.recordedByOthers
+            let joined = c.peersAtStart > 0
+                ? " (joined: \(c.peersAtStart) other process\(c.peersAtStart == 1 ? " was" : "es were") recording into it)"
+                : c.resumed ? " (resumed)" : ""
+            var line = "\(c.submission.name): run \(c.run)\(joined), "
                 + "\(total) of \(pseudoExperiments) results (\(c.recorded) now"
-                + (c.alreadyRecorded > 0 ? ", \(c.alreadyRecorded) before" : "") + ")"
+                + (c.alreadyRecorded > 0 ? ", \(c.alreadyRecorded) before" : "")
+                + (c.recordedByOthers > 0 ? ", \(c.recordedByOthers) by another process" : "") + ")"
                 + ", \(c.failures) failure\(c.failures == 1 ? "" : "s") now"
             if let seconds = c.fitSeconds {
                 line += c.fitFailure == nil

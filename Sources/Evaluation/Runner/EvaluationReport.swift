@@ -28,6 +28,11 @@ public struct ContestantReport: Sendable {
     public var alreadyRecorded: Int
     /// Results recorded by this evaluation.
     public var recorded: Int
+    /// Results of pseudo-experiments this evaluation had pending that another process, sharing
+    /// the run, recorded first (the stored result stands).
+    public var recordedByOthers: Int = 0
+    /// Other processes recording into the run when this evaluation joined it.
+    public var peersAtStart: Int = 0
     /// How many of those are failures (a thrown error, NaN, swapped bounds, over time, or a
     /// failed start-up).
     public var failures: Int

@@ -36,20 +36,30 @@ extension EvaluationRunner {
             }
             do {
                 guard let truth = truthOf[item.key] else { return }   // keys come from the truths
+                // Another process sharing a run may have done this one meanwhile.
+                var open: [Entry] = []
+                for entry in item.entries where entry.fit?.model != nil {
+                    if try self.store.hasResult(item.key, in: entry.start.id) {
+                        entry.tally.withLock { $0.byOthers += 1 }
+                        self.progress.advance()
+                    } else {
+                        open.append(entry)
+                    }
+                }
+                guard !open.isEmpty else { return }
                 let generationStart = Clock.now()
                 let view = try self.view(of: item.key)
                 t.generationSeconds = Clock.seconds(since: generationStart)
                 t.generated = 1
-                for entry in item.entries {
+                for entry in open {
                     guard let model = entry.fit?.model else { continue }
+                    defer { self.progress.advance() }
                     let outcome = self.estimateOne(model, view: view, truth: truth)
                     t.estimatorSeconds += outcome.runtimeSeconds
                     t.estimates += 1
                     let recordStart = Clock.now()
-                    try self.store.record(outcome, in: entry.start.id)
+                    try self.record(outcome, for: entry)
                     t.recordingSeconds += Clock.seconds(since: recordStart)
-                    entry.tally.withLock { $0.recorded += 1; if outcome.failure != nil { $0.failures += 1 } }
-                    self.progress.advance()
                 }
             } catch {
                 failure.withLock { if $0 == nil { $0 = error } }

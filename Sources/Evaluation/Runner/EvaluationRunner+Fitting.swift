@@ -20,9 +20,8 @@ extension EvaluationRunner {
             guard case let .failed(reason, _)? = entry.fit else { continue }
             progress.note("\(entry.name): \(reason); every pseudo-experiment is recorded as a failure.")
             for key in entry.pending.sorted() {
-                try store.record(PseudoExperimentOutcome(key: key, estimate: nil, failure: reason, runtimeSeconds: 0),
-                                 in: entry.start.id)
-                entry.tally.withLock { $0.recorded += 1; $0.failures += 1 }
+                try record(PseudoExperimentOutcome(key: key, estimate: nil, failure: reason, runtimeSeconds: 0),
+                           for: entry)
             }
         }
     }

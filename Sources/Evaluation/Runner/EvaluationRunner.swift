@@ -63,7 +63,7 @@ public final class EvaluationRunner: @unchecked Sendable {
         let alreadyRecorded: Int
         var fit: FitOutcome?
         var statefulnessChecked = 0
-        let tally = Locked((recorded: 0, failures: 0))
+        let tally = Locked((recorded: 0, failures: 0, byOthers: 0))
 
         init(_ contestant: Contestant, _ start: RunStart, pending: Set<PseudoExperimentKey>, alreadyRecorded: Int) {
             self.contestant = contestant
@@ -90,6 +90,9 @@ public final class EvaluationRunner: @unchecked Sendable {
         let truths = source.truths
         guard !truths.isEmpty else { throw EvaluationError.noPseudoExperiments(setManifestHash: source.setManifestHash) }
         let spec = source.spec
+        // Before the first write: a store that cannot read its own scorecards back would fail
+        // only after this evaluation's runs were committed.
+        try store.requireReadableStoredValues()
         try store.registerChallenge(name: spec.name, spec: String(decoding: spec.canonicalJSON(), as: UTF8.self),
                                     specHash: spec.sha256.hex)
         try store.registerSetManifest(hash: source.setManifestHash, challenge: spec.name, rootSeed: source.keys.rootSeed,
@@ -109,7 +112,10 @@ public final class EvaluationRunner: @unchecked Sendable {
             throw error
         }
 
-        let order = runOrder(truths.map(\.key))
+        // A process that joined a run another one is recording into walks the order backwards,
+        // so the two meet in the middle instead of trailing each other.
+        let runOrder = runOrder(truths.map(\.key))
+        let order = entries.contains { $0.start.peers > 0 } ? runOrder.reversed() : runOrder
         var timings = RunnerTimings()
         do {
             try fitMainModels(entries, interruption: interruption)
@@ -117,7 +123,7 @@ public final class EvaluationRunner: @unchecked Sendable {
                 timings = try estimate(entries, order: order, truths: truths, interruption: interruption)
             }
             if !interruption.isRaised {
-                try checkStatefulness(entries, order: order, truths: truths, interruption: interruption)
+                try checkStatefulness(entries, order: runOrder, truths: truths, interruption: interruption)
             }
         } catch {
             markInterrupted(entries)
@@ -128,7 +134,7 @@ public final class EvaluationRunner: @unchecked Sendable {
             return try report(entries, truths: truths, interrupted: true, timings: timings)
         }
         for entry in entries {
-            try store.finishRun(entry.start.id, status: .completed)
+            try store.finishRun(entry.start.id, status: .completed, worker: entry.start.worker)
             try store.scoreRun(entry.start.id, policy: options.policy, bootstrap: options.bootstrap)
         }
         return try report(entries, truths: truths, interrupted: false, timings: timings)
@@ -149,13 +155,33 @@ public final class EvaluationRunner: @unchecked Sendable {
         return order
     }
 
+    // MARK: - Recording
+
+    /// Records `outcome` into the entry's run and counts it. Another process evaluating the same
+    /// submission on the same file shares the run (``LeaderboardStore/beginRun``): when it
+    /// recorded this pseudo-experiment first, or already completed the run, its result stands
+    /// and this one is dropped (a stateless estimator gives the same numbers). Returns whether
+    /// this outcome was stored.
+    @discardableResult
+    func record(_ outcome: PseudoExperimentOutcome, for entry: Entry) throws -> Bool {
+        do {
+            try store.record(outcome, in: entry.start.id)
+            entry.tally.withLock { $0.recorded += 1; if outcome.failure != nil { $0.failures += 1 } }
+            return true
+        } catch LeaderboardStoreError.duplicateResult {
+        } catch let LeaderboardStoreError.runNotRunning(_, _, status) where status == RunStatus.completed.rawValue {
+        }
+        entry.tally.withLock { $0.byOthers += 1 }
+        return false
+    }
+
     // MARK: - Finishing
 
     /// Marks every run that is still running as interrupted (best effort: the store may be the
     /// reason we are here); a running run would resume as well, this only says why it stopped.
     private func markInterrupted(_ entries: [Entry]) {
         for entry in entries {
-            try? store.finishRun(entry.start.id, status: .interrupted)
+            try? store.finishRun(entry.start.id, status: .interrupted, worker: entry.start.worker)
         }
     }
 
@@ -173,7 +199,7 @@ public final class EvaluationRunner: @unchecked Sendable {
             return ContestantReport(
                 submission: entry.contestant.submission, run: entry.start.id, resumed: entry.start.resumed,
                 status: manifest.status, alreadyRecorded: entry.alreadyRecorded, recorded: tally.recorded,
-                failures: tally.failures, fitSeconds: fitSeconds, fitFailure: fitFailure,
+                recordedByOthers: tally.byOthers, peersAtStart: entry.start.peers, failures: tally.failures, fitSeconds: fitSeconds, fitFailure: fitFailure,
                 statefulnessChecked: entry.statefulnessChecked, flags: try store.flags(of: entry.start.id),
                 scorecard: manifest.status == .completed
                     ? try store.scorecard(for: entry.start.id, policy: options.policy) : nil)

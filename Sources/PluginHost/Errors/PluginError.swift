@@ -77,17 +77,17 @@ public enum PluginError: Error, Equatable, CustomStringConvertible, LocalizedErr
         case let .lineTooLong(phase, limit, firstBytes):
             return "The plugin wrote more than \(limit) bytes on stdout without a newline during \(phase.rawValue) (starting \(firstBytes)). Messages are single lines; write logs to stderr."
         case let .unexpectedMessage(phase, expected, got):
-            return "The plugin sent \(got) during \(phase.rawValue) where the protocol expects \(expected) (see datasets-spec/plugin-protocol-v1.md)."
+            return "The plugin sent \(PluginError.bounded(got)) during \(phase.rawValue) where the protocol expects \(expected) (see datasets-spec/plugin-protocol-v1.md)."
         case let .malformedMessage(phase, type, detail):
-            return "The plugin's \"\(type)\" message during \(phase.rawValue) is malformed: \(detail) (see datasets-spec/plugin-protocol-v1.md)."
+            return "The plugin's \"\(PluginError.bounded(type, limit: 80))\" message during \(phase.rawValue) is malformed: \(PluginError.bounded(detail)) (see datasets-spec/plugin-protocol-v1.md)."
         case let .wrongProtocolVersion(found, supported):
-            return "The plugin speaks protocol version \(found), but this harness speaks version \(supported). Update the plugin's client library to protocol \(supported) (datasets-spec/plugin-protocol-v\(supported).md)."
+            return "The plugin speaks protocol version \(PluginError.bounded(found, limit: 80)), but this harness speaks version \(supported). Update the plugin's client library to protocol \(supported) (datasets-spec/plugin-protocol-v\(supported).md)."
         case let .reportedError(phase, message):
-            return "The plugin reported an error during \(phase.rawValue): \(message)"
+            return "The plugin reported an error during \(phase.rawValue): \(PluginError.bounded(message))"
         case let .invalidEstimate(detail):
-            return "The plugin returned an unusable estimate: \(detail). An estimate needs finite p16 <= p84 (and finite optional values)."
+            return "The plugin returned an unusable estimate: \(PluginError.bounded(detail)). An estimate needs finite p16 <= p84 (and finite optional values)."
         case let .invalidRequest(detail):
-            return "The plugin made a request the harness cannot serve: \(detail) (see datasets-spec/plugin-protocol-v1.md)."
+            return "The plugin made a request the harness cannot serve: \(PluginError.bounded(detail)) (see datasets-spec/plugin-protocol-v1.md)."
         case let .restartLimitReached(limit, lastFailure):
             return "The plugin was restarted \(limit) times (the limit) and is not started again; its remaining pseudo-experiments fail. Last failure: \(lastFailure)"
         case let .io(path, action, reason):
@@ -111,6 +111,22 @@ public enum PluginError: Error, Equatable, CustomStringConvertible, LocalizedErr
 
     static func format(_ seconds: Double) -> String {
         seconds == seconds.rounded() ? String(Int(seconds)) : String(format: "%.3g", seconds)
+    }
+
+    /// At most `limit` bytes (whole characters) of a text the plugin chose (its error message,
+    /// a message type, a field), then how much was left out: a plugin may send a line of up to
+    /// ``PluginProtocol/maximumLineBytes``, and a failure recorded per pseudo-experiment and
+    /// printed on the terminal stays a few lines. Control characters are escaped when printed.
+    static func bounded(_ text: String, limit: Int = 500) -> String {
+        guard text.utf8.count > limit else { return text }
+        var end = text.startIndex, bytes = 0
+        for i in text.indices {
+            let size = text[i].utf8.count
+            if bytes + size > limit { break }
+            bytes += size
+            end = text.index(after: i)
+        }
+        return String(text[..<end]) + " ... (\(text.utf8.count - bytes) more bytes)"
     }
 
     /// The first bytes of a line, printable, for messages: `"Loading model..." (17 bytes)`.

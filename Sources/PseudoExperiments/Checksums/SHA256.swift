@@ -13,7 +13,9 @@ import Foundation
 /// ```swift
 /// let digest = SHA256.hash(Data("abc".utf8))   // ba7816bf...f20015ad
 /// ```
-public struct SHA256: Sendable {
+// @unchecked: Crypto.SHA256 is a copy-on-write value (its BoringSSL context is copied before a
+// shared one is updated), as safe to send as an Array, but not declared Sendable.
+public struct SHA256: @unchecked Sendable {
     /// A 32-byte SHA-256 digest.
     public struct Digest: Hashable, Sendable, CustomStringConvertible {
         public let bytes: [UInt8]

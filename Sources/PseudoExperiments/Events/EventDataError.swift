@@ -39,30 +39,30 @@ public enum EventDataError: Error, CustomStringConvertible, LocalizedError, Equa
         case let .emptyFile(file):
             return "Event file \(file) is empty. A CSV event file needs a header line naming its columns, then one line per event."
         case let .missingColumn(file, column):
-            return "Event file \(file) has no column '\(column)'. Add it to the header; the FAIR Universe columns are "
+            return "Event file \(file) has no column \(TerminalText.quoted(column)). Add it to the header; the FAIR Universe columns are "
                 + "the 16 PRI_* columns, weights and detailed_labels (required), the 12 DER_* columns, labels and input_row (optional)."
         case let .partialDerivedColumns(file, missing):
             return "Event file \(file) has some DER_* columns but not \(missing.joined(separator: ", ")). "
                 + "Give all 12 DER columns or none (missing DER columns are computed from the PRI columns)."
         case let .duplicateColumn(file, column):
-            return "Event file \(file) names column '\(column)' more than once in its header. Keep one of them."
+            return "Event file \(file) names column \(TerminalText.quoted(column)) more than once in its header. Keep one of them."
         case let .unknownColumn(file, column):
-            return "Event file \(file) has a column '\(column)' that is not a FAIR Universe column. "
+            return "Event file \(file) has a column \(TerminalText.quoted(column)) that is not a FAIR Universe column. "
                 + "Remove it (or fix its spelling); allowed are the 16 PRI_*, 12 DER_* columns, weights, detailed_labels, labels and input_row."
         case let .wrongFieldCount(file, line, row, expected, found):
             return "Event file \(file), line \(line) (data row \(row)): \(found) fields, but the header has \(expected). "
                 + "Every line needs one value per header column, separated by commas."
         case let .nonNumeric(file, line, row, column, text):
-            return "Event file \(file), line \(line) (data row \(row)), column \(column): '\(text)' is not a number. "
+            return "Event file \(file), line \(line) (data row \(row)), column \(column): \(TerminalText.quoted(text)) is not a number. "
                 + "Write a decimal number such as 32.117 or -25.0."
         case let .nonFinite(file, line, row, column, text):
-            return "Event file \(file), line \(line) (data row \(row)), column \(column): '\(text)' is not finite. "
+            return "Event file \(file), line \(line) (data row \(row)), column \(column): \(TerminalText.quoted(text)) is not finite. "
                 + "Values must be finite numbers; use -25 for an undefined value."
         case let .unknownProcess(file, line, row, text):
-            return "Event file \(file), line \(line) (data row \(row)), column detailed_labels: '\(text)' is not a process. "
+            return "Event file \(file), line \(line) (data row \(row)), column detailed_labels: \(TerminalText.quoted(text)) is not a process. "
                 + "Use one of \(PhysicsProcess.allCases.map(\.rawValue).joined(separator: ", "))."
         case let .labelMismatch(file, line, row, label, process):
-            return "Event file \(file), line \(line) (data row \(row)), column labels: '\(label)' disagrees with detailed_labels '\(process)'. "
+            return "Event file \(file), line \(line) (data row \(row)), column labels: \(TerminalText.quoted(label)) disagrees with detailed_labels \(TerminalText.quoted(process)). "
                 + "labels must be 1 for htautau and 0 for the backgrounds (or drop the labels column)."
         }
     }

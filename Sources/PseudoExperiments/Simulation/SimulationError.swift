@@ -18,7 +18,7 @@ public enum SimulationError: Error, CustomStringConvertible, LocalizedError, Equ
         case let .tooFewEvents(requested, minimum):
             return "Cannot simulate \(requested) events: every process needs at least one row, so ask for at least \(minimum) (e.g. --events 10000)."
         case let .badRowSpecification(text, detail):
-            return "Cannot read the rows per process '\(text)': \(detail). Write it as htautau=N,ztautau=N,ttbar=N,diboson=N with every process once and every N a positive whole number."
+            return "Cannot read the rows per process \(TerminalText.quoted(text)): \(detail). Write it as htautau=N,ztautau=N,ttbar=N,diboson=N with every process once and every N a positive whole number."
         case let .eventCountMismatch(events, rowsTotal):
             return "--events \(events) disagrees with --rows, whose counts add up to \(rowsTotal). Give only one of them, or make them agree."
         case let .unwritable(file, reason):

@@ -141,7 +141,7 @@ extension KeyedDecodingContainer {
         let raw = try decode(String.self, forKey: key)
         guard let value = T(rawValue: raw), allowed.map(\.rawValue).contains(raw) else {
             throw SchemaViolation(path: codingPath + [key],
-                                  problem: "'\(raw)' is not one of \(allowed.map { "'\($0.rawValue)'" }.joined(separator: ", "))")
+                                  problem: "\(TerminalText.quoted(raw)) is not one of \(allowed.map { "'\($0.rawValue)'" }.joined(separator: ", "))")
         }
         return value
     }
@@ -292,7 +292,7 @@ private struct NuisanceDocument: Decodable {
                 let path = list.codingPath + [AnyCodingKey(intValue: list.currentIndex)!]
                 let raw = try list.decode(String.self)
                 guard let process = PhysicsProcess(rawValue: raw), allowed.contains(process) else {
-                    throw SchemaViolation(path: path, problem: "'\(raw)' is not one of \(allowed.map { "'\($0.rawValue)'" }.joined(separator: ", ")) (the signal is scaled by mu)")
+                    throw SchemaViolation(path: path, problem: "\(TerminalText.quoted(raw)) is not one of \(allowed.map { "'\($0.rawValue)'" }.joined(separator: ", ")) (the signal is scaled by mu)")
                 }
                 processes.append(process)
             }

@@ -1,4 +1,5 @@
 import Foundation
+import PseudoExperiments
 
 /// Errors reading or writing interval tables and the challenge's files. Each names the file and
 /// the place, and says what to do.
@@ -34,16 +35,16 @@ public enum InteropError: Error, CustomStringConvertible, LocalizedError, Equata
         case .emptyFile(let path, let expected):
             return "\(path) is empty: it should hold \(expected)."
         case .missingColumn(let path, let column, let header):
-            return "\(path) has no column '\(column)' (header: \(header.joined(separator: ","))): "
+            return "\(path) has no column '\(column)' (header: \(TerminalText.quoted(header.joined(separator: ","), limit: 400))): "
                 + "the first line must name the columns mu_true,p16,p84."
         case .wrongFieldCount(let path, let line, let expected, let found):
             return "\(path), line \(line): \(found) fields where the header has \(expected): "
                 + "is the file truncated or a comma missing? Fix or remove that line."
         case .badNumber(let path, let line, let column, let value):
-            return "\(path), line \(line), column \(column): '\(value)' is not a number. "
+            return "\(path), line \(line), column \(column): \(TerminalText.quoted(value)) is not a number. "
                 + "Write a decimal number (nan, inf or an empty field mark a failed estimate)."
         case .badTruth(let path, let line, let value):
-            return "\(path), line \(line), column mu_true: '\(value)' is not a finite number. "
+            return "\(path), line \(line), column mu_true: \(TerminalText.quoted(value)) is not a finite number. "
                 + "Every row needs the true mu it is scored against."
         case .noRows(let path):
             return "\(path) has a header but no rows: there is nothing to score."

@@ -56,8 +56,10 @@ extension LeaderboardStore {
         }
         let missing = manifestKeys.count - (try completedPseudoExperiments(run.id)).count
         if missing == 0 {
-            try finishRun(run.id, status: .completed)
+            try finishRun(run.id, status: .completed, worker: run.worker)
             try scoreRun(run.id, policy: policy, bootstrap: bootstrap)
+        } else {
+            try leave(run.worker)
         }
         return ImportSummary(run: run.id, resumed: run.resumed, recorded: recorded,
                              alreadyRecorded: outcomes.count - recorded, missing: missing, completed: missing == 0)

@@ -21,6 +21,7 @@ extension LeaderboardStore {
         migrator.registerMigration("2026-01-leaderboard-v1") { try createVersion1($0) }
         migrator.registerMigration("2026-02-run-flags") { try createRunFlags($0) }
         migrator.registerMigration("2026-12-seal-set-manifest-sealed") { try addSetManifestSealed($0) }
+        migrator.registerMigration("2026-12-run-workers") { try createRunWorkers($0) }
         return migrator
     }
 
@@ -189,6 +190,22 @@ extension LeaderboardStore {
     private static func addSetManifestSealed(_ db: Database) throws {
         try db.execute(sql: """
             ALTER TABLE set_manifest ADD COLUMN sealed INTEGER NOT NULL DEFAULT 0 CHECK (sealed IN (0, 1));
+            """)
+    }
+
+    /// The processes recording into a run at the moment: two evaluations of one submission on
+    /// one file share its unfinished run, and the run is marked interrupted only when the last
+    /// of them stops early.
+    private static func createRunWorkers(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE run_worker (
+                token     TEXT PRIMARY KEY CHECK (token <> ''),   -- random, one per beginRun
+                run_id    INTEGER NOT NULL REFERENCES run(id),
+                host      TEXT NOT NULL,
+                pid       INTEGER NOT NULL CHECK (pid > 0),
+                joined_at TEXT NOT NULL
+            );
+            CREATE INDEX run_worker_run ON run_worker (run_id);
             """)
     }
 }

@@ -16,7 +16,7 @@ extension LeaderboardStore {
                 condition += " AND c.name = ?"
                 arguments += [challenge]
             }
-            let all = try Self.fetchManifests(db, where: condition, arguments)
+            let all = try Self.fetchManifests(db, path: path, where: condition, arguments)
             var latest: [String: RunManifest] = [:]
             for run in all {
                 let key = [run.challenge, run.setManifestHash, run.submission.name].joined(separator: "\u{0}")
@@ -92,7 +92,7 @@ extension LeaderboardStore {
                 challenges: try count("challenge"), setManifests: try count("set_manifest"),
                 truths: try count("truth"), submissions: try count("submission"), runs: runs,
                 results: try count("result"), scores: try count("score"),
-                unfinishedRuns: try Self.fetchManifests(db, where: "r.status IN ('running', 'interrupted')", []))
+                unfinishedRuns: try Self.fetchManifests(db, path: path, where: "r.status IN ('running', 'interrupted')", []))
         }
     }
 }

@@ -26,8 +26,9 @@ extension LeaderboardStore {
                          harnessVersion: String = Harness.version,
                          host: String = ProcessInfo.processInfo.hostName) throws -> RunStart {
         let seedsText = Self.encodeSeeds(seeds)
-        let runID: Int64, resumed: Bool
-        (runID, resumed) = try write { db in
+        let worker = RunWorker(token: UUID().uuidString, host: host, pid: ProcessInfo.processInfo.processIdentifier)
+        let runID: Int64, resumed: Bool, peers: Int
+        (runID, resumed, peers) = try write { db in
             let manifestID = try setManifestID(setManifestHash, db)
             let submissionID = try submissionID(submission, db)
             if let row = try Row.fetchOne(db, sql: """
@@ -45,15 +46,42 @@ extension LeaderboardStore {
                     UPDATE run SET status = 'running', ended_at = NULL, resumptions = resumptions + 1
                     WHERE id = ?
                     """, arguments: [id])
-                return (id, true)
+                let peers = try liveWorkers(of: id, db).count
+                try register(worker, in: id, db)
+                return (id, true, peers)
             }
             try db.execute(sql: """
                 INSERT INTO run (submission_id, set_manifest_id, seeds, harness_version, host, started_at, status)
                 VALUES (?, ?, ?, ?, ?, ?, 'running')
                 """, arguments: [submissionID, manifestID, seedsText, harnessVersion, host, Self.timestamp()])
-            return (db.lastInsertedRowID, false)
+            let id = db.lastInsertedRowID
+            try register(worker, in: id, db)
+            return (id, false, 0)
         }
-        return RunStart(manifest: try runManifest(RunID(runID)), resumed: resumed)
+        return RunStart(manifest: try runManifest(RunID(runID)), resumed: resumed, worker: worker, peers: peers)
+    }
+
+    private func register(_ worker: RunWorker, in run: Int64, _ db: Database) throws {
+        try db.execute(sql: "INSERT INTO run_worker (token, run_id, host, pid, joined_at) VALUES (?, ?, ?, ?, ?)",
+                       arguments: [worker.token, run, worker.host, worker.pid, Self.timestamp()])
+    }
+
+    /// The workers of a run still alive, after removing those known dead: a process on this
+    /// host that no longer exists. A worker on another host is taken as alive (nothing here can
+    /// tell); the worst that does is a run left `running`, which resumes like an interrupted one.
+    private func liveWorkers(of run: Int64, _ db: Database) throws -> [String] {
+        let here = ProcessInfo.processInfo.hostName
+        var live: [String] = []
+        for row in try Row.fetchAll(db, sql: "SELECT token, host, pid FROM run_worker WHERE run_id = ?",
+                                    arguments: [run]) {
+            let token: String = row[0], host: String = row[1], pid: Int32 = row[2]
+            if host == here && kill(pid, 0) != 0 && errno == ESRCH {
+                try db.execute(sql: "DELETE FROM run_worker WHERE token = ?", arguments: [token])
+            } else {
+                live.append(token)
+            }
+        }
+        return live
     }
 
     /// The pseudo-experiments of a run that already have a result (an estimate or a failure).
@@ -63,6 +91,20 @@ extension LeaderboardStore {
             return Set(try Row.fetchAll(db, sql: "SELECT set_index, pe_index FROM result WHERE run_id = ?",
                                         arguments: [run.rawValue])
                 .map { PseudoExperimentKey(setIndex: $0[0], index: $0[1]) })
+        }
+    }
+
+    /// Ends this process's part in a run without changing the run's status.
+    public func leave(_ worker: RunWorker) throws {
+        try write { db in try db.execute(sql: "DELETE FROM run_worker WHERE token = ?", arguments: [worker.token]) }
+    }
+
+    /// Whether the run already has a result for `key` (recorded by any process).
+    public func hasResult(_ key: PseudoExperimentKey, in run: RunID) throws -> Bool {
+        try read { db in
+            try Bool.fetchOne(db, sql: """
+                SELECT EXISTS (SELECT 1 FROM result WHERE run_id = ? AND set_index = ? AND pe_index = ?)
+                """, arguments: [run.rawValue, key.setIndex, key.index]) ?? false
         }
     }
 
@@ -108,14 +150,25 @@ extension LeaderboardStore {
     /// resumed) or `.failed` (abandoned).
     ///
     /// A running run may take any of the three; an interrupted run may only be marked failed
-    /// (resume it to complete it).
+    /// (resume it to complete it). With the `worker` of a ``RunStart``, the run is shared:
+    /// `.completed` of a run another worker already completed is accepted, and `.interrupted`
+    /// leaves the run running while another live worker records into it (that one ends it).
     /// - Throws: ``LeaderboardStoreError/incompleteRun(path:run:missing:total:)`` for a
     ///   completed run with missing results; ``LeaderboardStoreError/runNotRunning(path:run:status:)``
     ///   for a transition that is not allowed.
-    public func finishRun(_ run: RunID, status: RunStatus) throws {
+    public func finishRun(_ run: RunID, status: RunStatus, worker: RunWorker? = nil) throws {
         precondition(status != .running, "finishRun needs a final status, got \(status)")
         try write { db in
             let (current, manifestID) = try runState(run, db)
+            if let worker {
+                try db.execute(sql: "DELETE FROM run_worker WHERE token = ?", arguments: [worker.token])
+                // Another process completed the run first: every result is in.
+                if status == .completed && current == .completed { return }
+                // Another process is still recording: the run goes on, and that process ends it.
+                if try status == .interrupted && current == .running && !liveWorkers(of: run.rawValue, db).isEmpty {
+                    return
+                }
+            }
             guard current == .running || (current == .interrupted && status == .failed) else {
                 throw LeaderboardStoreError.runNotRunning(path: path, run: run.rawValue, status: current.rawValue)
             }
@@ -129,6 +182,7 @@ extension LeaderboardStore {
                         path: path, run: run.rawValue, missing: total - done, total: total)
                 }
             }
+            try db.execute(sql: "DELETE FROM run_worker WHERE run_id = ?", arguments: [run.rawValue])
             try db.execute(sql: "UPDATE run SET status = ?, ended_at = ? WHERE id = ?",
                            arguments: [status.rawValue, Self.timestamp(), run.rawValue])
         }
@@ -137,7 +191,7 @@ extension LeaderboardStore {
     /// Everything recorded about a run.
     public func runManifest(_ run: RunID) throws -> RunManifest {
         try read { db in
-            guard let manifest = try Self.fetchManifests(db, where: "r.id = ?", [run.rawValue]).first else {
+            guard let manifest = try Self.fetchManifests(db, path: path, where: "r.id = ?", [run.rawValue]).first else {
                 throw LeaderboardStoreError.unknownRun(path: path, run: run.rawValue)
             }
             return manifest
@@ -179,7 +233,7 @@ extension LeaderboardStore {
         }
         let text: String = row[0]
         guard let status = RunStatus(rawValue: text) else {
-            throw LeaderboardStoreError.corrupt(path: path, detail: "run \(run) has unknown status '\(text)'")
+            throw LeaderboardStoreError.corrupt(path: path, detail: "run \(run) has unknown status \(TerminalText.quoted(text))")
         }
         return (status, row[1])
     }
@@ -218,7 +272,7 @@ extension LeaderboardStore {
 
     /// Run manifests matching an SQL condition on `run r`, `submission u`, `set_manifest s`,
     /// `challenge c`, newest first.
-    static func fetchManifests(_ db: Database, where condition: String,
+    static func fetchManifests(_ db: Database, path: String, where condition: String,
                                _ arguments: StatementArguments) throws -> [RunManifest] {
         try Row.fetchAll(db, sql: """
             SELECT r.id, c.name, u.name, u.kind, u.version, u.code_hash, s.hash, r.seeds,
@@ -232,7 +286,7 @@ extension LeaderboardStore {
                 id: RunID(row[0]), challenge: row[1],
                 submission: Submission(name: row[2], kind: Submission.Kind(rawValue: row[3]) ?? .entry,
                                        version: row[4], codeHash: row[5]),
-                setManifestHash: row[6], seeds: decodeSeeds(row[7]), harnessVersion: row[8], host: row[9],
+                setManifestHash: row[6], seeds: try decodeSeeds(row[7], run: RunID(row[0]), path: path), harnessVersion: row[8], host: row[9],
                 startedAt: date(fromTimestamp: row[10]) ?? Date(timeIntervalSince1970: 0),
                 endedAt: (row[11] as String?).flatMap(date(fromTimestamp:)),
                 status: RunStatus(rawValue: row[12]) ?? .failed, resumptions: row[13])
@@ -247,7 +301,17 @@ extension LeaderboardStore {
         return String(decoding: data, as: UTF8.self)
     }
 
-    static func decodeSeeds(_ text: String) -> [String: UInt64] {
-        (try? JSONDecoder().decode([String: UInt64].self, from: Data(text.utf8))) ?? [:]
+    /// The seeds of a run from their stored text; a text that is not such an object is an
+    /// error naming the run, never an empty set of seeds.
+    static func decodeSeeds(_ text: String, run: RunID, path: String? = nil) throws -> [String: UInt64] {
+        do {
+            return try JSONDecoder().decode([String: UInt64].self, from: Data(text.utf8))
+        } catch {
+            guard let path else { throw error }
+            throw LeaderboardStoreError.unreadableStoredValue(
+                path: path, problem: StoredValueProblem(field: "run.seeds", run: run,
+                                                        detail: decodingDetail(error, text: text), rescorable: false),
+                others: 0)
+        }
     }
 }

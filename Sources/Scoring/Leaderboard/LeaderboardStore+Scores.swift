@@ -79,8 +79,10 @@ extension LeaderboardStore {
         do {
             return try Self.jsonDecoder.decode(Scorecard.self, from: Data(text.utf8))
         } catch {
-            throw LeaderboardStoreError.corrupt(
-                path: path, detail: "the stored scorecard of run \(run) does not decode: \(error)")
+            throw LeaderboardStoreError.unreadableStoredValue(
+                path: path, problem: StoredValueProblem(field: "score.scorecard", run: run,
+                                                        detail: Self.decodingDetail(error, text: text), rescorable: true),
+                others: 0)
         }
     }
 

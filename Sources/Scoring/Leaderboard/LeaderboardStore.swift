@@ -59,20 +59,38 @@ public final class LeaderboardStore: Sendable {
         self.busyTimeout = busyTimeout
         self.isReadOnly = access == .readOnly
         try Self.checkFile(path: path, creating: access == .create)
+        // SQLite answers some lock conflicts at once instead of calling the busy handler: two
+        // connections switching one new file to WAL, or a reader meeting another connection's
+        // WAL recovery. Those are retried here until the same timeout as an ordinary wait.
+        let deadline = Date().addingTimeInterval(busyTimeout)
+        var pause = 0.005
+        while true {
+            do {
+                queue = try Self.open(path: path, access: access, busyTimeout: busyTimeout)
+                return
+            } catch LeaderboardStoreError.locked where Date() < deadline {
+                Thread.sleep(forTimeInterval: pause)
+                pause = min(pause * 2, 0.1)
+            }
+        }
+    }
 
+    /// Inspects, opens and (unless read-only) migrates the file.
+    private static func open(path: String, access: Access, busyTimeout: Double) throws -> DatabaseQueue {
         // Inspect an existing file through a read-only connection first, so that a corrupt,
         // foreign or newer file is refused before anything (even WAL setup) writes to it.
         if FileManager.default.fileExists(atPath: path) {
-            try Self.inspect(path: path, busyTimeout: busyTimeout, readOnly: access == .readOnly)
+            try inspect(path: path, busyTimeout: busyTimeout, readOnly: access == .readOnly)
         }
-        var config = Self.configuration(busyTimeout: busyTimeout)
+        var config = configuration(busyTimeout: busyTimeout)
         config.readonly = access == .readOnly
         config.journalMode = access == .readOnly ? .default : .wal
-        queue = try LeaderboardStoreError.translating(path: path, busyTimeout: busyTimeout,
-                                                      reading: access == .readOnly) {
+        let queue = try LeaderboardStoreError.translating(path: path, busyTimeout: busyTimeout,
+                                                          reading: access == .readOnly) {
             try DatabaseQueue(path: path, configuration: config)
         }
-        if access != .readOnly { try migrate() }
+        if access != .readOnly { try migrate(queue, path: path, busyTimeout: busyTimeout) }
+        return queue
     }
 
     private static func configuration(busyTimeout: Double) -> Configuration {
@@ -127,14 +145,18 @@ public final class LeaderboardStore: Sendable {
     ///
     /// Two processes may open a new file at once: the loser of the race to apply a migration
     /// fails inside its own rolled-back transaction and then finds the migration applied.
-    private func migrate() throws {
-        let migrator = Self.migrator
+    private static func migrate(_ queue: DatabaseQueue, path: String, busyTimeout: Double) throws {
         for attempt in 0..<3 {
             do {
-                try translated { try migrator.migrate(queue) }
+                try LeaderboardStoreError.translating(path: path, busyTimeout: busyTimeout) {
+                    try migrator.migrate(queue)
+                }
                 return
             } catch LeaderboardStoreError.sqlite where attempt < 2 {
-                let missing = try read { try Self.schemaState(of: $0).missing }
+                let missing = try LeaderboardStoreError.translating(path: path, busyTimeout: busyTimeout,
+                                                                    reading: true) {
+                    try queue.read { try schemaState(of: $0).missing }
+                }
                 if missing.isEmpty { return }
             }
         }

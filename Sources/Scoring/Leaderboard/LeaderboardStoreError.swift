@@ -63,6 +63,9 @@ public enum LeaderboardStoreError: Error, CustomStringConvertible, LocalizedErro
     case noMatchingRun(path: String, challenge: String?, submission: String?)
     /// Several completed runs match where one is needed.
     case ambiguousRun(path: String, candidates: [String])
+    /// A stored value that SQLite accepts but the harness cannot read back (a damaged scorecard,
+    /// a run's seeds); `others` more such values follow it.
+    case unreadableStoredValue(path: String, problem: StoredValueProblem, others: Int)
     /// Any other SQLite failure, with SQLite's own message.
     case sqlite(path: String, code: Int32, detail: String)
 
@@ -165,6 +168,16 @@ public enum LeaderboardStoreError: Error, CustomStringConvertible, LocalizedErro
         case let .ambiguousRun(path, candidates):
             return "\(candidates.count) completed runs in \(path) match: \(candidates.joined(separator: "; ")). "
                 + "Pass --submission (and --challenge) to pick one."
+        case let .unreadableStoredValue(path, problem, others):
+            let more = others == 0 ? "" : " (and \(others) more such value\(others == 1 ? "" : "s"); "
+                + "`bench store check --database \(path)` lists them)"
+            let remedy = problem.rescorable
+                ? "Recompute it from the run's stored results with `bench store rescore --database \(path) "
+                    + "\(problem.run)`, or restore the file from a backup"
+                : "Restore the file from a backup, or mark the run failed with `bench store fail-run "
+                    + "--database \(path) \(problem.run)` if it is unfinished"
+            return "In the leaderboard database \(path), \(problem)\(more). \(remedy). Commands that "
+                + "write refuse such a database before writing anything."
         case let .sqlite(path, code, detail):
             return "SQLite error \(code) on the leaderboard database \(path): \(detail)."
         }

@@ -43,7 +43,7 @@ struct BenchmarkCommand: ParsableCommand {
 
     func run() throws {
         #if DEBUG
-        FileHandle.standardError.write(Data("warning: this is a debug build; figures are ~10x too slow. Use swift build -c release.\n".utf8))
+        Terminal.error("warning: this is a debug build; figures are ~10x too slow. Use swift build -c release.")
         #endif
         var figures: [BenchmarkFigure] = []
         for suite in Self.suites where selected.isEmpty || selected.contains(suite.name) {

@@ -122,7 +122,7 @@ struct EvaluateCommand: ParsableCommand {
                     : "the run is flagged unsandboxed (ranked: the organiser opted out)"
                 let said = status.description.replacingOccurrences(of: "\n", with: " ")
                 let sentence = said.hasSuffix(".") ? String(said.dropLast()) : said
-                FileHandle.standardError.write(Data("warning: \(sentence); \(verdict).\n".utf8))
+                Terminal.error("warning: \(sentence); \(verdict).")
             }
         }
         let writer = try store.open(.create)

@@ -84,8 +84,8 @@ struct ScoreCommand: ParsableCommand {
         case .json:
             print(metrics.json.serialized(indent: 2))
             if metrics.failures > 0 {
-                FileHandle.standardError.write(Data(("note: \(metrics.failures) of \(metrics.n) intervals are failures "
-                    + "(missing, NaN or infinite): counted as not covered, with the width of the whole mu range.\n").utf8))
+                Terminal.error("note: \(metrics.failures) of \(metrics.n) intervals are failures "
+                    + "(missing, NaN or infinite): counted as not covered, with the width of the whole mu range.")
             }
         }
     }

@@ -6,8 +6,12 @@ import Scoring
 struct StoreCheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
-        abstract: "Print what the database holds and run SQLite's integrity and foreign-key checks.",
-        discussion: "Exits with status 1 when the checks find a problem. The database is only read.")
+        abstract: "Print what the database holds, run SQLite's integrity and foreign-key checks and read back every stored value.",
+        discussion: """
+            Exits with status 1 when the checks find a problem: a damaged page, a dangling
+            reference, or a stored value (a scorecard, a run's seeds) that does not read back.
+            The database is only read.
+            """)
 
     @OptionGroup var store: DatabaseOptions
 
@@ -35,8 +39,24 @@ struct StoreCheckCommand: ParsableCommand {
             print("integrity:     ok")
         } else {
             for problem in problems { print("integrity:     \(problem)") }
-            FileHandle.standardError.write(Data(("Error: \(reader.path) has \(problems.count) integrity "
-                + "problem(s): restore it from a backup, or start a new database with --database.\n").utf8))
+        }
+        // Only worth reading back once SQLite finds the pages sound.
+        let unreadable = problems.isEmpty ? try reader.unreadableStoredValues() : []
+        if problems.isEmpty { print("stored values: \(unreadable.isEmpty ? "ok" : "\(unreadable.count) do not read back")") }
+        for problem in unreadable {
+            let remedy = problem.rescorable
+                ? "`bench store rescore --database \(reader.path) \(problem.run)` recomputes it"
+                : "restore the file from a backup"
+            print("unreadable:    \(problem); \(remedy)")
+        }
+        if !problems.isEmpty {
+            Terminal.error("Error: \(reader.path) has \(problems.count) integrity problem(s): restore it from "
+                + "a backup, or start a new database with --database.")
+            throw ExitCode.failure
+        }
+        if !unreadable.isEmpty {
+            Terminal.error("Error: \(reader.path) holds \(unreadable.count) stored value(s) that do not read back; "
+                + "commands that write refuse it until they are repaired (see above).")
             throw ExitCode.failure
         }
     }

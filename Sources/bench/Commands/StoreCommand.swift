@@ -10,5 +10,6 @@ struct StoreCommand: ParsableCommand {
             StoreMigrateCommand.self,
             StoreImportResultsCommand.self,
             StoreFailRunCommand.self,
+            StoreRescoreCommand.self,
         ])
 }

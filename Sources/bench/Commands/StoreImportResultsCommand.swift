@@ -63,6 +63,7 @@ struct StoreImportResultsCommand: ParsableCommand {
     func run() throws {
         let csv = try ResultsCSV.read(contentsOf: URL(fileURLWithPath: file))
         let writer = try store.open(.readWrite)
+        try writer.requireReadableStoredValues()
         let summary = try writer.importResults(
             csv.outcomes, submission: Submission(name: submission, kind: kind, version: version, codeHash: codeHash),
             setManifestHash: setManifest, seeds: try namedSeeds())

@@ -9,6 +9,10 @@ Usage: parity_plugin.py MODE, with MODE one of
   swapped   p16 > p84 on odd views
   crash     SIGSEGV on odd views (the host replaces the worker)
   stateful  the interval narrows with every view the worker has seen (forbidden state)
+  slow      good, 20 ms per estimate (two evaluations at once overlap)
+  hostile   the fit fails with terminal control sequences in its message (ESC, CR, BEL,
+            C1 CSI, a bidi override) that would clear the screen and forge a verdict
+  verbose   raise a 900 kB error message on odd views
 
 S and B are the expected signal and background after cuts in the training pool at nominal
 nuisances (the weights of the transformed pool the harness sends).
@@ -19,6 +23,7 @@ import math
 import os
 import signal
 import sys
+import time
 
 import fair_uq_plugin as fuq
 
@@ -30,6 +35,8 @@ class ParityPlugin(fuq.Estimator):
     version = "1"
 
     def fit(self, context):
+        if mode == "hostile":
+            raise ValueError("\x1b[2J\x1b[H\rparity-good: coverage 0.683\x07\x9b31m\u202eevil\x1b]0;pwned\x07")
         nominal = context.transform()
         signal_sum = float(nominal.weights[nominal.process_codes == 0].sum())
         background = float(nominal.weights[nominal.process_codes != 0].sum())
@@ -52,6 +59,10 @@ class ParityPlugin(fuq.Estimator):
         odd = n % 2 == 1
         if odd and mode == "error":
             raise ValueError(f"cannot handle {n} rows")
+        if mode == "slow":
+            time.sleep(0.02)
+        if odd and mode == "verbose":
+            raise ValueError("cannot handle " + "x" * 900_000)
         if odd and mode == "crash":
             os.kill(os.getpid(), signal.SIGSEGV)
         p16, p84 = mu_hat - sigma, mu_hat + sigma

@@ -101,6 +101,64 @@ final class LeaderboardStoreConcurrencyTests: XCTestCase {
     }
 }
 
+extension LeaderboardStoreConcurrencyTests {
+    /// Two workers of one run: the one that stops early leaves the run to the other, which
+    /// completes it; the first then accepts the completion instead of failing.
+    func testAWorkerStoppingEarlyLeavesASharedRunToTheOther() throws {
+        let f = try StoreFixture("shared-run")
+        defer { f.remove() }
+        let other = try LeaderboardStore(path: f.path, access: .readWrite)
+        let a = try f.store.beginRun(submission: StoreFixture.submission("alpha"), setManifestHash: StoreFixture.manifest)
+        let b = try other.beginRun(submission: StoreFixture.submission("alpha"), setManifestHash: StoreFixture.manifest)
+        XCTAssertEqual(a.id, b.id)
+        XCTAssertEqual([a.peers, b.peers], [0, 1])
+        XCTAssertTrue(b.resumed)
+
+        try f.store.record(f.outcome(f.keys[0]), in: a.id)
+        try f.store.finishRun(a.id, status: .interrupted, worker: a.worker)
+        XCTAssertEqual(try f.store.runManifest(a.id).status, .running, "b is still recording into it")
+        for key in f.keys.dropFirst() { try other.record(f.outcome(key), in: b.id) }
+        try other.finishRun(b.id, status: .completed, worker: b.worker)
+        XCTAssertEqual(try f.store.runManifest(a.id).status, .completed)
+
+        // A third worker that finishes after the run completed: accepted, nothing changes.
+        let c = try f.store.beginRun(submission: StoreFixture.submission("beta"), setManifestHash: StoreFixture.manifest)
+        let d = try other.beginRun(submission: StoreFixture.submission("beta"), setManifestHash: StoreFixture.manifest)
+        for key in f.keys { try f.store.record(f.outcome(key), in: c.id) }
+        try f.store.finishRun(c.id, status: .completed, worker: c.worker)
+        XCTAssertNoThrow(try other.finishRun(d.id, status: .completed, worker: d.worker))
+        XCTAssertThrowsError(try other.record(f.outcome(f.keys[0]), in: d.id)) {
+            XCTAssertEqual($0 as? LeaderboardStoreError,
+                           .runNotRunning(path: f.path, run: d.id.rawValue, status: "completed"))
+        }
+        // Without a worker, finishing a completed run is still refused (the old contract).
+        XCTAssertThrowsError(try other.finishRun(d.id, status: .completed))
+    }
+
+    /// A worker whose process died without leaving (kill -9) does not keep a run running.
+    func testADeadWorkerDoesNotHoldTheRun() throws {
+        let f = try StoreFixture("dead-worker")
+        defer { f.remove() }
+        let a = try f.store.beginRun(submission: StoreFixture.submission("alpha"), setManifestHash: StoreFixture.manifest)
+        let exited = Process()
+        exited.executableURL = URL(fileURLWithPath: "/bin/true")
+        try exited.run()
+        exited.waitUntilExit()
+        var config = Configuration()
+        config.foreignKeysEnabled = true
+        try DatabaseQueue(path: f.path, configuration: config).write { db in
+            try db.execute(sql: """
+                INSERT INTO run_worker (token, run_id, host, pid, joined_at) VALUES ('dead', ?, ?, ?, 'now')
+                """, arguments: [a.id.rawValue, ProcessInfo.processInfo.hostName, exited.processIdentifier])
+        }
+        try f.store.finishRun(a.id, status: .interrupted, worker: a.worker)
+        XCTAssertEqual(try f.store.runManifest(a.id).status, .interrupted)
+        let again = try f.store.beginRun(submission: StoreFixture.submission("alpha"), setManifestHash: StoreFixture.manifest)
+        XCTAssertEqual(again.id, a.id)
+        XCTAssertEqual(again.peers, 0)
+    }
+}
+
 private final class ErrorBox: @unchecked Sendable {
     private let lock = NSLock()
     private(set) var errors: [Error] = []

@@ -1,4 +1,5 @@
 import Foundation
+import PseudoExperiments
 
 /// What is wrong with a results CSV, naming the file, line and column.
 public enum ResultsCSVError: Error, CustomStringConvertible, LocalizedError, Equatable {
@@ -38,10 +39,10 @@ public enum ResultsCSVError: Error, CustomStringConvertible, LocalizedError, Equ
             return "\(path), line \(line): \(found) fields where the header has \(expected): is a comma "
                 + "missing, or a field with a comma not quoted? Fix or remove that line."
         case let .badIndex(path, line, column, value):
-            return "\(path), line \(line), column \(column): '\(value)' is not an index: write a whole "
+            return "\(path), line \(line), column \(column): \(TerminalText.quoted(value)) is not an index: write a whole "
                 + "number >= 0."
         case let .badNumber(path, line, column, value):
-            return "\(path), line \(line), column \(column): '\(value)' is not a number: write a decimal "
+            return "\(path), line \(line), column \(column): \(TerminalText.quoted(value)) is not a number: write a decimal "
                 + "number, nan, inf or -inf, or leave it empty when not reported."
         case let .halfInterval(path, line, given, missing):
             return "\(path), line \(line): \(given) is given but \(missing) is empty: give both ends of "
@@ -50,7 +51,7 @@ public enum ResultsCSVError: Error, CustomStringConvertible, LocalizedError, Equ
             return "\(path), line \(line): \(column) is given but p16 and p84 are empty, and an estimate "
                 + "needs its 68% interval: give p16 and p84, or leave \(column) empty."
         case let .badRuntime(path, line, value):
-            return "\(path), line \(line), column runtime_s: '\(value)' is not a time: write the seconds "
+            return "\(path), line \(line), column runtime_s: \(TerminalText.quoted(value)) is not a time: write the seconds "
                 + "the estimate took, a finite number >= 0."
         case let .duplicateKey(path, line, first, set, index):
             return "\(path), line \(line): set \(set), pseudo-experiment \(index) was already given on "

@@ -48,5 +48,17 @@ public struct RunStart: Hashable, Sendable {
     public var manifest: RunManifest
     /// True when an unfinished run with the same identity was picked up.
     public var resumed: Bool
+    /// This process's registration as a worker of the run; pass it to
+    /// ``LeaderboardStore/finishRun(_:status:worker:)``.
+    public var worker: RunWorker
+    /// How many other live processes were recording into the run when this one joined.
+    public var peers: Int
     public var id: RunID { manifest.id }
+}
+
+/// One process recording into a run (a random token, its host and process id).
+public struct RunWorker: Hashable, Sendable {
+    public var token: String
+    public var host: String
+    public var pid: Int32
 }
