@@ -18,6 +18,7 @@ struct Bench: ParsableCommand {
             ReportCommand.self,
             SystematicsCommand.self,
             InspectCommand.self,
+            ImportCommand.self,
             BenchmarkCommand.self,
             SimulateCommand.self,
             GenerateCommand.self,

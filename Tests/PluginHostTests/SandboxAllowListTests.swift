@@ -3,6 +3,7 @@ import Glibc
 #endif
 import Foundation
 @testable import PluginHost
+import PseudoExperiments
 import TestSupport
 import XCTest
 
@@ -31,13 +32,20 @@ final class SandboxAllowListTests: XCTestCase {
             ("estimator.py", "print('hi')"), ("sets.truth.json", "{}"), ("lb.sqlite", ""), ("lb.sqlite-wal", ""),
             ("data/backup.sqlite3", ""), ("data/deeper/pool.fuqpool", "x"), ("data/scores.bak", "SQLite format 3\u{0}rest"),
             ("data/scores.bak-wal", "wal"), ("data/notes.txt", "SQLite is nice"),
+            ("data/events.dat", "DER_mass_MMC,PRI_met,weights\n1,2,3\n"), ("data/features.csv", "DER_mass_MMC,PRI_met\n1,2\n"),
+            ("data/readme.md", "# Notes\nthe weights, labels and detailed_labels are never read\n"),
         ]
         for (name, text) in files { try Data(text.utf8).write(to: directory.appendingPathComponent(name)) }
+        // Labelled data under neutral names: a pool and the challenge's Parquet sample.
+        try Data(PoolFormat.magic + [0, 1, 2]).write(to: directory.appendingPathComponent("data/model.bin"))
+        try fm.copyItem(at: ReferenceData.sample("FAIR_Universe_HiggsML_data.parquet"),
+                        to: directory.appendingPathComponent("data/deeper/weights-free-name.dat"))
         // A link to a secret is not followed (its target is masked where it is mounted).
         try fm.createSymbolicLink(atPath: directory.appendingPathComponent("link.txt").path,
                                   withDestinationPath: directory.appendingPathComponent("sets.truth.json").path)
         let found = try SecretFiles.find(in: [directory.path]).map { String($0.dropFirst(directory.path.count + 1)) }
-        XCTAssertEqual(found, ["data/backup.sqlite3", "data/deeper/pool.fuqpool", "data/scores.bak", "data/scores.bak-wal",
+        XCTAssertEqual(found, ["data/backup.sqlite3", "data/deeper/pool.fuqpool", "data/deeper/weights-free-name.dat",
+                               "data/events.dat", "data/model.bin", "data/scores.bak", "data/scores.bak-wal",
                                "lb.sqlite", "lb.sqlite-wal", "sets.truth.json"])
         XCTAssertEqual(try SecretFiles.find(in: [directory.path], skipping: [directory.appendingPathComponent("data").path]).count, 3)
     }

@@ -5,13 +5,11 @@ import PseudoExperiments
 /// training pool (``ChallengePools/training(spec:cache:)``: another simulator seed than the
 /// evaluation pool, so the two share no event; made once, then read from the cache).
 public enum TrainingPool {
-    /// The training pool of `spec`: the pool file (binary pool or `.csv`) `file` if given, else
+    /// The training pool of `spec`: the event file (pool, Parquet or CSV) `file` if given, else
     /// the spec's simulated training pool.
-    public static func load(file: URL?, spec: ChallengeSpec) throws -> EventTable {
+    public static func load(file: URL?, spec: ChallengeSpec, part: ParquetEvents.Part = .all,
+                            sumWeights: Double? = nil) throws -> EventTable {
         guard let file else { return try ChallengePools.training(spec: spec) }
-        if file.pathExtension.lowercased() == "csv" && !PoolReader.looksLikePool(file) {
-            return try EventTable.readCSV(from: file).table
-        }
-        return try PoolReader.read(file).table
+        return try EventFile.readTable(file, part: part, sumWeights: sumWeights)
     }
 }

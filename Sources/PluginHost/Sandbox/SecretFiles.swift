@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Foundation
+import PseudoExperiments
 
 /// The files a plugin must never read, found in the directories mounted for it: masked by the
 /// sandbox wherever they lie, whatever the command line or the policy says.
@@ -14,6 +15,10 @@ import Foundation
 /// *.fuqpool               a labelled pool (the simulated pool cache holds them)
 /// "SQLite format 3\0"...  any file starting with SQLite's header, whatever its name,
 ///                         with its X-wal, X-shm, X-journal beside it
+/// pool magic...           a pool file under another name
+/// "PAR1"... "PAR1"        a Parquet file whose footer names a column weights, labels or
+///                         detailed_labels (the challenge's data, a converted pool)
+/// a,b,weights,...         a text file whose first line names such a column (a CSV pool)
 /// ```
 /// The scan is bounded: at most ``entryLimit`` directory entries over all directories given
 /// (links are not followed; a linked file is reachable in the sandbox only through the mount
@@ -29,6 +34,45 @@ enum SecretFiles {
     /// Whether `name` alone marks a secret file.
     static func isSecretName(_ name: String) -> Bool {
         name.hasSuffix(".truth.json") || name.contains(".sqlite") || name.hasSuffix(".fuqpool")
+    }
+
+    /// The names of the columns that make a table of events labelled (truths for a plugin).
+    static let labelColumns = ["weights", "labels", "detailed_labels"]
+
+    /// Whether the file at `path` holds labelled events: a pool, a Parquet file with a label
+    /// column, or a CSV file whose header names one.
+    static func isLabelledData(_ path: String, size: Int) -> Bool {
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var head = [UInt8](repeating: 0, count: min(size, 4096))
+        let n = read(fd, &head, head.count)
+        guard n > 0 else { return false }
+        head = Array(head.prefix(n))
+        if head.starts(with: PoolFormat.magic) { return true }
+        if head.starts(with: Array("PAR1".utf8)), size >= 12 {
+            var tail = [UInt8](repeating: 0, count: 8)
+            guard pread(fd, &tail, 8, off_t(size - 8)) == 8 else { return true }
+            let length = Int(tail[0]) | Int(tail[1]) << 8 | Int(tail[2]) << 16 | Int(tail[3]) << 24
+            guard length > 0, length <= min(size - 12, 64 << 20) else { return true }   // damaged: keep it hidden
+            var footer = [UInt8](repeating: 0, count: length)
+            guard pread(fd, &footer, length, off_t(size - 8 - length)) == length else { return true }
+            return labelColumns.contains { contains(footer, Array($0.utf8)) }
+        }
+        // A text file: its first line split on commas, tabs, semicolons and spaces.
+        let line = head.prefix { $0 != UInt8(ascii: "\n") }
+        guard line.allSatisfy({ $0 >= 0x20 || $0 == 0x09 || $0 == 0x0D }) else { return false }
+        let fields = String(decoding: line, as: UTF8.self)
+            .split(whereSeparator: { ",;\t \r\"'".contains($0) }).map(String.init)
+        return fields.contains(where: labelColumns.contains)
+    }
+
+    private static func contains(_ bytes: [UInt8], _ needle: [UInt8]) -> Bool {
+        guard bytes.count >= needle.count else { return false }
+        for i in 0...(bytes.count - needle.count) where bytes[i] == needle[0] {
+            if bytes[i..<(i + needle.count)].elementsEqual(needle) { return true }
+        }
+        return false
     }
 
     /// Whether the file at `path` starts with SQLite's header.
@@ -75,6 +119,8 @@ enum SecretFiles {
                         for suffix in ["-wal", "-shm", "-journal"] where PathLookup.exists(path + suffix) {
                             found.append(path + suffix)
                         }
+                    } else if isLabelledData(path, size: Int(info.st_size)) {
+                        found.append(path)
                     }
                 default:
                     continue

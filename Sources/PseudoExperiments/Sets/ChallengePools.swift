@@ -35,8 +35,9 @@ public enum ChallengePools {
     /// evaluation pool. Returns the prepared pool and how a manifest records its source.
     /// With sealed `keys`, the simulated pool comes from their secret seed.
     public static func evaluation(file: URL?, spec: ChallengeSpec, keys: SetKeys? = nil,
+                                  part: ParquetEvents.Part = .all, sumWeights: Double? = nil,
                                   cache: URL = SimulatedPool.defaultDirectory) throws -> (pool: PreparedPool, source: SetManifest.Pool.Source) {
-        if let file { return (try PreparedPool.load(contentsOf: file), .file) }
+        if let file { return (try PreparedPool.load(contentsOf: file, part: part, sumWeights: sumWeights), .file) }
         let plan = keys.map { evaluationPlan(spec: spec, keys: $0) } ?? plan(spec.pools.evaluation, spec: spec)
         return (try simulated(plan, cache: cache), .simulated(simulatorVersion: EventSimulator.version))
     }
@@ -46,10 +47,11 @@ public enum ChallengePools {
     /// (``SetError/poolMismatch(expected:found:)``).
     /// A sealed set's simulated pool needs its `keys` (``SetDirectory/keys(truths:)``).
     public static func evaluation(file: URL?, for sets: SetDirectory, keys: SetKeys? = nil,
+                                  part: ParquetEvents.Part = .all, sumWeights: Double? = nil,
                                   cache: URL = SimulatedPool.defaultDirectory) throws -> PreparedPool {
         let pool: PreparedPool
         if let file {
-            pool = try PreparedPool.load(contentsOf: file)
+            pool = try PreparedPool.load(contentsOf: file, part: part, sumWeights: sumWeights)
         } else if case let .simulated(version) = sets.manifest.pool.source {
             guard version == EventSimulator.version else {
                 throw SetError.simulatorVersionMismatch(path: sets.url.path, recorded: version, available: EventSimulator.version)

@@ -64,18 +64,26 @@ public final class PreparedPool: @unchecked Sendable {
 
     /// Reads a pool file and prepares it: a binary pool (`pool-format-v1.md`) block by block,
     /// every checksum verified (a damaged or truncated file is refused with the ``PoolError``
-    /// that says where), or a CSV event file (a name ending in `.csv`; ``EventDataError`` names
-    /// the line and column of bad input).
+    /// that says where), a Parquet file (`part` of it, weights rescaled to `sumWeights` when
+    /// given: imported once into the cache, ``ParquetImport``), or a CSV event file
+    /// (``EventDataError`` names the line and column of bad input); recognised by content.
     ///
     /// Errors in the rows (a missing process, a bad weight, a value the records cannot hold)
     /// are reported as ``SetError/unusablePool(file:reason:)``.
     public static func load(contentsOf url: URL,
-                            requiring required: Set<PhysicsProcess> = Set(PhysicsProcess.allCases)) throws -> PreparedPool {
-        if url.pathExtension.lowercased() == "csv" && !PoolReader.looksLikePool(url) {
+                            requiring required: Set<PhysicsProcess> = Set(PhysicsProcess.allCases),
+                            part: ParquetEvents.Part = .all, sumWeights: Double? = nil) throws -> PreparedPool {
+        var url = url
+        switch EventFile.format(of: url) {
+        case .csv:
             let table = try EventTable.readCSV(from: url).table
             do { return try PreparedPool(table, requiring: required) } catch {
                 throw SetError.unusablePool(file: url.path, reason: "\(error)")
             }
+        case .parquet:
+            url = try ParquetImport.cached(url, part: part, sumWeights: sumWeights).url
+        case .pool:
+            break
         }
         let reader = try PoolReader(url: url)
         do {

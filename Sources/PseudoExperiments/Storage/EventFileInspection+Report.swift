@@ -8,6 +8,8 @@ extension EventFileInspection {
         switch format {
         case .pool:
             lines.append("\(file): pool file, format version \(formatVersion ?? 0), \(s.rows) rows in \(blocks ?? 0) block(s) of up to \(blockRows ?? 0) rows, \(fileSize) bytes; all checksums verified")
+        case .parquet:
+            lines.append("\(file): Parquet file, \(s.rows) rows in \(blocks ?? 0) row group(s), \(fileSize) bytes; every value checked")
         case .csv:
             let derived = derivedFeaturesComputed == true ? " (DER columns computed from the PRI columns)" : ""
             lines.append("\(file): CSV event file, \(s.rows) rows, \(fileSize) bytes\(derived)")

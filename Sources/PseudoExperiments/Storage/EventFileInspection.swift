@@ -15,6 +15,7 @@ public struct EventFileInspection: Sendable {
     /// The file formats `inspect` reads.
     public enum Format: String, Sendable, Codable {
         case pool
+        case parquet
         case csv
     }
 
@@ -32,10 +33,21 @@ public struct EventFileInspection: Sendable {
     /// Pool only: the metadata's JSON bytes as stored.
     public var metadataJSON: Data?
 
-    /// Inspects the file at `url`: a pool if it starts with the pool magic bytes, a CSV file if
-    /// its name ends in `.csv`; anything else is refused with ``PoolError/wrongMagic(file:found:)``.
+    /// Inspects the file at `url`, recognised by content (``EventFile/format(of:)``): a pool, a
+    /// Parquet file (`blocks` are its row groups) or a CSV file.
     public static func inspect(_ url: URL) throws -> EventFileInspection {
-        if PoolReader.looksLikePool(url) || url.pathExtension.lowercased() != "csv" {
+        let format = EventFile.format(of: url)
+        if format == .parquet {
+            // Read directly, a row group at a time (inspecting does not import).
+            let events = try ParquetEvents(path: url.path)
+            var summary = EventTableSummary()
+            try events.forEachTable(part: .all, sumWeights: nil) { summary.add($0) }
+            return EventFileInspection(file: url.path, format: .parquet, fileSize: UInt64(events.reader.fileSize),
+                                       formatVersion: nil, blockRows: nil,
+                                       blocks: events.reader.metadata.rowGroups.count, derivedFeaturesComputed: nil,
+                                       summary: summary, metadataJSON: nil)
+        }
+        if format == .pool {
             let reader = try PoolReader(url: url)
             let size = reader.fileSize
             var summary = EventTableSummary()

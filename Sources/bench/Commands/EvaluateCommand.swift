@@ -65,7 +65,7 @@ struct EvaluateCommand: ParsableCommand {
     var pool: String?
 
     @Option(name: .customLong("training-pool"), help: ArgumentHelp(
-        "The pool estimators train on (pool file or CSV; default: the challenge's simulated training pool).", valueName: "file"))
+        "The pool estimators train on (pool, Parquet or CSV file; default: the challenge's simulated training pool).", valueName: "file"))
     var trainingPool: String?
 
     @Option(help: ArgumentHelp(
@@ -74,6 +74,7 @@ struct EvaluateCommand: ParsableCommand {
         valueName: "seed"))
     var seed: UInt64 = 0
 
+    @OptionGroup var data: DataOptions
     @OptionGroup var evaluation: EvaluationArguments
     @OptionGroup var store: DatabaseOptions
 
@@ -97,10 +98,14 @@ struct EvaluateCommand: ParsableCommand {
         let truthsURL = truths.map { URL(fileURLWithPath: $0) }
         let keys = try directory.keys(truths: truthsURL)
         let builtin = try estimator.map { try EstimatorRegistry.builtin(named: $0) }
+        let parts = try data.selections(pool: self.pool, trainingPool: trainingPool)
         let pool: PreparedPool? = directory.isMaterialized
-            ? nil : try ChallengePools.evaluation(file: self.pool.map { URL(fileURLWithPath: $0) }, for: directory, keys: keys)
-        let training = try TrainingPool.load(file: trainingPool.map { URL(fileURLWithPath: $0) },
-                                             spec: directory.manifest.spec)
+            ? nil : try ChallengePools.evaluation(file: parts?.evaluation.url ?? self.pool.map { URL(fileURLWithPath: $0) },
+                                                  for: directory, keys: keys, part: parts?.evaluation.part ?? .all,
+                                                  sumWeights: parts?.evaluation.sumWeights)
+        let training = try TrainingPool.load(file: parts?.training.url ?? trainingPool.map { URL(fileURLWithPath: $0) },
+                                             spec: directory.manifest.spec, part: parts?.training.part ?? .all,
+                                             sumWeights: parts?.training.sumWeights)
         let source = try SetDirectorySource.open(directory, keys: keys, pool: pool, trainingPool: training)
         let contestant: Contestant
         if let builtin {

@@ -26,6 +26,8 @@ struct ExportCommand: ParsableCommand {
     @Option(help: "Pool file the set was drawn from, for a set that is not materialized.")
     var pool: String?
 
+    @OptionGroup var data: DataOptions
+
     @Option(help: "The set's truth file (default DIR.truth.json), for a sealed set that is not materialized.")
     var truths: String?
 
@@ -41,7 +43,9 @@ struct ExportCommand: ParsableCommand {
             view = try sets.materializedView(set: set, pseudoExperiment: pe)
         } else {
             let keys = try sets.keys(truths: truths.map { URL(fileURLWithPath: $0) })
-            let prepared = try ChallengePools.evaluation(file: pool.map { URL(fileURLWithPath: $0) }, for: sets, keys: keys)
+            let part = try data.selections(pool: pool, trainingPool: nil)?.evaluation
+            let prepared = try ChallengePools.evaluation(file: part?.url ?? pool.map { URL(fileURLWithPath: $0) }, for: sets,
+                                                         keys: keys, part: part?.part ?? .all, sumWeights: part?.sumWeights)
             view = try sets.generator(pool: prepared, keys: keys).generate(set: set, pseudoExperiment: pe).view
         }
         try view.writeCSV(to: URL(fileURLWithPath: output))

@@ -30,8 +30,10 @@ struct GenerateCommand: ParsableCommand {
     @Option(help: "Phase whose sets, pseudo-experiments per set and seed are the defaults (default: the spec's default phase).")
     var phase: String?
 
-    @Option(help: "Evaluation pool file (binary pool or .csv) instead of the challenge's simulated pool.")
+    @Option(help: "Evaluation pool file (pool, Parquet or CSV) instead of the challenge's simulated pool.")
     var pool: String?
+
+    @OptionGroup var data: DataOptions
 
     @Option(help: "Number of sets (each with its own true mu).")
     var sets: Int?
@@ -86,8 +88,10 @@ struct GenerateCommand: ParsableCommand {
         } else {
             keys = .open(seed: chosen.defaultSeed)
         }
-        let (prepared, source) = try ChallengePools.evaluation(file: pool.map { URL(fileURLWithPath: $0) }, spec: spec,
-                                                               keys: keys)
+        let part = try data.selections(pool: pool, trainingPool: nil)?.evaluation
+        let (prepared, source) = try ChallengePools.evaluation(file: part?.url ?? pool.map { URL(fileURLWithPath: $0) },
+                                                               spec: spec, keys: keys, part: part?.part ?? .all,
+                                                               sumWeights: part?.sumWeights)
         let manifest = SetManifest(spec: spec, phase: chosen.name, keys: keys,
                                    sets: sets ?? chosen.sets, pseudoExperimentsPerSet: perSet ?? chosen.pseudoExperimentsPerSet,
                                    pool: try SetManifest.Pool(describing: prepared, source: source, spec: spec))

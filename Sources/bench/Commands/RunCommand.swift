@@ -46,15 +46,16 @@ struct RunCommand: ParsableCommand {
         valueName: "seed"))
     var seed: Int64?
 
-    @Option(help: ArgumentHelp("Evaluation pool file (binary pool or .csv) instead of the challenge's simulated pool.",
+    @Option(help: ArgumentHelp("Evaluation pool file (pool, Parquet or CSV) instead of the challenge's simulated pool.",
                                valueName: "file"))
     var pool: String?
 
     @Option(name: .customLong("training-pool"), help: ArgumentHelp(
-        "The pool estimators train on (pool file or CSV; default: the challenge's simulated training pool).",
+        "The pool estimators train on (pool, Parquet or CSV file; default: the challenge's simulated training pool).",
         valueName: "file"))
     var trainingPool: String?
 
+    @OptionGroup var data: DataOptions
     @OptionGroup var evaluation: EvaluationArguments
     @OptionGroup var store: DatabaseOptions
 
@@ -77,8 +78,13 @@ struct RunCommand: ParsableCommand {
                 + "\(spec.phases.map(\.name).joined(separator: ", ")).")
         }
         let rootSeed = seed.map { UInt64($0) } ?? chosen.defaultSeed
-        let (prepared, source) = try ChallengePools.evaluation(file: pool.map { URL(fileURLWithPath: $0) }, spec: spec)
-        let training = try TrainingPool.load(file: trainingPool.map { URL(fileURLWithPath: $0) }, spec: spec)
+        let parts = try data.selections(pool: pool, trainingPool: trainingPool)
+        let (prepared, source) = try ChallengePools.evaluation(
+            file: parts?.evaluation.url ?? pool.map { URL(fileURLWithPath: $0) }, spec: spec,
+            part: parts?.evaluation.part ?? .all, sumWeights: parts?.evaluation.sumWeights)
+        let training = try TrainingPool.load(file: parts?.training.url ?? trainingPool.map { URL(fileURLWithPath: $0) },
+                                             spec: spec, part: parts?.training.part ?? .all,
+                                             sumWeights: parts?.training.sumWeights)
         let manifest = SetManifest(spec: spec, phase: chosen.name, seed: rootSeed, sets: sets,
                                    pseudoExperimentsPerSet: perSet,
                                    pool: try SetManifest.pool(prepared, source: source, spec: spec))

@@ -43,11 +43,12 @@ struct SystematicsCommand: ParsableCommand {
     }
 
     func run() throws {
-        let contents = try EventTable.readCSV(from: URL(fileURLWithPath: input))
+        let url = URL(fileURLWithPath: input)
+        let table = EventFile.format(of: url) == .csv ? try EventTable.readCSV(from: url).table : try EventFile.readTable(url)
         let shift = SystematicShift(tes: tes, jes: jes, softMet: softMet, applyCuts: !noCuts)
         var noise = SeedDerivation.generator(seed, .softMet)
-        let result = contents.table.applyingSystematics(shift, noise: &noise)
+        let result = table.applyingSystematics(shift, noise: &noise)
         try result.table.writeCSV(to: URL(fileURLWithPath: output), inputRows: result.sourceRows)
-        print("\(result.table.count) of \(contents.table.count) events survive; wrote \(output)")
+        print("\(result.table.count) of \(table.count) events survive; wrote \(output)")
     }
 }
