@@ -133,8 +133,14 @@ final class InspectCommandTests: XCTestCase {
         XCTAssertNotEqual(truncated.status, 0)
         XCTAssert(truncated.stderr.contains("truncated"), truncated.stderr)
 
+        // Parquet is read (by content), anything else that is not a pool is refused.
         let parquet = ReferenceData.sample("FAIR_Universe_HiggsML_data.parquet")
-        let notPool = try BenchProcess.run(["inspect", parquet.path])
+        let fromParquet = try BenchProcess.run(["inspect", parquet.path])
+        XCTAssertEqual(fromParquet.status, 0, fromParquet.stderr)
+        XCTAssert(fromParquet.stdout.contains("Parquet file, 1000 rows"), fromParquet.stdout)
+        let image = dir.appendingPathComponent("picture.pool")
+        try Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + [UInt8](repeating: 7, count: 64)).write(to: image)
+        let notPool = try BenchProcess.run(["inspect", image.path])
         XCTAssertNotEqual(notPool.status, 0)
         XCTAssert(notPool.stderr.contains("is not a pool file"), notPool.stderr)
 

@@ -149,4 +149,55 @@ final class ParquetCommandTests: XCTestCase {
         XCTAssertTrue(parts[0].contains("-evaluation-0.3-w"), parts[0])
         XCTAssertTrue(parts[1].contains("-training-0.3-w"), parts[1])
     }
+
+    /// A pseudo-experiment and a pool written as Parquet, read back by pyarrow (pandas' engine):
+    /// the view equals its CSV export, the pool equals the reference CSV. CI installs pyarrow
+    /// and sets FAIR_UQ_REQUIRE_PYARROW; elsewhere without pyarrow the test is skipped.
+    func testExportedViewAndPoolReadBackInPyarrow() throws {
+        let sets = try EvaluateCommandTests.generateSets(in: directory, sets: 1, perSet: 2)
+        for name in ["pe.parquet", "pe.csv"] {
+            let out = try bench(["export", "--sets", sets.path, "--set", "0", "--pe", "1", "--pool", csv.path, "--output", name])
+            XCTAssertEqual(out.status, 0, out.stderr)
+        }
+        let pool = try bench(["export", "--pool", data.path, "--output", "pool.parquet"])
+        XCTAssertEqual(pool.status, 0, pool.stderr)
+        let script = """
+            import sys
+            try:
+                import pyarrow.parquet as pq
+            except ImportError:
+                print("NO PYARROW"); sys.exit(0)
+            import csv
+            view = pq.read_table("pe.parquet").to_pydict()
+            rows = list(csv.DictReader(open("pe.csv")))
+            assert list(view) == list(rows[0]), (list(view), list(rows[0]))
+            import struct
+            f32 = lambda t: struct.unpack("f", struct.pack("f", float(t)))[0]
+            assert all(view[c][i] == f32(r[c]) for i, r in enumerate(rows) for c in view), "view values"
+            pool = pq.read_table("pool.parquet").to_pydict()
+            ref = list(csv.DictReader(open(sys.argv[1])))
+            assert len(pool["weights"]) == len(ref) == 1000
+            for c in pool:
+                for i, r in enumerate(ref):
+                    want = r[c] if c == "detailed_labels" else (int(float(r[c])) if c == "labels" else f32(r[c]))
+                    assert pool[c][i] == want, (c, i, pool[c][i], want)
+            print("OK", len(rows))
+            """
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", script, csv.path]
+        process.currentDirectoryURL = directory
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        if text.contains("NO PYARROW") {
+            if ProcessInfo.processInfo.environment["FAIR_UQ_REQUIRE_PYARROW"] != nil { XCTFail("FAIR_UQ_REQUIRE_PYARROW is set but pyarrow is missing") }
+            throw XCTSkip("pyarrow is not installed (pip install pyarrow); CI installs it")
+        }
+        XCTAssertEqual(process.terminationStatus, 0, text)
+        XCTAssertTrue(text.hasPrefix("OK"), text)
+    }
 }

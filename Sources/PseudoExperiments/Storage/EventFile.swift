@@ -7,7 +7,8 @@ import Parquet
 /// ```
 /// starts with the pool magic                 pool
 /// starts with "PAR1"                         Parquet (whatever its name)
-/// otherwise                                  CSV (the CSV reader says what is wrong with it)
+/// a name ending in .csv                      CSV (the CSV reader says what is wrong with it)
+/// otherwise                                  pool (the pool reader says what the file is not)
 /// ```
 /// A Parquet file is imported once into a pool in the cache (``ParquetImport/cached(_:part:sumWeights:directory:)``)
 /// and read from there after, so a second run on a 6.5 GB file starts at once.
@@ -26,16 +27,7 @@ public enum EventFile {
     public static func format(of url: URL) -> Format {
         if PoolReader.looksLikePool(url) { return .pool }
         if ParquetReader.looksLikeParquet(path: url.path) { return .parquet }
-        // Not a CSV name and not text: let the pool reader say what the file is not.
-        if url.pathExtension.lowercased() != "csv", !looksLikeText(url) { return .pool }
-        return .csv
-    }
-
-    private static func looksLikeText(_ url: URL) -> Bool {
-        guard let handle = try? FileHandle(forReadingFrom: url) else { return false }
-        defer { try? handle.close() }
-        let head = [UInt8]((try? handle.read(upToCount: 512)) ?? Data())
-        return !head.isEmpty && head.allSatisfy { $0 >= 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }
+        return url.pathExtension.lowercased() == "csv" ? .csv : .pool
     }
 
     /// Every event of the file at `url` (of `part` for a Parquet file, weights rescaled to
