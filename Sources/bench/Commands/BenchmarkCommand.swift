@@ -17,6 +17,7 @@ struct BenchmarkCommand: ParsableCommand {
         MachineBenchmark(),
         TransformBenchmark(),
         EventFileBenchmark(),
+        ParquetBenchmark(),
         RunnerBenchmark(),
         SimulatorBenchmark(),
         PluginBenchmark(),
