@@ -100,8 +100,30 @@ public enum ParquetImport {
         return "parquet-\(sha256.prefix(32))-\(part.name)-\(scale).fuqpool"
     }
 
-    /// The SHA-256 of the file's bytes, hex, read in 4 MiB chunks.
+    /// Digests computed by this process, by path, size and modification time (a run asks for
+    /// the evaluation and the training part of one file: it is read once, not twice).
+    private static let digests = DigestMemo()
+
+    private final class DigestMemo: @unchecked Sendable {
+        private let lock = NSLock()
+        private var known: [String: String] = [:]
+        func value(_ key: String) -> String? { lock.withLock { known[key] } }
+        func keep(_ digest: String, _ key: String) { lock.withLock { known[key] = digest } }
+    }
+
+    /// The SHA-256 of the file's bytes, hex, read in 4 MiB chunks (once per process for an
+    /// unchanged file).
     public static func contentDigest(_ url: URL) throws -> String {
+        let attributes = try? FileManager.default.attributesOfItem(atPath: url.path)
+        let stamp = (attributes?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? .nan
+        let key = "\(url.standardizedFileURL.path)|\(attributes?[.size] as? Int ?? -1)|\(stamp)"
+        if stamp.isFinite, let known = digests.value(key) { return known }
+        let digest = try hash(url)
+        if stamp.isFinite { digests.keep(digest, key) }
+        return digest
+    }
+
+    private static func hash(_ url: URL) throws -> String {
         guard let handle = try? FileHandle(forReadingFrom: url) else {
             throw ParquetError.io(file: url.path, action: "open", reason: "it cannot be opened for reading")
         }
