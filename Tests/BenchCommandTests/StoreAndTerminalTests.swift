@@ -109,6 +109,8 @@ final class StoreAndTerminalTests: XCTestCase {
             XCTAssertEqual(Self.terminalControls(in: output.stdout), [], "\(command) stdout: \(output.stdout)")
             XCTAssertEqual(Self.terminalControls(in: output.stderr), [], "\(command) stderr: \(output.stderr)")
         }
+        let lines = (run.stdout + run.stderr).split(separator: "\n")
+        XCTAssertFalse(lines.contains { $0.hasPrefix("  score 0.9999") }, "a line feed in the message forged a line: \(lines)")
         XCTAssertTrue((run.stdout + run.stderr).contains("\\u001B[2J"),
                       "the message is shown, escaped: \(run.stdout)\(run.stderr)")
         let json = try XCTUnwrap(outputs.first { $0.0 == "leaderboard json" }?.1.stdout)

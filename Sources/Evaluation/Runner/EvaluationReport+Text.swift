@@ -1,4 +1,5 @@
 import Foundation
+import PseudoExperiments
 import Scoring
 
 extension EvaluationReport {
@@ -16,7 +17,9 @@ extension EvaluationReport {
             let joined = c.peersAtStart > 0
                 ? " (joined: \(c.peersAtStart) other process\(c.peersAtStart == 1 ? " was" : "es were") recording into it)"
                 : c.resumed ? " (resumed)" : ""
-            var line = "\(c.submission.name): run \(c.run)\(joined), "
+            // Submission text (names, a fit's failure, flag details) is one field: a line feed in
+            // it must not start a line of its own that reads like the harness's.
+            var line = "\(TerminalText.escapedField(c.submission.name)): run \(c.run)\(joined), "
                 + "\(total) of \(pseudoExperiments) results (\(c.recorded) now"
                 + (c.alreadyRecorded > 0 ? ", \(c.alreadyRecorded) before" : "")
                 + (c.recordedByOthers > 0 ? ", \(c.recordedByOthers) by another process" : "") + ")"
@@ -24,7 +27,7 @@ extension EvaluationReport {
             if let seconds = c.fitSeconds {
                 line += c.fitFailure == nil
                     ? (seconds == 0 ? "; fitted model from the cache" : "; fit \(Self.format(seconds)) s")
-                    : "; \(c.fitFailure ?? "")"
+                    : "; \(TerminalText.escapedField(c.fitFailure ?? ""))"
             }
             lines.append(line)
             var details: [String] = []
@@ -33,7 +36,7 @@ extension EvaluationReport {
                 details.append("statefulness check on \(c.statefulnessChecked) pseudo-experiment"
                     + "\(c.statefulnessChecked == 1 ? "" : "s"): " + (stateful ? "DIFFERENCES (flagged)" : "no difference"))
             }
-            for flag in c.flags { details.append("FLAG \(flag)") }
+            for flag in c.flags { details.append("FLAG " + TerminalText.escapedField("\(flag)")) }
             if let card = c.scorecard {
                 details.append("score \(Self.format(card.overall.score, 4)), coverage "
                     + "\(Self.format(card.overall.coverage, 3)), interval \(Self.format(card.overall.interval, 4)), "

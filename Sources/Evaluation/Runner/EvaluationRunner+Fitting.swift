@@ -18,7 +18,8 @@ extension EvaluationRunner {
         guard !failed.isEmpty, !interruption.isRaised else { return }
         for entry in failed {
             guard case let .failed(reason, _)? = entry.fit else { continue }
-            progress.note("\(entry.name): \(reason); every pseudo-experiment is recorded as a failure.")
+            progress.note("\(TerminalText.escapedField(entry.name)): \(TerminalText.escapedField(reason)); "
+                + "every pseudo-experiment is recorded as a failure.")
             for key in entry.pending.sorted() {
                 try record(PseudoExperimentOutcome(key: key, estimate: nil, failure: reason, runtimeSeconds: 0),
                            for: entry)

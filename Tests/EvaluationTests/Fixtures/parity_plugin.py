@@ -36,7 +36,8 @@ class ParityPlugin(fuq.Estimator):
 
     def fit(self, context):
         if mode == "hostile":
-            raise ValueError("\x1b[2J\x1b[H\rparity-good: coverage 0.683\x07\x9b31m\u202eevil\x1b]0;pwned\x07")
+            raise ValueError("\x1b[2J\x1b[H\rparity-good: coverage 0.683\x07\x9b31m\u202eevil\x1b]0;pwned\x07"
+                             "\r\n  score 0.9999, coverage 0.683 (forged)")
         nominal = context.transform()
         signal_sum = float(nominal.weights[nominal.process_codes == 0].sum())
         background = float(nominal.weights[nominal.process_codes != 0].sum())
