@@ -1,3 +1,4 @@
+import Foundation
 /// Decodes the pages of one column chunk into its values: dictionary pages, data pages v1 and
 /// v2, PLAIN, dictionary (PLAIN_DICTIONARY, RLE_DICTIONARY), RLE (booleans) and
 /// BYTE_STREAM_SPLIT (floats) encodings, definition levels of optional columns (a null is an
@@ -248,14 +249,28 @@ struct ColumnChunkDecoder {
             guard (count + 7) / 8 <= data.count else { throw bad("a page ends before its \(count) booleans") }
             for i in 0..<count { out.booleans.append(data[i >> 3] >> UInt8(i & 7) & 1 == 1) }
         case .byteArray:
+            // A column of labels holds a few distinct strings: each value's bytes are compared
+            // with the (few) strings seen so far before a String is made and hashed.
+            var known = out.dictionaryStrings.map { Array($0.utf8) }
             var p = 0
-            for _ in 0..<count {
+            values: for _ in 0..<count {
                 guard p + 4 <= data.count else { throw bad("a page ends before its \(count) strings") }
                 let n = Int(UnsafeRawBufferPointer(rebasing: data[p..<(p + 4)]).loadUnaligned(as: UInt32.self))
                 guard n <= data.count - p - 4 else { throw bad("a string runs past its page") }
-                let s = String(decoding: UnsafeRawBufferPointer(rebasing: data[(p + 4)..<(p + 4 + n)]), as: UTF8.self)
+                let bytes = UnsafeRawBufferPointer(rebasing: data[(p + 4)..<(p + 4 + n)])
                 p += 4 + n
-                out.codes.append(intern(s, out))
+                if known.count <= 16 {
+                    for (code, candidate) in known.enumerated() where candidate.count == n {
+                        let same = candidate.withUnsafeBytes { n == 0 || memcmp($0.baseAddress!, bytes.baseAddress!, n) == 0 }
+                        if same {
+                            out.codes.append(UInt32(code))
+                            continue values
+                        }
+                    }
+                }
+                let before = out.dictionaryStrings.count
+                out.codes.append(intern(String(decoding: bytes, as: UTF8.self), out))
+                if out.dictionaryStrings.count > before { known.append(Array(bytes)) }
             }
         case .int96, .fixedLenByteArray:
             throw unsupported("the physical type \(column.type.name)")
