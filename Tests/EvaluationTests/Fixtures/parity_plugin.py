@@ -9,7 +9,7 @@ Usage: parity_plugin.py MODE, with MODE one of
   swapped   p16 > p84 on odd views
   crash     SIGSEGV on odd views (the host replaces the worker)
   stateful  the interval narrows with every view the worker has seen (forbidden state)
-  slow      good, 20 ms per estimate (two evaluations at once overlap)
+  slow      good, 0.5 s to fit and 20 ms per estimate (two evaluations at once overlap)
   hostile   the fit fails with terminal control sequences in its message (ESC, CR, BEL,
             C1 CSI, a bidi override) that would clear the screen and forge a verdict
   verbose   raise a 900 kB error message on odd views
@@ -35,6 +35,8 @@ class ParityPlugin(fuq.Estimator):
     version = "1"
 
     def fit(self, context):
+        if mode == "slow":
+            time.sleep(0.5)   # widens the window in which two evaluations overlap
         if mode == "hostile":
             raise ValueError("\x1b[2J\x1b[H\rparity-good: coverage 0.683\x07\x9b31m\u202eevil\x1b]0;pwned\x07"
                              "\r\n  score 0.9999, coverage 0.683 (forged)")
