@@ -24,7 +24,7 @@ final class ParquetWriterTests: XCTestCase {
             let writer = try ParquetWriter(path: path, columns: columns, codec: codec)
             for rows in groups {
                 try writer.writeRowGroup([.float(rows.map(\.0)), .double(rows.map(\.1)), .int32(rows.map(\.2)),
-                                          .int64(rows.map(\.3)), .boolean(rows.map(\.4)), .strings(rows.map(\.5))])
+                                          .int64(rows.map(\.3)), .boolean(rows.map(\.4)), Self.strings(rows.map(\.5))])
             }
             XCTAssertFalse(FileManager.default.fileExists(atPath: path), "nothing under the name before finish")
             try writer.finish(keyValues: ["k": "v"])
@@ -42,6 +42,18 @@ final class ParquetWriterTests: XCTestCase {
             }
         }
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.contains("partial") }, [])
+    }
+
+    /// Strings as the reader gives them: codes into the distinct values, in first-seen order.
+    static func strings(_ values: [String]) -> ParquetColumn {
+        var dictionary: [String] = [], index: [String: UInt32] = [:]
+        let codes = values.map { s -> UInt32 in
+            if let code = index[s] { return code }
+            index[s] = UInt32(dictionary.count)
+            dictionary.append(s)
+            return index[s]!
+        }
+        return .strings(codes: codes, dictionary: dictionary)
     }
 
     func testACancelledWriterLeavesNothing() throws {

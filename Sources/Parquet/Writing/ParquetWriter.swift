@@ -9,6 +9,9 @@ import Foundation
 /// The file is written under a temporary name beside `path` and renamed by ``finish(keyValues:)``,
 /// so an abandoned writer leaves nothing under `path`.
 ///
+/// A row group is given as the ``ParquetColumn`` values the reader returns (strings as codes
+/// into a dictionary, written out PLAIN).
+///
 /// ```swift
 /// let writer = try ParquetWriter(path: "view.parquet", columns: [.init(name: "PRI_met", type: .float)])
 /// try writer.writeRowGroup([.float(mets)])
@@ -24,62 +27,6 @@ public final class ParquetWriter {
                          "ParquetWriter writes BOOLEAN, INT32, INT64, FLOAT, DOUBLE and strings, not \(type.name)")
             self.name = name
             self.type = type
-        }
-    }
-
-    /// The values of one column in one row group.
-    public enum Values {
-        case boolean([Bool])
-        case int32([Int32])
-        case int64([Int64])
-        case float([Float])
-        case double([Double])
-        case strings([String])
-
-        var count: Int {
-            switch self {
-            case let .boolean(v): return v.count
-            case let .int32(v): return v.count
-            case let .int64(v): return v.count
-            case let .float(v): return v.count
-            case let .double(v): return v.count
-            case let .strings(v): return v.count
-            }
-        }
-
-        var type: ParquetMetadata.PhysicalType {
-            switch self {
-            case .boolean: return .boolean
-            case .int32: return .int32
-            case .int64: return .int64
-            case .float: return .float
-            case .double: return .double
-            case .strings: return .byteArray
-            }
-        }
-
-        /// The PLAIN encoding of the values.
-        var plain: [UInt8] {
-            func raw<T>(_ values: [T]) -> [UInt8] { values.withUnsafeBytes { Array($0) } }   // little-endian hosts
-            switch self {
-            case let .float(v): return raw(v)
-            case let .double(v): return raw(v)
-            case let .int32(v): return raw(v)
-            case let .int64(v): return raw(v)
-            case let .boolean(v):
-                var out = [UInt8](repeating: 0, count: (v.count + 7) / 8)
-                for (i, b) in v.enumerated() where b { out[i >> 3] |= 1 << UInt8(i & 7) }
-                return out
-            case let .strings(v):
-                var out: [UInt8] = []
-                out.reserveCapacity(v.reduce(0) { $0 + 4 + $1.utf8.count })
-                for s in v {
-                    let n = UInt32(s.utf8.count)
-                    out += [UInt8(n & 0xFF), UInt8(n >> 8 & 0xFF), UInt8(n >> 16 & 0xFF), UInt8(n >> 24)]
-                    out += s.utf8
-                }
-                return out
-            }
         }
     }
 
@@ -116,12 +63,15 @@ public final class ParquetWriter {
     deinit { if handle != nil { cancel() } }
 
     /// Appends one row group: one value array per schema column, in schema order, all of one length.
-    public func writeRowGroup(_ values: [Values]) throws {
+    public func writeRowGroup(_ values: [ParquetColumn]) throws {
         precondition(values.count == columns.count, "a row group needs \(columns.count) columns, got \(values.count)")
         let count = values.first?.count ?? 0
         for (column, v) in zip(columns, values) {
-            precondition(v.type == column.type, "column \(column.name) is \(column.type.name), got \(v.type.name) values")
+            precondition(v.physicalType == column.type, "column \(column.name) is \(column.type.name), got \(v.physicalType.name) values")
             precondition(v.count == count, "column \(column.name) has \(v.count) values, the row group \(count)")
+            if case let .strings(codes, dictionary) = v {
+                precondition(codes.allSatisfy { Int($0) < dictionary.count }, "column \(column.name) has a code past its dictionary")
+            }
         }
         guard count > 0 else { return }
         var chunks: [(offset: Int64, values: Int64, compressed: Int64, uncompressed: Int64)] = []
@@ -249,5 +199,43 @@ public final class ParquetWriter {
             throw ParquetError.io(file: path, action: "write", reason: error.localizedDescription)
         }
         offset += Int64(bytes.count)
+    }
+}
+
+extension ParquetColumn {
+    /// The physical type that stores these values.
+    var physicalType: ParquetMetadata.PhysicalType {
+        switch self {
+        case .boolean: return .boolean
+        case .int32: return .int32
+        case .int64: return .int64
+        case .float: return .float
+        case .double: return .double
+        case .strings: return .byteArray
+        }
+    }
+
+    /// The PLAIN encoding of the values (strings: each row's dictionary entry).
+    var plain: [UInt8] {
+        func raw<T>(_ values: [T]) -> [UInt8] { values.withUnsafeBytes { Array($0) } }   // little-endian hosts
+        switch self {
+        case let .float(v): return raw(v)
+        case let .double(v): return raw(v)
+        case let .int32(v): return raw(v)
+        case let .int64(v): return raw(v)
+        case let .boolean(v):
+            var out = [UInt8](repeating: 0, count: (v.count + 7) / 8)
+            for (i, b) in v.enumerated() where b { out[i >> 3] |= 1 << UInt8(i & 7) }
+            return out
+        case let .strings(codes, dictionary):
+            let entries = dictionary.map { s -> [UInt8] in
+                let n = UInt32(s.utf8.count)
+                return [UInt8(n & 0xFF), UInt8(n >> 8 & 0xFF), UInt8(n >> 16 & 0xFF), UInt8(n >> 24)] + Array(s.utf8)
+            }
+            var out: [UInt8] = []
+            out.reserveCapacity(codes.reduce(0) { $0 + entries[Int($1)].count })
+            for code in codes { out += entries[Int(code)] }
+            return out
+        }
     }
 }

@@ -57,7 +57,7 @@ enum SecretFiles {
             guard length > 0, length <= min(size - 12, 64 << 20) else { return true }   // damaged: keep it hidden
             var footer = [UInt8](repeating: 0, count: length)
             guard pread(fd, &footer, length, off_t(size - 8 - length)) == length else { return true }
-            return labelColumns.contains { contains(footer, Array($0.utf8)) }
+            return labelColumns.contains { Data(footer).range(of: Data($0.utf8)) != nil }
         }
         // A text file: its first line split on commas, tabs, semicolons and spaces.
         let line = head.prefix { $0 != UInt8(ascii: "\n") }
@@ -65,14 +65,6 @@ enum SecretFiles {
         let fields = String(decoding: line, as: UTF8.self)
             .split(whereSeparator: { ",;\t \r\"'".contains($0) }).map(String.init)
         return fields.contains(where: labelColumns.contains)
-    }
-
-    private static func contains(_ bytes: [UInt8], _ needle: [UInt8]) -> Bool {
-        guard bytes.count >= needle.count else { return false }
-        for i in 0...(bytes.count - needle.count) where bytes[i] == needle[0] {
-            if bytes[i..<(i + needle.count)].elementsEqual(needle) { return true }
-        }
-        return false
     }
 
     /// Whether the file at `path` starts with SQLite's header.

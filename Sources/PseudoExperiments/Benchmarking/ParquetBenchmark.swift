@@ -86,21 +86,11 @@ public struct ParquetBenchmark: BenchmarkSuite {
 
     private func writeFile(_ url: URL) throws {
         let table = try EventSimulator.table(try SimulationPlan.unitYields(seed: 98, events: events))
-        let columns = Feature.allCases.map { ParquetWriter.Column(name: $0.rawValue, type: .float) } + [
-            ParquetWriter.Column(name: "weights", type: .float),
-            ParquetWriter.Column(name: "detailed_labels", type: .byteArray),
-            ParquetWriter.Column(name: "labels", type: .int32),
-        ]
-        let writer = try ParquetWriter(path: url.path, columns: columns)
+        let writer = try ParquetWriter(path: url.path, columns: ParquetExport.poolColumns)
         var start = 0
         while start < table.count {
             let rows = start..<min(start + rowGroupRows, table.count)
-            let processes = table.processCodes[rows].map { PhysicsProcess(code: $0) }
-            var values: [ParquetWriter.Values] = table.columns.map { .float(Array($0[rows])) }
-            values.append(.float(Array(table.weights[rows])))
-            values.append(.strings(processes.map { $0?.rawValue ?? "" }))
-            values.append(.int32(processes.map { $0 == .htautau ? 1 : 0 }))
-            try writer.writeRowGroup(values)
+            try writer.writeRowGroup(ParquetExport.poolRowGroup(table, rows: rows))
             start = rows.upperBound
         }
         try writer.finish()

@@ -108,7 +108,7 @@ public struct ParquetEvents {
         for (k, name) in dictionary.enumerated() {
             guard let process = PhysicsProcess(rawValue: name) else {
                 let row = codes.firstIndex(of: UInt32(k)) ?? 0
-                throw ParquetError.badValue(file: path, column: "detailed_labels", rowGroup: group, row: row, value: "'\(name)'",
+                throw ParquetError.badValue(file: path, column: "detailed_labels", rowGroup: group, row: row, value: TerminalText.quoted(name),
                                             rule: "one of htautau, ztautau, ttbar, diboson")
             }
             processOf.append(process.code)

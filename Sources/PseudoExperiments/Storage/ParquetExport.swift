@@ -30,26 +30,36 @@ public enum ParquetExport {
         }
     }
 
+    /// The columns of a pool in the challenge's layout.
+    static var poolColumns: [ParquetWriter.Column] {
+        featureColumns + [
+            ParquetWriter.Column(name: "weights", type: .float),
+            ParquetWriter.Column(name: "detailed_labels", type: .byteArray),
+            ParquetWriter.Column(name: "labels", type: .int32),
+        ]
+    }
+
+    /// The rows `rows` of `table` as a row group of ``poolColumns``.
+    static func poolRowGroup(_ table: EventTable, rows: Range<Int>) -> [ParquetColumn] {
+        // detailed_labels: the process codes index the process names, in code order.
+        let names = PhysicsProcess.allCases.sorted().map(\.rawValue)
+        let codes = table.processCodes[rows]
+        precondition(codes.allSatisfy { Int($0) < names.count }, "process codes are checked when a table is read")
+        return table.columns.map { .float(Array($0[rows])) } + [
+            .float(Array(table.weights[rows])),
+            .strings(codes: codes.map { UInt32($0) }, dictionary: names),
+            .int32(codes.map { $0 == PhysicsProcess.htautau.code ? 1 : 0 }),
+        ]
+    }
+
     /// Writes every row of the pool file at `pool` to `url`, a row group per block (memory
     /// grows with a block, not with the pool). Returns the rows written.
     @discardableResult
     public static func write(pool: URL, to url: URL) throws -> Int {
         let reader = try PoolReader(url: pool)
-        let columns = featureColumns + [
-            ParquetWriter.Column(name: "weights", type: .float),
-            ParquetWriter.Column(name: "detailed_labels", type: .byteArray),
-            ParquetWriter.Column(name: "labels", type: .int32),
-        ]
-        let writer = try ParquetWriter(path: url.path, columns: columns)
+        let writer = try ParquetWriter(path: url.path, columns: poolColumns)
         do {
-            try reader.forEachBlock { _, block in
-                let processes = block.processCodes.map { PhysicsProcess(code: $0) }
-                var values: [ParquetWriter.Values] = block.columns.map { .float($0) }
-                values.append(.float(block.weights))
-                values.append(.strings(processes.map { $0?.rawValue ?? "" }))
-                values.append(.int32(processes.map { $0 == .htautau ? 1 : 0 }))
-                try writer.writeRowGroup(values)
-            }
+            try reader.forEachBlock { _, block in try writer.writeRowGroup(poolRowGroup(block, rows: 0..<block.count)) }
             try writer.finish(keyValues: ["fair-uq-bench": "pool", "pool_metadata": String(decoding: reader.metadataJSON, as: UTF8.self)])
         } catch {
             writer.cancel()

@@ -42,29 +42,14 @@ struct ImportCommand: ParsableCommand {
     var keepWeights = false
 
     func validate() throws {
-        guard testFraction > 0, testFraction < 1 else {
-            throw ValidationError("--test-fraction must be between 0 and 1 (exclusive), got \(testFraction).")
-        }
-        if metadata != nil, keepWeights {
-            throw ValidationError("--metadata rescales the weights and --keep-weights keeps them: pass one of them.")
-        }
+        try DataOptions.validate(testFraction: testFraction, metadata: metadata, keepWeights: keepWeights)
     }
 
     func run() throws {
-        let source = URL(fileURLWithPath: input)
-        guard FileManager.default.fileExists(atPath: source.path) else {
-            throw ValidationError("\(input): no such file.")
-        }
-        guard EventFile.format(of: source) == .parquet else {
-            throw ValidationError("\(input) is not a Parquet file (it does not start with PAR1); bench import reads Parquet. "
-                + "Pools and CSV files are read as they are by every command.")
-        }
+        let source = try DataOptions.parquetFile(input, option: "", otherwise:
+            "bench import reads Parquet; pools and CSV files are read as they are by every command.")
         let events = try ParquetEvents(path: source.path)
-        var meta: FairUniverseMetadata?
-        if !keepWeights, let url = metadata.map({ URL(fileURLWithPath: $0) }) ?? FairUniverseMetadata.beside(source) {
-            meta = try FairUniverseMetadata.load(url)
-            try meta?.check(rows: events.rowCount, of: input)
-        }
+        let meta = try DataOptions.metadata(of: source, given: metadata, keepWeights: keepWeights, required: false)
         let rows: ParquetEvents.Part
         switch part {
         case .all: rows = .all

@@ -44,7 +44,7 @@ struct SystematicsCommand: ParsableCommand {
 
     func run() throws {
         let url = URL(fileURLWithPath: input)
-        let table = EventFile.format(of: url) == .csv ? try EventTable.readCSV(from: url).table : try EventFile.readTable(url)
+        let table = try EventFile.readTable(url)
         let shift = SystematicShift(tes: tes, jes: jes, softMet: softMet, applyCuts: !noCuts)
         var noise = SeedDerivation.generator(seed, .softMet)
         let result = table.applyingSystematics(shift, noise: &noise)

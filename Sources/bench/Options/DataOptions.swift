@@ -24,15 +24,46 @@ struct DataOptions: ParsableArguments {
     var keepWeights = false
 
     func validate() throws {
-        guard testFraction > 0, testFraction < 1 else {
-            throw ValidationError("--test-fraction must be between 0 and 1 (exclusive), got \(testFraction).")
-        }
+        try Self.validate(testFraction: testFraction, metadata: metadata, keepWeights: keepWeights)
         if data == nil, metadata != nil || keepWeights || testFraction != 0.3 {
             throw ValidationError("--metadata, --test-fraction and --keep-weights go with --data FILE.")
+        }
+    }
+
+    /// The checks of the split and rescaling options, shared with `bench import`.
+    static func validate(testFraction: Double, metadata: String?, keepWeights: Bool) throws {
+        guard testFraction > 0, testFraction < 1 else {
+            throw ValidationError("--test-fraction must be between 0 and 1 (exclusive), got \(testFraction).")
         }
         if metadata != nil, keepWeights {
             throw ValidationError("--metadata rescales the weights and --keep-weights keeps them: pass one of them.")
         }
+    }
+
+    /// The Parquet file at `path`, refused (saying what to pass instead) when absent or not Parquet.
+    static func parquetFile(_ path: String, option: String, otherwise: String) throws -> URL {
+        let url = URL(fileURLWithPath: path)
+        guard FileManager.default.fileExists(atPath: url.path) else {
+            throw ValidationError("\(option)\(path): no such file.")
+        }
+        guard EventFile.format(of: url) == .parquet else {
+            throw ValidationError("\(option)\(path) is not a Parquet file (it does not start with PAR1). \(otherwise)")
+        }
+        return url
+    }
+
+    /// The metadata of the Parquet file `data` (given, or found beside it), checked against
+    /// its rows; nil with `keepWeights`, or when none is given or found and it is not `required`.
+    static func metadata(of data: URL, given: String?, keepWeights: Bool, required: Bool) throws -> FairUniverseMetadata? {
+        guard !keepWeights else { return nil }
+        guard let url = given.map({ URL(fileURLWithPath: $0) }) ?? FairUniverseMetadata.beside(data) else {
+            guard required else { return nil }
+            throw DataImportError.noMetadata(data: data.path,
+                                             expected: data.deletingPathExtension().lastPathComponent + "_metadata.json")
+        }
+        let meta = try FairUniverseMetadata.load(url)
+        try meta.check(rows: try ParquetEvents(path: data.path).rowCount, of: data.path)
+        return meta
     }
 
     /// One part of the data file.
@@ -49,24 +80,9 @@ struct DataOptions: ParsableArguments {
         if pool != nil || trainingPool != nil {
             throw ValidationError("--data gives both pools: leave out --pool and --training-pool.")
         }
-        let url = URL(fileURLWithPath: data)
-        guard FileManager.default.fileExists(atPath: url.path) else {
-            throw ValidationError("--data \(data): no such file.")
-        }
-        guard EventFile.format(of: url) == .parquet else {
-            throw ValidationError("--data \(data) is not a Parquet file (it does not start with PAR1). Pass a pool "
-                + "or CSV file as --pool and --training-pool instead.")
-        }
-        var sumWeights: Double?
-        if !keepWeights {
-            guard let metaURL = metadata.map({ URL(fileURLWithPath: $0) }) ?? FairUniverseMetadata.beside(url) else {
-                throw DataImportError.noMetadata(data: data,
-                    expected: url.deletingPathExtension().lastPathComponent + "_metadata.json")
-            }
-            let meta = try FairUniverseMetadata.load(metaURL)
-            try meta.check(rows: try ParquetEvents(path: url.path).rowCount, of: data)
-            sumWeights = meta.sumWeights
-        }
+        let url = try Self.parquetFile(data, option: "--data ",
+                                       otherwise: "Pass a pool or CSV file as --pool and --training-pool instead.")
+        let sumWeights = try Self.metadata(of: url, given: metadata, keepWeights: keepWeights, required: true)?.sumWeights
         return (Selection(url: url, part: .evaluation(testFraction: testFraction), sumWeights: sumWeights),
                 Selection(url: url, part: .training(testFraction: testFraction), sumWeights: sumWeights))
     }
