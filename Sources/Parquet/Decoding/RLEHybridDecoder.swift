@@ -60,16 +60,26 @@ struct RLEHybridDecoder {
                 if width == 0 {
                     (out + done).initialize(repeating: 0, count: n)
                 } else {
-                    var accumulator: UInt64 = 0, bits = 0, p = position
-                    for i in 0..<n {
-                        while bits < width {
-                            accumulator |= UInt64(bytes[p]) << UInt64(bits)
-                            p += 1
-                            bits += 8
+                    // Value i starts at bit i * width of the run: one unaligned 8-byte load
+                    // holds it whole (width <= 32, shift <= 7), while 8 bytes remain.
+                    let remaining = bytes.count - position
+                    let fast = remaining < 8 ? 0 : min(n, ((remaining - 8) * 8) / width + 1)
+                    let base = bytes.baseAddress! + position
+                    var bit = 0
+                    for i in 0..<fast {
+                        let word = (base + (bit >> 3)).loadUnaligned(as: UInt64.self)
+                        out[done + i] = UInt32(truncatingIfNeeded: (UInt64(littleEndian: word) >> UInt64(bit & 7)) & mask)
+                        bit += width
+                    }
+                    for i in fast..<n {
+                        var value: UInt64 = 0
+                        var k = 0
+                        while 8 * k < (bit & 7) + width, (bit >> 3) + k < byteCount {
+                            value |= UInt64(bytes[position + (bit >> 3) + k]) << UInt64(8 * k)
+                            k += 1
                         }
-                        out[done + i] = UInt32(truncatingIfNeeded: accumulator & mask)
-                        accumulator >>= UInt64(width)
-                        bits -= width
+                        out[done + i] = UInt32(truncatingIfNeeded: (value >> UInt64(bit & 7)) & mask)
+                        bit += width
                     }
                 }
                 position += byteCount

@@ -294,13 +294,21 @@ struct ColumnChunkDecoder {
         if column.type == .boolean { throw unsupported("a dictionary of booleans") }
         let n = out.numericDictionaryCount
         guard n > 0 || indices.isEmpty else { throw bad("dictionary indices before any dictionary page") }
-        if let badIndex = indices.first(where: { Int($0) >= n }) {
-            throw bad("dictionary index \(badIndex) of a dictionary of \(n)")
+        if let largest = indices.max(), Int(largest) >= n {
+            throw bad("dictionary index \(largest) of a dictionary of \(n)")
         }
         try out.numericDictionary.withUnsafeBytes { dict in
-            func gather<T>(_ array: inout [T], _ type: T.Type) {
+            // Every index is checked above: the gather writes through pointers.
+            func gather<T: AdditiveArithmetic>(_ array: inout [T], _ type: T.Type) {
                 let values = dict.bindMemory(to: T.self)
-                for i in indices { array.append(values[Int(i)]) }
+                let start = array.count
+                array.append(contentsOf: repeatElement(T.zero, count: indices.count))
+                array.withUnsafeMutableBufferPointer { dst in
+                    indices.withUnsafeBufferPointer { src in
+                        let base = dst.baseAddress! + start
+                        for k in 0..<src.count { base[k] = values[Int(src[k])] }
+                    }
+                }
             }
             switch column.type {
             case .float: gather(&out.floats, Float.self)

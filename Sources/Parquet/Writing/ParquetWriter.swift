@@ -2,15 +2,17 @@ import CSnappy
 import Foundation
 
 /// Writes flat Parquet files that pyarrow, pandas and polars read: required (non-null) columns
-/// of FLOAT, DOUBLE, INT32, INT64, BOOLEAN or UTF-8 strings, PLAIN encoded, one data page (v1)
-/// per column chunk, SNAPPY-compressed (libsnappy, the codec every reader has) or not, any
-/// number of row groups. For users who analyse the harness's events in Python.
+/// of FLOAT, DOUBLE, INT32, INT64, BOOLEAN or UTF-8 strings, one data page (v1) per column
+/// chunk, SNAPPY-compressed (libsnappy, the codec every reader has) or not, any number of row
+/// groups. For users who analyse the harness's events in Python. Numbers are PLAIN encoded;
+/// strings dictionary-encoded as the challenge's own files are (a PLAIN dictionary page, then
+/// RLE_DICTIONARY indices: RLE runs for repeats, bit-packed runs otherwise).
 ///
 /// The file is written under a temporary name beside `path` and renamed by ``finish(keyValues:)``,
 /// so an abandoned writer leaves nothing under `path`.
 ///
 /// A row group is given as the ``ParquetColumn`` values the reader returns (strings as codes
-/// into a dictionary, written out PLAIN).
+/// into a dictionary).
 ///
 /// ```swift
 /// let writer = try ParquetWriter(path: "view.parquet", columns: [.init(name: "PRI_met", type: .float)])
@@ -38,7 +40,8 @@ public final class ParquetWriter {
     private let temporaryPath: String
     private var handle: FileHandle?
     private var offset: Int64 = 0
-    private var rowGroups: [(rows: Int64, bytes: Int64, chunks: [(offset: Int64, values: Int64, compressed: Int64, uncompressed: Int64)])] = []
+    private typealias Chunk = (offset: Int64, dictionaryOffset: Int64?, values: Int64, compressed: Int64, uncompressed: Int64)
+    private var rowGroups: [(rows: Int64, bytes: Int64, chunks: [Chunk])] = []
 
     /// Creates the temporary file and writes the leading magic.
     ///
@@ -74,28 +77,35 @@ public final class ParquetWriter {
             }
         }
         guard count > 0 else { return }
-        var chunks: [(offset: Int64, values: Int64, compressed: Int64, uncompressed: Int64)] = []
+        var chunks: [Chunk] = []
         var total: Int64 = 0
         for v in values {
-            let plain = v.plain
-            let page = try compress(plain)
-            var header = ThriftCompactWriter()
-            header.structBody { h in
-                h.i32(1, 0)                                   // DATA_PAGE
-                h.i32(2, Int32(plain.count))
-                h.i32(3, Int32(page.count))
-                h.structure(5) { d in
-                    d.i32(1, Int32(count))
-                    d.i32(2, 0)                               // PLAIN
-                    d.i32(3, 3)                               // RLE (no levels: required, flat)
-                    d.i32(4, 3)
-                }
-            }
             let start = offset
-            try write(header.bytes)
-            try write(page)
-            let uncompressed = Int64(header.bytes.count + plain.count)
-            chunks.append((start, Int64(count), offset - start, uncompressed))
+            var uncompressed: Int64 = 0
+            var dictionaryOffset: Int64?
+            let data: [UInt8], encoding: Int32
+            if case let .strings(codes, dictionary) = v {
+                dictionaryOffset = offset
+                uncompressed += try writePage(ParquetColumn.strings(codes: Array(0..<UInt32(dictionary.count)),
+                                                                    dictionary: dictionary).plain,
+                                          type: 2, field: 7) { d in   // DICTIONARY_PAGE
+                    d.i32(1, Int32(dictionary.count))
+                    d.i32(2, 0)                               // PLAIN
+                }
+                data = Self.dictionaryIndices(codes, dictionarySize: dictionary.count)
+                encoding = 8                                  // RLE_DICTIONARY
+            } else {
+                data = v.plain
+                encoding = 0                                  // PLAIN
+            }
+            let dataOffset = offset
+            uncompressed += try writePage(data, type: 0, field: 5) { d in   // DATA_PAGE
+                d.i32(1, Int32(count))
+                d.i32(2, encoding)
+                d.i32(3, 3)                                   // RLE (no levels: required, flat)
+                d.i32(4, 3)
+            }
+            chunks.append((dataOffset, dictionaryOffset, Int64(count), offset - start, uncompressed))
             total += uncompressed
         }
         rowGroups.append((Int64(count), total, chunks))
@@ -128,16 +138,17 @@ public final class ParquetWriter {
             f.structList(4, rowGroups) { g, group in
                 g.structList(1, Array(zip(self.columns, group.chunks))) { c, pair in
                     let (column, chunk) = pair
-                    c.i64(2, chunk.offset)
+                    c.i64(2, chunk.dictionaryOffset ?? chunk.offset)
                     c.structure(3) { m in
                         m.i32(1, column.type.rawValue)
-                        m.i32List(2, [0, 3])                  // PLAIN, RLE
+                        m.i32List(2, chunk.dictionaryOffset == nil ? [0, 3] : [0, 3, 8])   // PLAIN, RLE, RLE_DICTIONARY
                         m.stringList(3, [column.name])
                         m.i32(4, self.codec.rawValue)
                         m.i64(5, chunk.values)
                         m.i64(6, chunk.uncompressed)
                         m.i64(7, chunk.compressed)
                         m.i64(9, chunk.offset)
+                        if let dictionary = chunk.dictionaryOffset { m.i64(11, dictionary) }
                     }
                 }
                 g.i64(2, group.bytes)
@@ -175,6 +186,72 @@ public final class ParquetWriter {
         try? handle?.close()
         handle = nil
         try? FileManager.default.removeItem(atPath: temporaryPath)
+    }
+
+    /// Writes one page of `type` (0 DATA_PAGE, 2 DICTIONARY_PAGE) whose type-specific header is
+    /// struct field `field` written by `header`; returns its uncompressed size with the header.
+    private func writePage(_ body: [UInt8], type: Int32, field: Int16,
+                           _ header: (inout ThriftCompactWriter) -> Void) throws -> Int64 {
+        let page = try compress(body)
+        var h = ThriftCompactWriter()
+        h.structBody { h in
+            h.i32(1, type)
+            h.i32(2, Int32(body.count))
+            h.i32(3, Int32(page.count))
+            h.structure(field, header)
+        }
+        try write(h.bytes)
+        try write(page)
+        return Int64(h.bytes.count + body.count)
+    }
+
+    /// RLE_DICTIONARY data: the bit width of the indices in one byte, then the RLE /
+    /// bit-packing hybrid (``RLEHybridDecoder`` reads it): an RLE run for each stretch of 8 or
+    /// more equal codes, the codes between them in bit-packed groups of 8 (the last group padded).
+    static func dictionaryIndices(_ codes: [UInt32], dictionarySize: Int) -> [UInt8] {
+        var width = 1
+        while (1 << width) < dictionarySize { width += 1 }
+        var out: [UInt8] = [UInt8(width)]
+        func varint(_ v: Int) {
+            var v = UInt64(v)
+            while v >= 0x80 { out.append(UInt8(v & 0x7F) | 0x80); v >>= 7 }
+            out.append(UInt8(v))
+        }
+        var literals: [UInt32] = []
+        func flushLiterals() {
+            guard !literals.isEmpty else { return }
+            let groups = (literals.count + 7) / 8
+            varint(groups << 1 | 1)
+            var accumulator: UInt64 = 0, bits = 0
+            for k in 0..<(groups * 8) {
+                accumulator |= UInt64(k < literals.count ? literals[k] : 0) << UInt64(bits)
+                bits += width
+                while bits >= 8 {
+                    out.append(UInt8(truncatingIfNeeded: accumulator))
+                    accumulator >>= 8
+                    bits -= 8
+                }
+            }
+            literals.removeAll(keepingCapacity: true)
+        }
+        var i = 0
+        while i < codes.count {
+            var j = i + 1
+            while j < codes.count, codes[j] == codes[i] { j += 1 }
+            if j - i >= 8 + (8 - literals.count % 8) % 8 {
+                // Complete the literals' last group from the run, then the rest as an RLE run.
+                let borrowed = (8 - literals.count % 8) % 8
+                literals.append(contentsOf: repeatElement(codes[i], count: borrowed))
+                flushLiterals()
+                varint((j - i - borrowed) << 1)
+                for k in 0..<((width + 7) / 8) { out.append(UInt8(truncatingIfNeeded: codes[i] >> (8 * UInt32(k)))) }
+            } else {
+                literals.append(contentsOf: codes[i..<j])
+            }
+            i = j
+        }
+        flushLiterals()
+        return out
     }
 
     private func compress(_ plain: [UInt8]) throws -> [UInt8] {
