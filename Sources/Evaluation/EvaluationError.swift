@@ -24,6 +24,8 @@ public enum EvaluationError: Error, CustomStringConvertible, LocalizedError, Equ
     case invalidOptions(String)
     /// A plugin executable that does not exist.
     case pluginNotFound(path: String)
+    /// `--training-size` asked for more rows than the training pool has.
+    case trainingSizeTooLarge(asked: String, source: String, rows: Int)
 
     public var description: String {
         switch self {
@@ -49,6 +51,9 @@ public enum EvaluationError: Error, CustomStringConvertible, LocalizedError, Equ
             return "Invalid evaluation options: \(problem)."
         case let .pluginNotFound(path):
             return "There is no plugin file at \(path). Give the path of the plugin's executable (or script with a #! line)."
+        case let .trainingSizeTooLarge(asked, source, rows):
+            return "--training-size asks for \(asked) of the training pool \(source), which has \(rows) rows: "
+                + "ask for at most \(rows), or for a fraction such as 0.5."
         }
     }
 

@@ -150,6 +150,53 @@ final class ParquetCommandTests: XCTestCase {
         XCTAssertTrue(parts[1].contains("-training-0.3-w"), parts[1])
     }
 
+    /// The challenge on its own data: refused without the file (saying what to pass), never
+    /// simulated in its place; with it, the split comes from the spec's pools.data (here a copy
+    /// at 0.4 and 1/100 of the luminosity), the metadata is found beside the file under the
+    /// spec's name, and --training-size trains on a sample.
+    func testTheDataChallengeNeedsItsFileAndTakesItsSplitFromTheSpec() throws {
+        var out = try bench(["run", "--challenge", "fair-universe-2024-data", "--sets", "1", "--per-set", "1",
+                             "--database", "lb.sqlite"])
+        XCTAssertNotEqual(out.status, 0)
+        XCTAssertTrue(out.stderr.contains("--data FAIR_Universe_HiggsML_data.parquet"), out.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: directory.appendingPathComponent("lb.sqlite").path))
+        let made = (try? FileManager.default.contentsOfDirectory(atPath: cache.path)) ?? []
+        XCTAssertFalse(made.contains { $0.hasPrefix("simulated-") }, "nothing simulated in its place: \(made)")
+
+        let builtin = ReferenceData.packageRoot.appendingPathComponent("datasets-spec/challenges/fair-universe-2024-data.json")
+        var spec = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: builtin)) as? [String: Any])
+        spec["name"] = "data-small"
+        spec["luminosity_fb_inverse"] = 0.1
+        var pools = try XCTUnwrap(spec["pools"] as? [String: Any])
+        var file = try XCTUnwrap(pools["data"] as? [String: Any])
+        file["test_fraction"] = 0.4
+        pools["data"] = file
+        spec["pools"] = pools
+        let specURL = directory.appendingPathComponent("data-small.json")
+        try JSONSerialization.data(withJSONObject: spec).write(to: specURL)
+        try FileManager.default.copyItem(at: metadata,
+                                         to: directory.appendingPathComponent("FAIR_Universe_HiggsML_data_metadata.json"))
+
+        out = try bench(["generate", "--challenge", specURL.path, "--data", data.path, "--seed", "3",
+                         "--sets", "1", "--per-set", "2", "--output", "sets"])
+        XCTAssertEqual(out.status, 0, out.stderr)
+        var parts = try FileManager.default.contentsOfDirectory(atPath: cache.path).filter { $0.hasPrefix("parquet-") }
+        XCTAssertEqual(parts.count, 1, "\(parts)")
+        XCTAssertTrue(parts[0].contains("-evaluation-0.4-w"), parts[0])
+
+        out = try bench(["run", "--challenge", specURL.path, "--data", data.path, "--training-size", "0.5",
+                         "--sets", "1", "--per-set", "2", "--seed", "3", "--database", "lb.sqlite"])
+        XCTAssertEqual(out.status, 0, out.stderr)
+        XCTAssertTrue(out.stdout.contains("counting"), out.stdout)
+        parts = try FileManager.default.contentsOfDirectory(atPath: cache.path).filter { $0.hasPrefix("parquet-") }
+        XCTAssertTrue(parts.contains { $0.contains("-training-0.4-w") }, "\(parts)")
+
+        out = try bench(["run", "--challenge", specURL.path, "--data", data.path, "--training-size", "601",
+                         "--sets", "1", "--per-set", "1", "--database", "lb2.sqlite"])
+        XCTAssertNotEqual(out.status, 0)
+        XCTAssertTrue(out.stderr.contains("which has 600 rows"), out.stderr)
+    }
+
     /// A pseudo-experiment and a pool written as Parquet, read back by pyarrow (pandas' engine):
     /// the view equals its CSV export, the pool equals the reference CSV. CI installs pyarrow
     /// and sets FAIR_UQ_REQUIRE_PYARROW; elsewhere without pyarrow the test is skipped.

@@ -22,8 +22,8 @@ public enum ChallengePools {
     /// The plan of the evaluation pool of pseudo-experiments drawn under `keys`: the spec's for
     /// open keys; for sealed keys the spec's rows from the secret seed ``SetKeys/poolSeed``, so
     /// that nobody can simulate the labelled evaluation pool from public values.
-    public static func evaluationPlan(spec: ChallengeSpec, keys: SetKeys) -> SimulationPlan {
-        var plan = plan(spec.pools.evaluation, spec: spec)
+    public static func evaluationPlan(spec: ChallengeSpec, keys: SetKeys) throws -> SimulationPlan {
+        var plan = plan(try spec.pools.simulated(challenge: spec.name).evaluation, spec: spec)
         if let seed = keys.poolSeed {
             plan.seed = seed
             plan.hidesSeed = true
@@ -38,7 +38,8 @@ public enum ChallengePools {
                                   part: ParquetEvents.Part = .all, sumWeights: Double? = nil,
                                   cache: URL = SimulatedPool.defaultDirectory) throws -> (pool: PreparedPool, source: SetManifest.Pool.Source) {
         if let file { return (try PreparedPool.load(contentsOf: file, part: part, sumWeights: sumWeights), .file) }
-        let plan = keys.map { evaluationPlan(spec: spec, keys: $0) } ?? plan(spec.pools.evaluation, spec: spec)
+        let plan = try keys.map { try evaluationPlan(spec: spec, keys: $0) }
+            ?? plan(try spec.pools.simulated(challenge: spec.name).evaluation, spec: spec)
         return (try simulated(plan, cache: cache), .simulated(simulatorVersion: EventSimulator.version))
     }
 
@@ -69,8 +70,12 @@ public enum ChallengePools {
 
     /// The training pool of `spec` (simulated, cached), as a table with weights and processes.
     public static func training(spec: ChallengeSpec, cache: URL = SimulatedPool.defaultDirectory) throws -> EventTable {
-        let entry = try SimulatedPool.cached(plan(spec.pools.training, spec: spec), directory: cache)
-        return try PoolReader(url: entry.url).readAll()
+        try PoolReader(url: trainingURL(spec: spec, cache: cache)).readAll()
+    }
+
+    /// The cached pool file of `spec`'s simulated training pool (made when absent).
+    public static func trainingURL(spec: ChallengeSpec, cache: URL = SimulatedPool.defaultDirectory) throws -> URL {
+        try SimulatedPool.cached(plan(try spec.pools.simulated(challenge: spec.name).training, spec: spec), directory: cache).url
     }
 
     /// The prepared pool of a simulation plan, from the cache. A cached file is read once: every

@@ -33,6 +33,8 @@ public enum SetError: Error, CustomStringConvertible, LocalizedError {
     case notMaterialized(path: String)
     /// A pseudo-experiment to regenerate without a pool.
     case poolRequired(path: String)
+    /// A challenge on a data file was to be run without it.
+    case dataFileRequired(challenge: String, file: String, metadata: String?)
     /// A set drawn from a simulated pool of another simulator version.
     case simulatorVersionMismatch(path: String, recorded: Int, available: Int)
     /// Indices outside the set directory.
@@ -73,6 +75,10 @@ public enum SetError: Error, CustomStringConvertible, LocalizedError {
             return "The set directory '\(path)' stores no pseudo-experiments (they are regenerated from the pool); pass the pool to regenerate them, or generate the set with --materialize."
         case let .poolRequired(path):
             return "The pseudo-experiments of '\(path)' are regenerated from its pool, which was not given; pass it with --pool FILE (the set's own pool file, or the challenge's simulated pool)."
+        case let .dataFileRequired(challenge, file, metadata):
+            return "The challenge '\(challenge)' is run on the challenge's own data, which is not shipped with bench: "
+                + "pass it with --data \(file)" + (metadata.map { " (its metadata \($0) beside it, or --metadata FILE)" } ?? "")
+                + ", or pools of your own with --pool and --training-pool."
         case let .simulatorVersionMismatch(path, recorded, available):
             return "The pseudo-experiments of '\(path)' were drawn from a pool of simulator version \(recorded), but this build simulates version \(available), whose events differ. Use a bench build of simulator version \(recorded), or pass that pool file with --pool."
         case let .noSuchPseudoExperiment(set, pe, sets, perSet):

@@ -169,7 +169,7 @@ public struct SetManifest: Sendable, Equatable {
         case let .simulated(version):
             source = ["kind": .string("simulated"), "simulator_version": .number(Double(version))]
             // A sealed collection's pool is simulated from a seed of its secret (SetKeys.poolSeed).
-            if !isSealed { source["simulator_seed"] = .number(Double(spec.pools.evaluation.simulatorSeed)) }
+            if !isSealed, let pool = spec.pools.evaluation { source["simulator_seed"] = .number(Double(pool.simulatorSeed)) }
         case .file:
             source = ["kind": .string("file")]
         }

@@ -6,6 +6,106 @@ extension ChallengeSpec {
     /// The built-in spec documents, byte for byte as in `datasets-spec/challenges/` (each
     /// text is the file without its final line feed), sorted by name.
     static let builtinDocuments: [(name: String, file: String, text: String)] = [
+        ("fair-universe-2024-data", "datasets-spec/challenges/fair-universe-2024-data.json", #"""
+{
+  "$schema": "https://fair-uq-bench.example/schemas/1.0.0/challenge.json",
+  "schema_version": "1.0.0",
+  "name": "fair-universe-2024-data",
+  "title": "FAIR Universe HiggsML Uncertainty Challenge (NeurIPS 2024) on the challenge's own data",
+  "description": "The fair-universe-2024 challenge (same luminosity, yields, nuisances, mu prior and score) with its pools taken from the challenge's published simulation, FAIR_Universe_HiggsML_data.parquet, instead of the built-in simulator: the first 30% of rows are the evaluation pool, the rest the training pool, as the challenge's ingestion splits them. Pass the file with --data (it is not shipped).",
+  "luminosity_fb_inverse": 10,
+  "yields": {
+    "luminosity_fb_inverse": 10,
+    "source": "FAIR Universe HiggsML Uncertainty Challenge dataset record: expected events of one pseudo-experiment at mu = 1",
+    "expected_events": {
+      "htautau": 1015,
+      "ztautau": 1002395,
+      "ttbar": 44192,
+      "diboson": 3783
+    }
+  },
+  "nuisances": [
+    {
+      "name": "tes",
+      "description": "Hadronic tau energy scale: multiplies PRI_had_pt, propagated into the MET.",
+      "prior": {"family": "normal", "mean": 1, "sigma": 0.01},
+      "clip": {"min": 0.9, "max": 1.1},
+      "acts_on": {"features": "hadronic_tau_energy_scale"}
+    },
+    {
+      "name": "jes",
+      "description": "Jet energy scale: multiplies the leading and subleading jet pt and PRI_jet_all_pt, propagated into the MET.",
+      "prior": {"family": "normal", "mean": 1, "sigma": 0.01},
+      "clip": {"min": 0.9, "max": 1.1},
+      "acts_on": {"features": "jet_energy_scale"}
+    },
+    {
+      "name": "soft_met",
+      "description": "Soft MET: width in GeV of the Gaussian noise added to each MET component per event.",
+      "prior": {"family": "lognormal", "log_mean": 0, "log_sigma": 1},
+      "clip": {"min": 0, "max": 5},
+      "acts_on": {"features": "soft_met_smearing"}
+    },
+    {
+      "name": "ttbar_scale",
+      "description": "Normalisation of the ttbar background.",
+      "prior": {"family": "normal", "mean": 1, "sigma": 0.02},
+      "clip": {"min": 0.8, "max": 1.2},
+      "acts_on": {"normalisation": ["ttbar"]}
+    },
+    {
+      "name": "diboson_scale",
+      "description": "Normalisation of the diboson background.",
+      "prior": {"family": "normal", "mean": 1, "sigma": 0.25},
+      "clip": {"min": 0, "max": 2},
+      "acts_on": {"normalisation": ["diboson"]}
+    },
+    {
+      "name": "bkg_scale",
+      "description": "Overall normalisation of every background.",
+      "prior": {"family": "normal", "mean": 1, "sigma": 0.001},
+      "clip": {"min": 0.99, "max": 1.01},
+      "acts_on": {"normalisation": ["ztautau", "ttbar", "diboson"]}
+    }
+  ],
+  "mu": {
+    "prior": {"family": "uniform", "min": 0.1, "max": 3}
+  },
+  "pools": {
+    "description": "The challenge's data file, split as its ingestion does (test_size = 0.3): each part's weights are rescaled to the metadata's sum_weights, so a pseudo-experiment drawn from either part stands for 10 fb^-1.",
+    "data": {
+      "file_name": "FAIR_Universe_HiggsML_data.parquet",
+      "metadata_file_name": "FAIR_Universe_HiggsML_data_metadata.json",
+      "test_fraction": 0.3
+    }
+  },
+  "phases": [
+    {
+      "name": "feedback",
+      "description": "The public phase: scores shown to participants.",
+      "sets": 10,
+      "pseudo_experiments_per_set": 100,
+      "default_seed": 2024201
+    },
+    {
+      "name": "final",
+      "description": "The ranking phase.",
+      "sets": 10,
+      "pseudo_experiments_per_set": 1000,
+      "default_seed": 2024202,
+      "sealed": true
+    }
+  ],
+  "default_phase": "final",
+  "confidence_level": 0.6827,
+  "score": {
+    "coverage_band_sigmas": 2,
+    "width_epsilon": 0.001,
+    "under_coverage_exponent": 4,
+    "over_coverage_exponent": 3
+  }
+}
+"""#),
         ("fair-universe-2024-mini", "datasets-spec/challenges/fair-universe-2024-mini.json", #"""
 {
   "$schema": "https://fair-uq-bench.example/schemas/1.0.0/challenge.json",

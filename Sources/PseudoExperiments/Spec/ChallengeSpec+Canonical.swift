@@ -48,8 +48,8 @@ extension ChallengeSpec {
         var spec = self
         spec.phases = []
         spec.defaultPhase = ""
-        spec.pools.evaluation.simulatorSeed = 0
-        spec.pools.training.simulatorSeed = 0
+        spec.pools.evaluation?.simulatorSeed = 0
+        spec.pools.training?.simulatorSeed = 0
         return spec
     }
 
@@ -113,7 +113,14 @@ extension ChallengeSpec.Nuisance {
 
 extension ChallengeSpec.Pools {
     fileprivate var canonicalValue: CanonicalJSON {
-        var object: [String: CanonicalJSON] = ["evaluation": evaluation.canonicalValue, "training": training.canonicalValue]
+        var object: [String: CanonicalJSON] = [:]
+        if let evaluation { object["evaluation"] = evaluation.canonicalValue }
+        if let training { object["training"] = training.canonicalValue }
+        if let data {
+            var file: [String: CanonicalJSON] = ["file_name": .string(data.fileName), "test_fraction": .number(data.testFraction)]
+            if let metadata = data.metadataFileName { file["metadata_file_name"] = .string(metadata) }
+            object["data"] = .object(file)
+        }
         if let description { object["description"] = .string(description) }
         return .object(object)
     }

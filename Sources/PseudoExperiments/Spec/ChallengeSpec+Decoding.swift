@@ -348,12 +348,40 @@ private struct UniformDocument: Decodable {
 
 private struct PoolsDocument: Decodable {
     var value: ChallengeSpec.Pools
-    enum Keys: String, CodingKey, CaseIterable { case description, evaluation, training }
+    enum Keys: String, CodingKey, CaseIterable { case description, evaluation, training, data }
     init(from decoder: Decoder) throws {
         let c = try decoder.strictContainer(Keys.self)
+        let data = try c.decodeIfPresent(DataFileDocument.self, forKey: .data)?.value
+        // Either simulated pools (both) or a data file: the schema's oneOf, said with the path.
+        if data != nil {
+            if c.contains(.evaluation) || c.contains(.training) {
+                throw SchemaViolation(path: c.codingPath + [Keys.data],
+                                      problem: "gives a data file beside simulated pools; give one or the other")
+            }
+        } else {
+            for key in [Keys.evaluation, .training] where !c.contains(key) {
+                throw SchemaViolation(path: c.codingPath + [key],
+                                      problem: "is required (or give pools.data, the challenge's data file, instead of simulated pools)")
+            }
+        }
         value = .init(description: try c.decodeIfPresent(String.self, forKey: .description),
-                      evaluation: try c.decode(PoolDocument.self, forKey: .evaluation).value,
-                      training: try c.decode(PoolDocument.self, forKey: .training).value)
+                      evaluation: try c.decodeIfPresent(PoolDocument.self, forKey: .evaluation)?.value,
+                      training: try c.decodeIfPresent(PoolDocument.self, forKey: .training)?.value,
+                      data: data)
+    }
+}
+
+private struct DataFileDocument: Decodable {
+    var value: ChallengeSpec.DataFile
+    enum Keys: String, CodingKey, CaseIterable {
+        case description, fileName = "file_name", metadataFileName = "metadata_file_name", testFraction = "test_fraction"
+    }
+    init(from decoder: Decoder) throws {
+        let c = try decoder.strictContainer(Keys.self)
+        _ = try c.decodeIfPresent(String.self, forKey: .description)
+        value = .init(fileName: try c.decode(String.self, forKey: .fileName),
+                      metadataFileName: try c.decodeIfPresent(String.self, forKey: .metadataFileName),
+                      testFraction: try c.decode(Double.self, forKey: .testFraction))
     }
 }
 

@@ -80,16 +80,29 @@ extension ChallengeSpec {
             throw fail("mu.prior", "mu's range [\(muPrior.min), \(muPrior.max)) is empty; give min < max")
         }
 
-        for (role, pool) in [("evaluation", pools.evaluation), ("training", pools.training)] {
-            for process in PhysicsProcess.allCases {
-                let rows = pool.rows[process] ?? 0
-                guard rows >= 1 else {
-                    throw fail("pools.\(role).rows.\(process.rawValue)", "\(rows) rows of \(process.rawValue); a pool needs at least 1 row of every process, or pseudo-experiments could never contain it")
+        if let evaluation = pools.evaluation, let training = pools.training {
+            for (role, pool) in [("evaluation", evaluation), ("training", training)] {
+                for process in PhysicsProcess.allCases {
+                    let rows = pool.rows[process] ?? 0
+                    guard rows >= 1 else {
+                        throw fail("pools.\(role).rows.\(process.rawValue)", "\(rows) rows of \(process.rawValue); a pool needs at least 1 row of every process, or pseudo-experiments could never contain it")
+                    }
                 }
             }
+            guard training.simulatorSeed != evaluation.simulatorSeed else {
+                throw fail("pools.training.simulator_seed", "the training pool has the same simulator seed \(training.simulatorSeed) as the evaluation pool, so estimators would train on the very events they are tested on; give it another seed")
+            }
         }
-        guard pools.training.simulatorSeed != pools.evaluation.simulatorSeed else {
-            throw fail("pools.training.simulator_seed", "the training pool has the same simulator seed \(pools.training.simulatorSeed) as the evaluation pool, so estimators would train on the very events they are tested on; give it another seed")
+        if let data = pools.data {
+            guard data.testFraction > 0, data.testFraction < 1 else {
+                throw fail("pools.data.test_fraction", "the evaluation part is a fraction \(data.testFraction) of the file; it must be between 0 and 1 (exclusive), e.g. 0.3 as the challenge")
+            }
+            for (field, name) in [("file_name", data.fileName), ("metadata_file_name", data.metadataFileName)] {
+                guard let name else { continue }
+                guard !name.isEmpty, !name.contains("/") else {
+                    throw fail("pools.data.\(field)", "'\(name)' is not a file name; give the published file's name without a directory (the user passes its path)")
+                }
+            }
         }
 
         var seenPhases: [String: Int] = [:], seenSeeds: [UInt64: String] = [:]

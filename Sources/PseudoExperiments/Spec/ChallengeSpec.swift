@@ -124,15 +124,49 @@ public struct ChallengeSpec: Sendable, Equatable {
         public var max: Double
     }
 
-    /// The event pools of the challenge, both made by the built-in simulator.
+    /// The event pools of the challenge: made by the built-in simulator (`evaluation` and
+    /// `training`), or the challenge's own data file (`data`), never both.
     ///
     /// Every pseudo-experiment is drawn from the evaluation pool; estimators train on the
-    /// training pool, simulated from another seed so that the two share no event. Pool weights
-    /// carry the expected events at ``Yields/referenceLuminosity``.
+    /// training pool, simulated from another seed (or, for data, the other rows of the file) so
+    /// that the two share no event. Pool weights carry the expected events at
+    /// ``Yields/referenceLuminosity``.
     public struct Pools: Sendable, Equatable {
         public var description: String?
-        public var evaluation: Pool
-        public var training: Pool
+        /// The simulated evaluation pool; nil for a challenge on a data file.
+        public var evaluation: Pool?
+        /// The simulated training pool; nil for a challenge on a data file.
+        public var training: Pool?
+        /// The data file the pools are split from; nil for a simulated challenge.
+        public var data: DataFile?
+
+        /// The simulated pools, or (for a challenge on a data file) an error saying to pass it.
+        public func simulated(challenge: String) throws -> (evaluation: Pool, training: Pool) {
+            guard let evaluation, let training else {
+                throw SetError.dataFileRequired(challenge: challenge, file: data?.fileName ?? "the data file",
+                                                metadata: data?.metadataFileName)
+            }
+            return (evaluation, training)
+        }
+    }
+
+    /// The challenge's own data: a Parquet file in the FAIR Universe layout whose first
+    /// `testFraction` of rows is the evaluation pool and the rest the training pool, each
+    /// part's weights rescaled to the metadata's `sum_weights` (``ParquetEvents``). The spec
+    /// names the files; the user passes them (`--data`), since they are not shipped.
+    public struct DataFile: Sendable, Equatable {
+        /// The file's name as published, e.g. `FAIR_Universe_HiggsML_data.parquet`.
+        public var fileName: String
+        /// Its metadata's name (with `sum_weights`), found beside the data file by default.
+        public var metadataFileName: String?
+        /// The fraction of rows, from the start, that is the evaluation part (0 < f < 1).
+        public var testFraction: Double
+
+        public init(fileName: String, metadataFileName: String?, testFraction: Double) {
+            self.fileName = fileName
+            self.metadataFileName = metadataFileName
+            self.testFraction = testFraction
+        }
     }
 
     /// A pool made by the built-in simulator: its root seed and its rows per process.

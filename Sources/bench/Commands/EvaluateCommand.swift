@@ -75,6 +75,7 @@ struct EvaluateCommand: ParsableCommand {
     var seed: UInt64 = 0
 
     @OptionGroup var data: DataOptions
+    @OptionGroup var training: TrainingOptions
     @OptionGroup var evaluation: EvaluationArguments
     @OptionGroup var store: DatabaseOptions
 
@@ -98,14 +99,14 @@ struct EvaluateCommand: ParsableCommand {
         let truthsURL = truths.map { URL(fileURLWithPath: $0) }
         let keys = try directory.keys(truths: truthsURL)
         let builtin = try estimator.map { try EstimatorRegistry.builtin(named: $0) }
-        let parts = try data.selections(pool: self.pool, trainingPool: trainingPool)
+        let parts = try data.selections(pool: self.pool, trainingPool: trainingPool, spec: directory.manifest.spec)
         let pool: PreparedPool? = directory.isMaterialized
             ? nil : try ChallengePools.evaluation(file: parts?.evaluation.url ?? self.pool.map { URL(fileURLWithPath: $0) },
                                                   for: directory, keys: keys, part: parts?.evaluation.part ?? .all,
                                                   sumWeights: parts?.evaluation.sumWeights)
-        let training = try TrainingPool.load(file: parts?.training.url ?? trainingPool.map { URL(fileURLWithPath: $0) },
-                                             spec: directory.manifest.spec, part: parts?.training.part ?? .all,
-                                             sumWeights: parts?.training.sumWeights)
+        let training = try self.training.load(file: parts?.training.url ?? trainingPool.map { URL(fileURLWithPath: $0) },
+                                               spec: directory.manifest.spec, part: parts?.training.part ?? .all,
+                                               sumWeights: parts?.training.sumWeights)
         let source = try SetDirectorySource.open(directory, keys: keys, pool: pool, trainingPool: training)
         let contestant: Contestant
         if let builtin {

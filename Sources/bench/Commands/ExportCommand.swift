@@ -83,7 +83,7 @@ struct ExportCommand: ParsableCommand {
             view = try sets.materializedView(set: set, pseudoExperiment: pe)
         } else {
             let keys = try sets.keys(truths: truths.map { URL(fileURLWithPath: $0) })
-            let part = try data.selections(pool: pool, trainingPool: nil)?.evaluation
+            let part = try data.selections(pool: pool, trainingPool: nil, spec: sets.manifest.spec)?.evaluation
             let prepared = try ChallengePools.evaluation(file: part?.url ?? pool.map { URL(fileURLWithPath: $0) }, for: sets,
                                                          keys: keys, part: part?.part ?? .all, sumWeights: part?.sumWeights)
             view = try sets.generator(pool: prepared, keys: keys).generate(set: set, pseudoExperiment: pe).view

@@ -88,7 +88,7 @@ struct GenerateCommand: ParsableCommand {
         } else {
             keys = .open(seed: chosen.defaultSeed)
         }
-        let part = try data.selections(pool: pool, trainingPool: nil)?.evaluation
+        let part = try data.selections(pool: pool, trainingPool: nil, spec: spec)?.evaluation
         let (prepared, source) = try ChallengePools.evaluation(file: part?.url ?? pool.map { URL(fileURLWithPath: $0) },
                                                                spec: spec, keys: keys, part: part?.part ?? .all,
                                                                sumWeights: part?.sumWeights)

@@ -56,6 +56,7 @@ struct RunCommand: ParsableCommand {
     var trainingPool: String?
 
     @OptionGroup var data: DataOptions
+    @OptionGroup var training: TrainingOptions
     @OptionGroup var evaluation: EvaluationArguments
     @OptionGroup var store: DatabaseOptions
 
@@ -78,13 +79,13 @@ struct RunCommand: ParsableCommand {
                 + "\(spec.phases.map(\.name).joined(separator: ", ")).")
         }
         let rootSeed = seed.map { UInt64($0) } ?? chosen.defaultSeed
-        let parts = try data.selections(pool: pool, trainingPool: trainingPool)
+        let parts = try data.selections(pool: pool, trainingPool: trainingPool, spec: spec)
         let (prepared, source) = try ChallengePools.evaluation(
             file: parts?.evaluation.url ?? pool.map { URL(fileURLWithPath: $0) }, spec: spec,
             part: parts?.evaluation.part ?? .all, sumWeights: parts?.evaluation.sumWeights)
-        let training = try TrainingPool.load(file: parts?.training.url ?? trainingPool.map { URL(fileURLWithPath: $0) },
-                                             spec: spec, part: parts?.training.part ?? .all,
-                                             sumWeights: parts?.training.sumWeights)
+        let training = try self.training.load(file: parts?.training.url ?? trainingPool.map { URL(fileURLWithPath: $0) },
+                                               spec: spec, part: parts?.training.part ?? .all,
+                                               sumWeights: parts?.training.sumWeights)
         let manifest = SetManifest(spec: spec, phase: chosen.name, seed: rootSeed, sets: sets,
                                    pseudoExperimentsPerSet: perSet,
                                    pool: try SetManifest.pool(prepared, source: source, spec: spec))

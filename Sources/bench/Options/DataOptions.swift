@@ -17,15 +17,21 @@ struct DataOptions: ParsableArguments {
         "With --data: its metadata (sum_weights; default: X_metadata.json beside X.parquet).", valueName: "file"))
     var metadata: String?
 
-    @Option(name: .customLong("test-fraction"), help: "With --data: the fraction of rows, from the start, that is the evaluation part.")
-    var testFraction: Double = 0.3
+    @Option(name: .customLong("test-fraction"), help: ArgumentHelp(
+        "With --data: the fraction of rows, from the start, that is the evaluation part "
+            + "(default: the challenge's pools.data.test_fraction, else \(DataOptions.defaultTestFraction)).",
+        valueName: "fraction"))
+    var testFraction: Double?
+
+    /// The challenge's `test_size`.
+    static let defaultTestFraction = 0.3
 
     @Flag(name: .customLong("keep-weights"), help: "With --data: keep the file's weights (no rescaling to sum_weights).")
     var keepWeights = false
 
     func validate() throws {
-        try Self.validate(testFraction: testFraction, metadata: metadata, keepWeights: keepWeights)
-        if data == nil, metadata != nil || keepWeights || testFraction != 0.3 {
+        try Self.validate(testFraction: testFraction ?? Self.defaultTestFraction, metadata: metadata, keepWeights: keepWeights)
+        if data == nil, metadata != nil || keepWeights || testFraction != nil {
             throw ValidationError("--metadata, --test-fraction and --keep-weights go with --data FILE.")
         }
     }
@@ -54,9 +60,13 @@ struct DataOptions: ParsableArguments {
 
     /// The metadata of the Parquet file `data` (given, or found beside it), checked against
     /// its rows; nil with `keepWeights`, or when none is given or found and it is not `required`.
-    static func metadata(of data: URL, given: String?, keepWeights: Bool, required: Bool) throws -> FairUniverseMetadata? {
+    /// `named` is a further name looked for beside it (a challenge's `metadata_file_name`).
+    static func metadata(of data: URL, given: String?, keepWeights: Bool, required: Bool,
+                         named: String? = nil) throws -> FairUniverseMetadata? {
         guard !keepWeights else { return nil }
-        guard let url = given.map({ URL(fileURLWithPath: $0) }) ?? FairUniverseMetadata.beside(data) else {
+        let specNamed = named.map { data.deletingLastPathComponent().appendingPathComponent($0) }
+            .flatMap { FileManager.default.fileExists(atPath: $0.path) ? $0 : nil }
+        guard let url = given.map({ URL(fileURLWithPath: $0) }) ?? FairUniverseMetadata.beside(data) ?? specNamed else {
             guard required else { return nil }
             throw DataImportError.noMetadata(data: data.path,
                                              expected: data.deletingPathExtension().lastPathComponent + "_metadata.json")
@@ -74,15 +84,18 @@ struct DataOptions: ParsableArguments {
     }
 
     /// The evaluation and training parts of `--data`, nil without it; `pool` and `trainingPool`
-    /// (the other options) must then be absent.
-    func selections(pool: String?, trainingPool: String?) throws -> (evaluation: Selection, training: Selection)? {
+    /// (the other options) must then be absent. The split and the metadata's name default to
+    /// `spec`'s `pools.data` where it has one.
+    func selections(pool: String?, trainingPool: String?, spec: ChallengeSpec) throws -> (evaluation: Selection, training: Selection)? {
         guard let data else { return nil }
+        let testFraction = testFraction ?? spec.pools.data?.testFraction ?? Self.defaultTestFraction
         if pool != nil || trainingPool != nil {
             throw ValidationError("--data gives both pools: leave out --pool and --training-pool.")
         }
         let url = try Self.parquetFile(data, option: "--data ",
                                        otherwise: "Pass a pool or CSV file as --pool and --training-pool instead.")
-        let sumWeights = try Self.metadata(of: url, given: metadata, keepWeights: keepWeights, required: true)?.sumWeights
+        let sumWeights = try Self.metadata(of: url, given: metadata, keepWeights: keepWeights, required: true,
+                                           named: spec.pools.data?.metadataFileName)?.sumWeights
         return (Selection(url: url, part: .evaluation(testFraction: testFraction), sumWeights: sumWeights),
                 Selection(url: url, part: .training(testFraction: testFraction), sumWeights: sumWeights))
     }

@@ -21,15 +21,15 @@ final class ChallengePoolsTests: XCTestCase {
     /// pool is simulated from another seed.
     func testDefaultChallengePoolsMeetTheRecommendation() throws {
         let spec = try ChallengeSpec.builtin(named: "fair-universe-2024")
-        let a = try adequacy(spec.pools.evaluation, spec)
+        let a = try adequacy(spec.pools.evaluation!, spec)
         XCTAssertTrue(a.meetsRecommendation, "\(a)")
         XCTAssertGreaterThan(a.effectiveRatio, 50)
         XCTAssertLessThan(a.coverageLossBound, 0.005)
-        XCTAssertEqual(spec.pools.evaluation.totalRows, 54_155_000)
-        XCTAssertNotEqual(spec.pools.evaluation.simulatorSeed, spec.pools.training.simulatorSeed)
+        XCTAssertEqual(spec.pools.evaluation!.totalRows, 54_155_000)
+        XCTAssertNotEqual(spec.pools.evaluation!.simulatorSeed, spec.pools.training!.simulatorSeed)
         // The scaled-down challenge: small pools, not for ranking.
         let mini = try ChallengeSpec.builtin(named: "fair-universe-2024-mini")
-        let m = try adequacy(mini.pools.evaluation, mini)
+        let m = try adequacy(mini.pools.evaluation!, mini)
         XCTAssertEqual(m.effectiveRatio, 17.4, accuracy: 0.1)
         XCTAssertFalse(m.meetsRecommendation)
     }
@@ -38,10 +38,10 @@ final class ChallengePoolsTests: XCTestCase {
     /// at the spec's luminosity expects the spec's events.
     func testPlansCarryTheYields() throws {
         let spec = try ChallengeSpec.builtin(named: "fair-universe-2024-mini")
-        let plan = ChallengePools.plan(spec.pools.training, spec: spec)
-        XCTAssertEqual(plan.seed, spec.pools.training.simulatorSeed)
+        let plan = ChallengePools.plan(spec.pools.training!, spec: spec)
+        XCTAssertEqual(plan.seed, spec.pools.training!.simulatorSeed)
         for p in PhysicsProcess.allCases {
-            XCTAssertEqual(plan.rows[p], spec.pools.training.rows[p])
+            XCTAssertEqual(plan.rows[p], spec.pools.training!.rows[p])
             XCTAssertEqual(Double(plan.weight(of: p)) * Double(plan.rows[p]), spec.yields.expectedEvents[p]!,
                            accuracy: 1e-3 * spec.yields.expectedEvents[p]!)
         }

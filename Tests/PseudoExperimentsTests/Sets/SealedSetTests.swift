@@ -106,7 +106,7 @@ final class SealedSetTests: XCTestCase {
         for name in ChallengeSpec.builtinNames {
             let spec = try ChallengeSpec.builtin(named: name)
             let text = String(decoding: spec.estimatorCanonicalJSON(), as: UTF8.self)
-            for word in ["\"simulator_seed\"", "\"default_seed\"", "\"phases\"", "\"default_phase\"", "\(spec.pools.evaluation.simulatorSeed)"] + spec.phases.map { "\($0.defaultSeed)" } {
+            for word in ["\"simulator_seed\"", "\"default_seed\"", "\"phases\"", "\"default_phase\""] + (spec.pools.evaluation.map { ["\($0.simulatorSeed)"] } ?? []) + spec.phases.map { "\($0.defaultSeed)" } {
                 XCTAssertFalse(text.contains(word), "\(name): the estimator spec contains '\(word)'")
             }
             let object = try XCTUnwrap(try JSONSerialization.jsonObject(with: spec.estimatorCanonicalJSON()) as? [String: Any])
@@ -115,7 +115,8 @@ final class SealedSetTests: XCTestCase {
             }
             let redacted = spec.redactedForEstimators()
             XCTAssertTrue(redacted.phases.isEmpty)
-            XCTAssertEqual(redacted.pools.evaluation.simulatorSeed, 0)
+            XCTAssertEqual(redacted.pools.evaluation?.simulatorSeed, spec.pools.evaluation.map { _ in 0 })
+            XCTAssertEqual(redacted.pools.data, spec.pools.data)
             XCTAssertEqual(redacted.nuisances, spec.nuisances)
             XCTAssertEqual(redacted.muPrior, spec.muPrior)
         }

@@ -21,7 +21,7 @@ final class BuiltinChallengeSpecTests: XCTestCase {
     }
 
     func testEveryBuiltinLoadsAndIsNamedAfterItsFile() throws {
-        XCTAssertEqual(Set(ChallengeSpec.builtinNames), ["fair-universe-2024", "fair-universe-2024-mini"])
+        XCTAssertEqual(Set(ChallengeSpec.builtinNames), ["fair-universe-2024", "fair-universe-2024-data", "fair-universe-2024-mini"])
         for name in ChallengeSpec.builtinNames {
             let spec = try ChallengeSpec.builtin(named: name)
             XCTAssertEqual(spec.name, name)

@@ -114,6 +114,29 @@ final class ChallengeSpecConformanceTests: XCTestCase {
         XCTAssertNotEqual(Set(mini.phases.map(\.defaultSeed)), Set(full.phases.map(\.defaultSeed)))
     }
 
+    /// The challenge on its own data is the full challenge with the data file's pools, split as
+    /// the ingestion splits it (test_size = 0.3), with phase seeds of its own.
+    func testDataChallengeIsTheFullChallengeOnTheDataFile() throws {
+        let full = try ChallengeSpec.builtin(named: "fair-universe-2024")
+        let data = try ChallengeSpec.builtin(named: "fair-universe-2024-data")
+        XCTAssertEqual(data.luminosity, full.luminosity)
+        XCTAssertEqual(data.yields, full.yields)
+        XCTAssertEqual(data.nuisances, full.nuisances)
+        XCTAssertEqual(data.muPrior, full.muPrior)
+        XCTAssertEqual(data.score, full.score)
+        XCTAssertEqual(data.confidenceLevel, full.confidenceLevel)
+        XCTAssertEqual(data.phases.map(\.name), full.phases.map(\.name))
+        XCTAssertTrue(Set(data.phases.map(\.defaultSeed)).isDisjoint(with: full.phases.map(\.defaultSeed)))
+        XCTAssertNil(data.pools.evaluation)
+        XCTAssertNil(data.pools.training)
+        XCTAssertEqual(data.pools.data, .init(fileName: "FAIR_Universe_HiggsML_data.parquet",
+                                              metadataFileName: "FAIR_Universe_HiggsML_data_metadata.json", testFraction: 0.3))
+        // Without the file, nothing is simulated in its place: the error says what to pass.
+        XCTAssertThrowsError(try ChallengePools.training(spec: data)) {
+            XCTAssertTrue("\($0)".contains("--data FAIR_Universe_HiggsML_data.parquet"), "\($0)")
+        }
+    }
+
     func testEventTableSchemaAgreesWithFeatureAndPoolColumns() throws {
         let url = ReferenceData.packageRoot.appendingPathComponent("datasets-spec/schemas/1.0.0/event-table.json")
         let schema = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
