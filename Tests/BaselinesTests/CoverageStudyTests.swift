@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 import PseudoExperiments
 @testable import Baselines
@@ -13,7 +14,7 @@ import PseudoExperiments
 final class CoverageStudyTests: XCTestCase {
     func testCoverageOfEveryBaseline() throws {
         guard let text = ProcessInfo.processInfo.environment["BASELINES_COVERAGE"], let toys = Int(text) else {
-            throw XCTSkip("set BASELINES_COVERAGE=<toys> to run the coverage study (release build)")
+            throw XCTSkip(SkipLog.record("set BASELINES_COVERAGE=<toys> to run the coverage study (release build)"))
         }
         let only = ProcessInfo.processInfo.environment["BASELINES_ONLY"].map { Set($0.split(separator: ",").map(String.init)) }
         let spec = BaselineFixture.spec

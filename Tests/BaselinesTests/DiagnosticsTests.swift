@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 import PseudoExperiments
 @testable import Baselines
@@ -7,7 +8,7 @@ import PseudoExperiments
 final class DiagnosticsTests: XCTestCase {
     func testDiagnoseClassifierLikelihood() throws {
         guard let text = ProcessInfo.processInfo.environment["BASELINES_DIAGNOSE"], let toys = Int(text) else {
-            throw XCTSkip("set BASELINES_DIAGNOSE=<toys>")
+            throw XCTSkip(SkipLog.record("set BASELINES_DIAGNOSE=<toys>"))
         }
         let spec = BaselineFixture.spec
         let study = try ToyStudy(spec: spec, evaluationPool: SyntheticPool().table(total: 400_000, seed: 12))

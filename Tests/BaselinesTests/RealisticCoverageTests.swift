@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 import PseudoExperiments
 @testable import Baselines
@@ -14,7 +15,7 @@ import PseudoExperiments
 final class RealisticCoverageTests: XCTestCase {
     func testCoverageOnSimulatedEvents() throws {
         guard let text = ProcessInfo.processInfo.environment["BASELINES_REALISTIC"], let toys = Int(text) else {
-            throw XCTSkip("set BASELINES_REALISTIC=<toys> to run the study on simulated events (release build)")
+            throw XCTSkip(SkipLog.record("set BASELINES_REALISTIC=<toys> to run the study on simulated events (release build)"))
         }
         let only = ProcessInfo.processInfo.environment["BASELINES_ONLY"].map { Set($0.split(separator: ",").map(String.init)) }
         var spec = try ChallengeSpec.builtin(named: "fair-universe-2024")

@@ -112,7 +112,7 @@ final class GenerateCommandTests: XCTestCase {
                     "--sets", "1", "--per-set", "1", "--output", locked.appendingPathComponent("sets").path]
         if getuid() == 0 {
             let setpriv = "/usr/bin/setpriv"
-            try XCTSkipUnless(FileManager.default.isExecutableFile(atPath: setpriv), "root without setpriv")
+            try XCTSkipUnless(FileManager.default.isExecutableFile(atPath: setpriv), SkipLog.record("root without setpriv"))
             args = [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups"] + args
         }
         let process = Process()

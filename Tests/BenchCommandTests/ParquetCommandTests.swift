@@ -242,7 +242,7 @@ final class ParquetCommandTests: XCTestCase {
         process.waitUntilExit()
         if text.contains("NO PYARROW") {
             if ProcessInfo.processInfo.environment["FAIR_UQ_REQUIRE_PYARROW"] != nil { XCTFail("FAIR_UQ_REQUIRE_PYARROW is set but pyarrow is missing") }
-            throw XCTSkip("pyarrow is not installed (pip install pyarrow); CI installs it")
+            throw XCTSkip(SkipLog.record("pyarrow is not installed (pip install pyarrow); CI installs it"))
         }
         XCTAssertEqual(process.terminationStatus, 0, text)
         XCTAssertTrue(text.hasPrefix("OK"), text)

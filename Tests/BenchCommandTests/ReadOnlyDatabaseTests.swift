@@ -16,7 +16,7 @@ final class ReadOnlyDatabaseTests: XCTestCase {
             return Output(status: out.status, stdout: out.stdout, stderr: out.stderr)
         }
         let setpriv = "/usr/bin/setpriv"
-        try XCTSkipUnless(FileManager.default.isExecutableFile(atPath: setpriv), "root without setpriv")
+        try XCTSkipUnless(FileManager.default.isExecutableFile(atPath: setpriv), SkipLog.record("root without setpriv"))
         let process = Process()
         process.executableURL = URL(fileURLWithPath: setpriv)
         process.arguments = ["--reuid=65534", "--regid=65534", "--clear-groups", BenchProcess.executable.path] + args
@@ -28,7 +28,7 @@ final class ReadOnlyDatabaseTests: XCTestCase {
         let errData = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         let stderr = String(decoding: errData, as: UTF8.self)
-        try XCTSkipIf(stderr.hasPrefix("setpriv:"), "nobody cannot run the built bench here: \(stderr)")
+        try XCTSkipIf(stderr.hasPrefix("setpriv:"), SkipLog.record("nobody cannot run the built bench here: \(stderr)"))
         return Output(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
                                    stderr: stderr)
     }

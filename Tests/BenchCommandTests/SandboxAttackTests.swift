@@ -36,7 +36,7 @@ final class SandboxAttackTests: XCTestCase {
         if ProcessInfo.processInfo.environment["FAIR_UQ_REQUIRE_SANDBOX"] != nil {
             XCTFail("FAIR_UQ_REQUIRE_SANDBOX is set but \(status)")
         }
-        throw XCTSkip("\(status)")
+        throw XCTSkip(SkipLog.record("\(status)"))
     }
 
     static let script = ReferenceData.packageRoot.appendingPathComponent("Tests/BenchCommandTests/Fixtures/adversaries/truth_hunt.py")

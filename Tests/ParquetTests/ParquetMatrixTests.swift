@@ -22,7 +22,7 @@ final class ParquetMatrixTests: XCTestCase {
         process.waitUntilExit()
         if process.terminationStatus != 0 {
             if stderr.contains("No module named 'pyarrow'"), ProcessInfo.processInfo.environment["FAIR_UQ_REQUIRE_PYARROW"] == nil {
-                throw XCTSkip("pyarrow is not installed (pip install pyarrow); CI installs it")
+                throw XCTSkip(SkipLog.record("pyarrow is not installed (pip install pyarrow); CI installs it"))
             }
             return XCTFail("write_matrix.py failed: \(stderr)")
         }

@@ -37,7 +37,7 @@ final class ExamplePluginTests: XCTestCase {
             if ProcessInfo.processInfo.environment["FAIR_UQ_REQUIRE_TEMPLATE"] != nil {
                 return XCTFail("FAIR_UQ_REQUIRE_TEMPLATE is set but \(executable) is missing: swift build -c release --package-path templates/swift-estimator")
             }
-            throw XCTSkip("the Swift template is not built (swift build -c release --package-path templates/swift-estimator)")
+            throw XCTSkip(SkipLog.record("the Swift template is not built (swift build -c release --package-path templates/swift-estimator)"))
         }
         try runEndToEnd(ProcessEstimator(executable: executable), name: "swift-cut-and-count") { model in
             let window = try XCTUnwrap(model["window"] as? [String: Double])

@@ -15,7 +15,7 @@ final class PluginSandboxTests: XCTestCase {
             if ProcessInfo.processInfo.environment["FAIR_UQ_REQUIRE_SANDBOX"] != nil {
                 XCTFail("FAIR_UQ_REQUIRE_SANDBOX is set but \(status)")
             }
-            throw XCTSkip("\(status)")
+            throw XCTSkip(SkipLog.record("\(status)"))
         }
         secrets = try ReferenceData.temporaryDirectory("plugin-secrets")
         try Data("{\"mu\": 1.234}".utf8).write(to: secrets.appendingPathComponent("truth.json"))

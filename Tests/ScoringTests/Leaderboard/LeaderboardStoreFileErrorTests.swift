@@ -111,7 +111,7 @@ final class LeaderboardStoreFileErrorTests: XCTestCase {
     }
 
     func testReadOnlyFilePermissionsAreReported() throws {
-        try XCTSkipIf(getuid() == 0, "root ignores file permissions")
+        try XCTSkipIf(getuid() == 0, SkipLog.record("root ignores file permissions"))
         let f = try StoreFixture("readonly-file")
         defer { f.remove() }
         try FileManager.default.setAttributes([.posixPermissions: 0o444], ofItemAtPath: f.path)
