@@ -86,9 +86,7 @@ public final class ParquetWriter {
             let data: [UInt8], encoding: Int32
             if case let .strings(codes, dictionary) = v {
                 dictionaryOffset = offset
-                uncompressed += try writePage(ParquetColumn.strings(codes: Array(0..<UInt32(dictionary.count)),
-                                                                    dictionary: dictionary).plain,
-                                          type: 2, field: 7) { d in   // DICTIONARY_PAGE
+                uncompressed += try writePage(ParquetColumn.plain(strings: dictionary), type: 2, field: 7) { d in   // DICTIONARY_PAGE
                     d.i32(1, Int32(dictionary.count))
                     d.i32(2, 0)                               // PLAIN
                 }
@@ -292,6 +290,19 @@ extension ParquetColumn {
         }
     }
 
+    /// PLAIN strings: each one's UTF-8 length (4 bytes, little-endian), then its bytes. The
+    /// encoding of a dictionary page.
+    static func plain(strings: [String]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(strings.reduce(0) { $0 + 4 + $1.utf8.count })
+        for s in strings {
+            let n = UInt32(s.utf8.count)
+            out += [UInt8(n & 0xFF), UInt8(n >> 8 & 0xFF), UInt8(n >> 16 & 0xFF), UInt8(n >> 24)]
+            out += s.utf8
+        }
+        return out
+    }
+
     /// The PLAIN encoding of the values (strings: each row's dictionary entry).
     var plain: [UInt8] {
         func raw<T>(_ values: [T]) -> [UInt8] { values.withUnsafeBytes { Array($0) } }   // little-endian hosts
@@ -305,14 +316,7 @@ extension ParquetColumn {
             for (i, b) in v.enumerated() where b { out[i >> 3] |= 1 << UInt8(i & 7) }
             return out
         case let .strings(codes, dictionary):
-            let entries = dictionary.map { s -> [UInt8] in
-                let n = UInt32(s.utf8.count)
-                return [UInt8(n & 0xFF), UInt8(n >> 8 & 0xFF), UInt8(n >> 16 & 0xFF), UInt8(n >> 24)] + Array(s.utf8)
-            }
-            var out: [UInt8] = []
-            out.reserveCapacity(codes.reduce(0) { $0 + entries[Int($1)].count })
-            for code in codes { out += entries[Int(code)] }
-            return out
+            return Self.plain(strings: codes.map { dictionary[Int($0)] })
         }
     }
 }

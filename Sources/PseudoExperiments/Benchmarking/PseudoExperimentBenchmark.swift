@@ -49,7 +49,7 @@ public struct PseudoExperimentBenchmark: BenchmarkSuite {
         let spec = try ChallengeSpec.builtin(named: "fair-universe-2024")
         let small = try SimulationPlan(seed: SeedDerivation.derive(seed, .simulator, 0), events: smallPoolRows, spec: spec)
         let large = try largePoolRows.map { try SimulationPlan(seed: SeedDerivation.derive(seed, .simulator, 1), events: $0, spec: spec) }
-            ?? ChallengePools.plan(try spec.pools.simulated(challenge: spec.name).evaluation, spec: spec)
+            ?? ChallengePools.plan(try spec.simulatedPools().evaluation, spec: spec)
         var figures: [BenchmarkFigure] = []
         var perPool: [Double] = []
         var viewBytes = 0.0

@@ -23,7 +23,7 @@ public enum ChallengePools {
     /// open keys; for sealed keys the spec's rows from the secret seed ``SetKeys/poolSeed``, so
     /// that nobody can simulate the labelled evaluation pool from public values.
     public static func evaluationPlan(spec: ChallengeSpec, keys: SetKeys) throws -> SimulationPlan {
-        var plan = plan(try spec.pools.simulated(challenge: spec.name).evaluation, spec: spec)
+        var plan = plan(try spec.simulatedPools().evaluation, spec: spec)
         if let seed = keys.poolSeed {
             plan.seed = seed
             plan.hidesSeed = true
@@ -39,7 +39,7 @@ public enum ChallengePools {
                                   cache: URL = SimulatedPool.defaultDirectory) throws -> (pool: PreparedPool, source: SetManifest.Pool.Source) {
         if let file { return (try PreparedPool.load(contentsOf: file, part: part, sumWeights: sumWeights), .file) }
         let plan = try keys.map { try evaluationPlan(spec: spec, keys: $0) }
-            ?? plan(try spec.pools.simulated(challenge: spec.name).evaluation, spec: spec)
+            ?? plan(try spec.simulatedPools().evaluation, spec: spec)
         return (try simulated(plan, cache: cache), .simulated(simulatorVersion: EventSimulator.version))
     }
 
@@ -75,7 +75,7 @@ public enum ChallengePools {
 
     /// The cached pool file of `spec`'s simulated training pool (made when absent).
     public static func trainingURL(spec: ChallengeSpec, cache: URL = SimulatedPool.defaultDirectory) throws -> URL {
-        try SimulatedPool.cached(plan(try spec.pools.simulated(challenge: spec.name).training, spec: spec), directory: cache).url
+        try SimulatedPool.cached(plan(try spec.simulatedPools().training, spec: spec), directory: cache).url
     }
 
     /// The prepared pool of a simulation plan, from the cache. A cached file is read once: every

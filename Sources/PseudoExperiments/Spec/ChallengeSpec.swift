@@ -139,15 +139,15 @@ public struct ChallengeSpec: Sendable, Equatable {
         public var training: Pool?
         /// The data file the pools are split from; nil for a simulated challenge.
         public var data: DataFile?
+    }
 
-        /// The simulated pools, or (for a challenge on a data file) an error saying to pass it.
-        public func simulated(challenge: String) throws -> (evaluation: Pool, training: Pool) {
-            guard let evaluation, let training else {
-                throw SetError.dataFileRequired(challenge: challenge, file: data?.fileName ?? "the data file",
-                                                metadata: data?.metadataFileName)
-            }
-            return (evaluation, training)
+    /// The simulated pools, or (for a challenge on a data file) an error saying to pass it.
+    public func simulatedPools() throws -> (evaluation: Pool, training: Pool) {
+        guard let evaluation = pools.evaluation, let training = pools.training else {
+            throw SetError.dataFileRequired(challenge: name, file: pools.data?.fileName ?? "the data file",
+                                            metadata: pools.data?.metadataFileName)
         }
+        return (evaluation, training)
     }
 
     /// The challenge's own data: a Parquet file in the FAIR Universe layout whose first
