@@ -119,7 +119,7 @@ final class PluginFailureTests: XCTestCase {
 
     func testAnotherProtocolVersionIsRefused() {
         XCTAssertPluginError(try PluginFixture.fit(PluginFixture.testPlugin("wrong-version")),
-                             contains: ["speaks protocol version 2, but this harness speaks version 1"])
+                             contains: ["speaks protocol version 3, but this harness speaks versions 1 to 2"])
     }
 
     func testAPluginThatExitsAtOnceFailsTheFit() {

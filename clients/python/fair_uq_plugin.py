@@ -1,4 +1,4 @@
-"""Python client of the fair-uq-bench plugin protocol, version 1 (needs numpy only).
+"""Python client of the fair-uq-bench plugin protocol, version 2 (needs numpy only).
 
 An estimator is an object with ``fit``, ``load`` and ``estimate``; ``run`` speaks the protocol
 for it on stdin/stdout (see datasets-spec/plugin-protocol-v1.md)::
@@ -28,6 +28,11 @@ float32 array of shape (28, rows), one row per feature in ``FEATURES`` order (so
 ``events["DER_mass_vis"]`` is one column); training files also have ``weights`` (expected
 events per row) and ``process_codes`` (0 htautau, 1 ztautau, 2 ttbar, 3 diboson).
 
+``transform_events(features, tes=..., jes=..., soft_met=..., seed=...)`` sends rows of the
+estimator's own (any float32 array of shape (28, n)) through the harness's systematics transform,
+in ``fit`` and in ``estimate`` alike, and returns the surviving rows' features and their row
+numbers (protocol version 2, datasets-spec/plugin-protocol-v2.md).
+
 Anything the estimator prints goes to stderr (the plugin's log): ``run`` moves stdout aside so
 that only protocol messages reach the harness. An exception in ``estimate`` fails that
 pseudo-experiment with the exception's text and the plugin carries on.
@@ -41,7 +46,7 @@ import traceback
 
 import numpy as np
 
-PROTOCOL_VERSION = 1
+PROTOCOL_VERSION = 2
 
 #: The 28 feature columns of event files, in file order.
 FEATURES = (
@@ -222,6 +227,61 @@ class _Channel:
         return reply
 
 
+class _Session:
+    """The conversation of this process, for requests made outside ``fit``'s context."""
+
+    channel = None
+    requests_dir = None
+    next_id = 1 << 40   # apart from FitContext's transform ids
+
+
+def transform_events(features, tes=1.0, jes=1.0, soft_met=0.0, seed=31415, apply_cuts=True):
+    """Rows of your own through the harness's systematics transform (the code that makes the
+    pseudo-experiments): ``features`` is an array of shape (28, n) in ``FEATURES`` order (only
+    the 16 ``PRI_*`` rows are read; the ``DER_*`` ones are recomputed). Returns ``(transformed,
+    source_rows)``: a float32 array (28, m) of the rows that survive the cuts and, for each, its
+    0-based row in ``features`` (int64). ``seed`` seeds the soft-MET noise (one Gaussian pair per
+    input row): the same rows and seed give the same result, as ``bench systematics --seed``.
+    Usable in ``fit`` and ``estimate`` (protocol version 2)."""
+    if _Session.channel is None or _Session.requests_dir is None:
+        raise ProtocolError("transform_events needs a harness speaking protocol version 2 (no requests_dir was given)")
+    n = len(FEATURES)
+    array = np.ascontiguousarray(features, dtype="<f4")
+    if array.ndim != 2 or array.shape[0] != n:
+        raise ValueError(f"transform_events takes an array of shape ({n}, rows); got {array.shape}")
+    rows = array.shape[1]
+    request_id = _Session.next_id
+    _Session.next_id += 1
+    path = os.path.join(_Session.requests_dir, f"request-{request_id}.events")
+    header = bytearray(HEADER_BYTES)
+    header[0:8] = MAGIC
+    header[8:24] = np.array([1, n], dtype="<u4").tobytes() + np.array([rows], dtype="<u8").tobytes()
+    with open(path, "wb") as f:
+        f.write(header)
+        f.write(memoryview(array).cast("B"))
+    try:
+        reply = _Session.channel.request({
+            "type": "transform_events", "id": request_id, "events": {"path": path, "rows": rows},
+            "nuisances": {"tes": float(tes), "jes": float(jes), "soft_met": float(soft_met)},
+            "apply_cuts": bool(apply_cuts), "seed": int(seed) % (1 << 64)}, "transformed_events")
+    finally:
+        os.unlink(path)
+    out_path, rows_path = reply["events"]["path"], reply["source_rows"]["path"]
+    try:
+        kept = int(reply["events"]["rows"])
+        transformed = np.fromfile(out_path, dtype="<f4", count=n * kept, offset=HEADER_BYTES).reshape(n, kept)
+        source_rows = np.fromfile(rows_path, dtype="<u4", count=kept).astype(np.int64)
+    finally:
+        for p in (out_path, rows_path):
+            try:
+                os.unlink(p)
+            except OSError:
+                pass
+    if transformed.shape != (n, kept) or source_rows.shape != (kept,):
+        raise ProtocolError(f"the harness's reply files hold fewer than the {kept} rows it announced")
+    return transformed, source_rows
+
+
 def _estimate_reply(request_id, result):
     if isinstance(result, (tuple, list)):
         result = {"p16": result[0], "p84": result[1]}
@@ -246,6 +306,9 @@ def run(estimator):
         if message is None or message.get("type") == "shutdown":
             return
         kind = message.get("type")
+        _Session.channel = channel
+        if message.get("requests_dir"):
+            _Session.requests_dir = message["requests_dir"]
         try:
             if kind == "fit":
                 estimator.fit(FitContext(channel, message))

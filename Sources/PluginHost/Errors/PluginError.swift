@@ -81,7 +81,7 @@ public enum PluginError: Error, Equatable, CustomStringConvertible, LocalizedErr
         case let .malformedMessage(phase, type, detail):
             return "The plugin's \"\(PluginError.bounded(type, limit: 80))\" message during \(phase.rawValue) is malformed: \(PluginError.bounded(detail)) (see datasets-spec/plugin-protocol-v1.md)."
         case let .wrongProtocolVersion(found, supported):
-            return "The plugin speaks protocol version \(PluginError.bounded(found, limit: 80)), but this harness speaks version \(supported). Update the plugin's client library to protocol \(supported) (datasets-spec/plugin-protocol-v\(supported).md)."
+            return "The plugin speaks protocol version \(PluginError.bounded(found, limit: 80)), but this harness speaks versions 1 to \(supported). Update the plugin's client library to protocol \(supported) (datasets-spec/plugin-protocol-v1.md and -v\(supported).md)."
         case let .reportedError(phase, message):
             return "The plugin reported an error during \(phase.rawValue): \(PluginError.bounded(message))"
         case let .invalidEstimate(detail):

@@ -9,6 +9,8 @@ import Foundation
 /// <root>/training/   training pool and transformed pools (read-only to the fitting plugin)
 /// <root>/model/      the fitted model (writable while fitting, read-only to workers)
 /// <root>/worker-K/   worker K's pseudo-experiment event file (read-only to worker K)
+/// <root>/requests/R/ the files of `transform_events` requests of the process in role R (`fit`,
+///                    `worker-K`): writable by that process only, emptied after each pseudo-experiment
 /// <root>/logs/       stderr of every plugin process (never mounted in the sandbox)
 /// <root>/owner.pid   the harness process that made it
 /// ```
@@ -121,6 +123,18 @@ final class ExchangeDirectory: @unchecked Sendable {
     func workerDirectory(_ index: Int) throws -> String {
         let dir = root + "/worker-\(index)"
         do {
+            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        } catch {
+            throw PluginError.io(path: dir, action: "create", reason: error.localizedDescription)
+        }
+        return dir
+    }
+
+    /// The requests directory of the process in `role` (`fit`, `worker-0`, ...), created empty.
+    func requestsDirectory(_ role: String) throws -> String {
+        let dir = root + "/requests/" + role
+        do {
+            try? FileManager.default.removeItem(atPath: dir)
             try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         } catch {
             throw PluginError.io(path: dir, action: "create", reason: error.localizedDescription)

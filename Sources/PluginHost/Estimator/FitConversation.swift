@@ -21,15 +21,20 @@ struct FitConversation {
     func run(_ context: inout TrainingContext) throws -> (name: String, version: String) {
         let poolPath = exchange.training + "/pool.events"
         try PluginEventFile.write(context.pool, to: URL(fileURLWithPath: poolPath))
-        let process = try launcher.launch(readOnly: [exchange.training], writable: [exchange.model],
+        let requestsDir = try exchange.requestsDirectory("fit")
+        let requests = EventTransformRequests(directory: requestsDir)
+        defer { try? FileManager.default.removeItem(atPath: requestsDir) }
+        let process = try launcher.launch(readOnly: [exchange.training], writable: [exchange.model, requestsDir],
                                           log: exchange.logFile("fit"))
         let connection = PluginConnection(process: process)
         try connection.handshake(seconds: limits.startupSeconds)
         let deadline = Deadline(secondsFromNow: limits.fitSeconds)
         func remaining() -> Double { Double(deadline.remainingMilliseconds) / 1000 }
-        let fit = PluginProtocol.Fit(features: PluginProtocol.featureNames,
+        let version = connection.protocolVersion
+        let fit = PluginProtocol.Fit(protocol: version, features: PluginProtocol.featureNames,
                                      training: .init(path: poolPath, rows: context.pool.count),
-                                     modelDir: exchange.model, seed: context.rng.next())
+                                     modelDir: exchange.model, seed: context.rng.next(),
+                                     requestsDir: version >= 2 ? requestsDir : nil)
         try connection.send(PluginProtocol.line(fit, spec: context.spec), phase: .fit, seconds: remaining())
 
         var transformed: [Int: String] = [:]
@@ -47,6 +52,9 @@ struct FitConversation {
                 transformed[id] = path
                 let reply = PluginProtocol.Transformed(id: id, events: .init(path: path, rows: table.count))
                 try connection.send(PluginProtocol.line(reply), phase: .fit, seconds: max(remaining(), 0.001))
+            case "transform_events" where version >= 2:
+                let reply = try requests.reply(to: message, phase: .fit)
+                try connection.send(reply, phase: .fit, seconds: max(remaining(), 0.001))
             case "discard":
                 let id = try requestID(message, connection: connection)
                 if let path = transformed.removeValue(forKey: id) { try? FileManager.default.removeItem(atPath: path) }
@@ -65,8 +73,9 @@ struct FitConversation {
             case "error":
                 throw connection.fail(.reportedError(phase: .fit, message: message.message ?? "(no message)"))
             default:
-                throw connection.fail(.unexpectedMessage(
-                    phase: .fit, expected: "\"transform\", \"discard\", \"fitted\" or \"error\"", got: message.summary))
+                let expected = version >= 2 ? "\"transform\", \"transform_events\", \"discard\", \"fitted\" or \"error\""
+                                            : "\"transform\", \"discard\", \"fitted\" or \"error\""
+                throw connection.fail(.unexpectedMessage(phase: .fit, expected: expected, got: message.summary))
             }
         }
     }
@@ -78,23 +87,13 @@ struct FitConversation {
         return id
     }
 
-    /// The systematic shift a transform request asks for; only feature nuisances are allowed
-    /// (normalisations do not change events: the plugin applies them to the weights itself).
+    /// The systematic shift a transform request asks for (see ``TransformRequest/shift(nuisances:applyCuts:)``);
+    /// a request the harness cannot serve fails the fit.
     private func shift(of message: PluginMessage, connection: PluginConnection) throws -> SystematicShift {
-        var values = NuisanceValues.nominal
-        for (name, value) in message.nuisances ?? [:] {
-            guard let known = ChallengeSpec.knownNuisances.first(where: { $0.name == name }) else {
-                throw connection.fail(.invalidRequest(detail: "transform request \(message.id ?? -1) names the nuisance \"\(name)\", which is none of tes, jes, soft_met"))
-            }
-            guard case .feature = known.kind else {
-                throw connection.fail(.invalidRequest(detail: "transform request \(message.id ?? -1) sets \"\(name)\", a normalisation: it does not change events; scale the weights of the processes it acts on instead"))
-            }
-            ChallengeSpec.set(name, to: value, in: &values)
+        do {
+            return try TransformRequest.shift(nuisances: message.nuisances ?? [:], applyCuts: message.applyCuts ?? true)
+        } catch let TransformRequest.Problem.refused(reason) {
+            throw connection.fail(.invalidRequest(detail: "transform request \(message.id ?? -1): \(reason)"))
         }
-        let shift = SystematicShift(values, applyCuts: message.applyCuts ?? true)
-        if let problem = shift.problem {
-            throw connection.fail(.invalidRequest(detail: "transform request \(message.id ?? -1): \(problem)"))
-        }
-        return shift
     }
 }

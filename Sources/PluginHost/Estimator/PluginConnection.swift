@@ -11,6 +11,8 @@ final class PluginConnection {
     /// The plugin's `hello`: its name and version.
     private(set) var pluginName = ""
     private(set) var pluginVersion = ""
+    /// The protocol version the plugin's `hello` chose (one of ``PluginProtocol/supportedVersions``).
+    private(set) var protocolVersion = 1
 
     init(process: ChildProcess) {
         self.process = process
@@ -29,9 +31,10 @@ final class PluginConnection {
         guard let version = hello.protocol else {
             throw fail(.malformedMessage(phase: .start, type: "hello", detail: "it has no \"protocol\" version"))
         }
-        guard version == .number(Double(PluginProtocol.version)) else {
+        guard let chosen = PluginProtocol.supportedVersions.first(where: { version == .number(Double($0)) }) else {
             throw fail(.wrongProtocolVersion(found: version.text, supported: PluginProtocol.version))
         }
+        protocolVersion = chosen
         pluginName = hello.name ?? ""
         pluginVersion = hello.version ?? ""
     }

@@ -60,7 +60,7 @@ struct PluginLauncher: Sendable {
             // Workers run one per core: libraries must not start a thread per core each.
             "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
             "PYTHONDONTWRITEBYTECODE": "1", "PYTHONUNBUFFERED": "1",
-            "FAIR_UQ_PLUGIN_PROTOCOL": String(PluginProtocol.version),
+            "FAIR_UQ_PLUGIN_PROTOCOL": String(PluginProtocol.version),   // the newest the host speaks
         ]
         env["HOME"] = status.isConfined ? "/tmp" : (ProcessInfo.processInfo.environment["HOME"] ?? "/tmp")
         env.merge(estimator.environment) { _, new in new }

@@ -14,6 +14,7 @@ final class PluginWorker {
     let index: Int
     private let directory: String
     private let events: MappedFile
+    private let requests: EventTransformRequests
     private(set) var connection: PluginConnection?
     /// Processes started for this worker so far.
     private(set) var starts = 0
@@ -22,6 +23,7 @@ final class PluginWorker {
         self.index = index
         directory = try exchange.workerDirectory(index)
         events = try MappedFile(url: URL(fileURLWithPath: directory + "/pseudo-experiment.events"))
+        requests = EventTransformRequests(directory: try exchange.requestsDirectory("worker-\(index)"))
     }
 
     var isRunning: Bool { connection?.isAlive == true }
@@ -30,11 +32,14 @@ final class PluginWorker {
     func start(launcher: PluginLauncher, exchange: ExchangeDirectory, spec: ChallengeSpec, limits: PluginLimits) throws {
         connection = nil
         starts += 1
-        let process = try launcher.launch(readOnly: [exchange.model, directory], writable: [],
+        requests.clear()
+        let process = try launcher.launch(readOnly: [exchange.model, directory], writable: [requests.directory],
                                           log: exchange.logFile("worker-\(index)"))
         let connection = PluginConnection(process: process)
         try connection.handshake(seconds: limits.startupSeconds)
-        let load = PluginProtocol.Load(features: PluginProtocol.featureNames, modelDir: exchange.model)
+        let version = connection.protocolVersion
+        let load = PluginProtocol.Load(protocol: version, features: PluginProtocol.featureNames, modelDir: exchange.model,
+                                       requestsDir: version >= 2 ? requests.directory : nil)
         try connection.send(PluginProtocol.line(load, spec: spec), phase: .load, seconds: limits.loadSeconds)
         let reply = try connection.receive(phase: .load, seconds: limits.loadSeconds)
         switch reply.type {
@@ -54,13 +59,23 @@ final class PluginWorker {
         guard let connection, connection.isAlive else {
             throw PluginError.exited(phase: .estimate, status: "is not running", stderr: "")
         }
-        defer { if !connection.isAlive { self.connection = nil } }
+        defer {
+            if !connection.isAlive { self.connection = nil }
+            requests.clear()
+        }
         try PluginEventFile.write(view, into: events)
         let request = PluginProtocol.Estimate(id: id, events: .init(path: events.url.path, rows: view.count), seed: seed)
         let deadline = Deadline(secondsFromNow: limits.estimateSeconds)
+        func remaining() -> Double { max(Double(deadline.remainingMilliseconds) / 1000, 0.001) }
         try connection.send(PluginProtocol.line(request), phase: .estimate, seconds: limits.estimateSeconds)
-        let reply = try connection.receive(phase: .estimate,
-                                           seconds: max(Double(deadline.remainingMilliseconds) / 1000, 0.001))
+        var reply = try connection.receive(phase: .estimate, seconds: remaining())
+        // Version 2: rows of its own through the systematics transform, any number of times.
+        while reply.type == "transform_events", connection.protocolVersion >= 2 {
+            let answer: [UInt8]
+            do { answer = try requests.reply(to: reply, phase: .estimate) } catch let error as PluginError { throw connection.fail(error) }
+            try connection.send(answer, phase: .estimate, seconds: remaining())
+            reply = try connection.receive(phase: .estimate, seconds: remaining())
+        }
         switch reply.type {
         case "estimate" where reply.id == id:
             return try reply.checkedEstimate()

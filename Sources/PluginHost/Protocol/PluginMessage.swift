@@ -18,6 +18,8 @@ struct PluginMessage: Decodable {
     var nuisances: [String: Double]?
     var applyCuts: Bool?
     var seed: UInt64?
+    // transform_events (version 2)
+    var events: FileReference?
     // estimate
     var p16: Double?
     var p84: Double?
@@ -27,12 +29,18 @@ struct PluginMessage: Decodable {
     var p97_5: Double?
 
     enum CodingKeys: String, CodingKey {
-        case type, `protocol`, name, version, id, message, nuisances, seed, p16, p84
+        case type, `protocol`, name, version, id, message, nuisances, seed, events, p16, p84
         case applyCuts = "apply_cuts"
         case muHat = "mu_hat"
         case deltaMuHat = "delta_mu_hat"
         case p2_5 = "p2_5"
         case p97_5 = "p97_5"
+    }
+
+    /// A file named in a message: `{"path": "...", "rows": N}`.
+    struct FileReference: Decodable {
+        var path: String
+        var rows: Int
     }
 
     /// A protocol version as sent: a number normally, anything else shown as it came.

@@ -1,9 +1,12 @@
 import Foundation
 import PseudoExperiments
 
-/// Version 1 of the plugin protocol, host side: constants and the messages the host sends.
+/// The plugin protocol, host side: constants and the messages the host sends.
 ///
-/// Specified in `datasets-spec/plugin-protocol-v1.md`. In short: JSON lines on the plugin's
+/// Version 1 is specified in `datasets-spec/plugin-protocol-v1.md`; version 2
+/// (`plugin-protocol-v2.md`) adds one request, `transform_events`: the plugin sends rows of its
+/// own and gets them back through the harness's systematics transform, while fitting and while
+/// estimating. The host speaks both; the plugin's `hello` picks one. In short: JSON lines on the plugin's
 /// stdin/stdout, stderr is the plugin's log. The plugin speaks first:
 /// ```
 /// plugin: {"type":"hello","protocol":1,"name":"cut-and-count","version":"1"}
@@ -14,8 +17,10 @@ import PseudoExperiments
 /// ```
 /// Event data never travels as JSON: messages name memory-mappable files (``PluginEventFile``).
 public enum PluginProtocol {
-    /// The protocol version this harness speaks.
-    public static let version = 1
+    /// The newest protocol version this harness speaks.
+    public static let version = 2
+    /// Every version this harness speaks (a plugin names one in its `hello`).
+    public static let supportedVersions: ClosedRange<Int> = 1...2
     /// The longest line either side may write (the spec in a `fit` message is a few kB).
     public static let maximumLineBytes = 1 << 20
 
@@ -25,29 +30,49 @@ public enum PluginProtocol {
         var rows: Int
     }
 
+    /// `protocol` is the version the plugin chose in its `hello`; `requests_dir` (version 2) is
+    /// the directory where the plugin writes the event files of its `transform_events` requests.
     struct Fit: Encodable {
         let type = "fit"
-        let `protocol` = PluginProtocol.version
+        var `protocol`: Int
         var features: [String]
         var training: FileReference
         var modelDir: String
         var seed: UInt64
+        var requestsDir: String?
 
         enum CodingKeys: String, CodingKey {
             case type, `protocol`, features, training, seed
             case modelDir = "model_dir"
+            case requestsDir = "requests_dir"
         }
     }
 
     struct Load: Encodable {
         let type = "load"
-        let `protocol` = PluginProtocol.version
+        var `protocol`: Int
         var features: [String]
         var modelDir: String
+        var requestsDir: String?
 
         enum CodingKeys: String, CodingKey {
             case type, `protocol`, features
             case modelDir = "model_dir"
+            case requestsDir = "requests_dir"
+        }
+    }
+
+    /// The reply to a `transform_events` request (version 2): the surviving rows' features and,
+    /// for each, its 0-based row in the request's file (`source_rows`: little-endian u32).
+    struct TransformedEvents: Encodable {
+        let type = "transformed_events"
+        var id: Int
+        var events: FileReference
+        var sourceRows: FileReference
+
+        enum CodingKeys: String, CodingKey {
+            case type, id, events
+            case sourceRows = "source_rows"
         }
     }
 
@@ -55,6 +80,13 @@ public enum PluginProtocol {
         let type = "transformed"
         var id: Int
         var events: FileReference
+    }
+
+    /// The host's answer to a request it cannot serve (version 2): the plugin carries on.
+    struct RequestError: Encodable {
+        let type = "error"
+        var id: Int
+        var message: String
     }
 
     struct Discarded: Encodable {

@@ -13,7 +13,7 @@ struct EvaluateCommand: ParsableCommand {
         discussion: """
             The estimator is a built-in (--estimator NAME) or a submission run as a separate, sandboxed \
             process speaking the plugin protocol (--plugin PATH, or --command "CMD" run by /bin/sh; see \
-            datasets-spec/plugin-protocol-v1.md). It is fitted once on the training pool; then every \
+            datasets-spec/plugin-protocol-v1.md), or a FAIR Universe challenge submission, the directory             holding its model.py, run unmodified (--fair-universe DIR, with --python PATH for a venv with             its packages; recorded under the directory's name). It is fitted once on the training pool; then every \
             pseudo-experiment of the set directory is estimated in parallel, in a seeded order across sets, \
             each result committed to the database as it arrives. A failure (an error, a crash, NaN, \
             swapped bounds, overtime) is recorded with its reason and scored as one. Ctrl-C stops after \
@@ -41,8 +41,17 @@ struct EvaluateCommand: ParsableCommand {
     @Option(help: ArgumentHelp("A plugin started by this shell command.", valueName: "command"))
     var command: String?
 
+    @Option(name: .customLong("fair-universe"), help: ArgumentHelp(
+        "A FAIR Universe challenge submission: the directory holding its model.py (class Model), run unmodified.",
+        valueName: "dir"))
+    var fairUniverse: String?
+
+    @Option(help: ArgumentHelp("The Python interpreter of a --fair-universe submission (a venv's or conda environment's, "
+                               + "with the submission's packages and pandas).", valueName: "path"))
+    var python: String = "python3"
+
     @Option(help: ArgumentHelp("The name to record the submission under (default: the estimator's, the plugin's "
-                               + "file name, or the command).", valueName: "submission"))
+                               + "file name, the command, or the submission directory's name).", valueName: "submission"))
     var name: String?
 
     @Option(name: .customLong("code-hash"), help: ArgumentHelp(
@@ -80,9 +89,9 @@ struct EvaluateCommand: ParsableCommand {
     @OptionGroup var store: DatabaseOptions
 
     func validate() throws {
-        let chosen = [estimator, plugin, command].compactMap { $0 }
+        let chosen = [estimator, plugin, command, fairUniverse].compactMap { $0 }
         guard chosen.count == 1 else {
-            throw ValidationError("Name exactly one estimator: --estimator NAME, --plugin PATH or --command \"CMD\""
+            throw ValidationError("Name exactly one estimator: --estimator NAME, --plugin PATH, --command \"CMD\" or --fair-universe DIR"
                 + (chosen.isEmpty ? "." : " (got \(chosen.count))."))
         }
         if let name, name.isEmpty { throw ValidationError("--name needs a non-empty submission name.") }
@@ -113,13 +122,19 @@ struct EvaluateCommand: ParsableCommand {
             contestant = Contestant(builtin, name: name)
         } else {
             // The sandbox hides the database (created below, before the plugin starts), the sets and truths.
-            let program: ProcessEstimator.Program = plugin.map { .executable(path: $0, arguments: []) } ?? .shell(command ?? "")
             let policy = SandboxPolicy(mode: sandbox,
                                        hiddenPaths: PluginSubmission.hiddenPaths(database: store.path, sets: setsURL)
                                            + (truthsURL.map { [$0.standardizedFileURL.path] } ?? []))
-            contestant = try PluginSubmission(program: program, name: name, codeHash: codeHash, sandbox: policy,
+            let submission: PluginSubmission
+            if let fairUniverse {
+                submission = try FairUniverseSubmission(directory: fairUniverse, python: python, name: name, codeHash: codeHash,
+                                                        sandbox: policy, allowUnsandboxed: allowUnsandboxed).pluginSubmission()
+            } else {
+                let program: ProcessEstimator.Program = plugin.map { .executable(path: $0, arguments: []) } ?? .shell(command ?? "")
+                submission = PluginSubmission(program: program, name: name, codeHash: codeHash, sandbox: policy,
                                               allowUnsandboxed: allowUnsandboxed)
-                .contestant(options: try evaluation.options(seed: seed))
+            }
+            contestant = try submission.contestant(options: try evaluation.options(seed: seed))
             // Every unconfined run says so on stderr, in one line, whatever --no-progress says.
             if let flag = contestant.runFlags.first(where: { $0.kind == RunFlag.unsandboxed || $0.kind == RunFlag.unsandboxedAllowed }) {
                 let status = sandbox == .disabled ? SandboxStatus.disabled : SandboxStatus.detected

@@ -37,7 +37,7 @@ def raw(line):
 
 
 if mode == "wrong-version":
-    raw(b'{"type":"hello","protocol":2,"name":"future"}\n')
+    raw(b'{"type":"hello","protocol":3,"name":"future"}\n')
     sys.stdin.readline()
     sys.exit(0)
 if mode == "exit-at-once":
