@@ -45,6 +45,14 @@ public struct FairUniverseSubmission: Sendable {
         self.allowUnsandboxed = allowUnsandboxed
     }
 
+    /// The names of the embedded client files (`clients/python/*.py`), sorted.
+    public static var embeddedClientNames: [String] { embeddedClient.map(\.name) }
+
+    /// The text of one embedded client file as the file holds it, or nil.
+    public static func embeddedClientText(_ name: String) -> String? {
+        embeddedClient.first { $0.name == name }.map { $0.text + "\n" }
+    }
+
     /// The submission directory, absolute and standardised; throws when it holds no `model.py`.
     public func checkedDirectory() throws -> String {
         let path = URL(fileURLWithPath: directory).standardizedFileURL.path
