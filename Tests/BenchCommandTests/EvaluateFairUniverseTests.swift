@@ -19,6 +19,7 @@ final class EvaluateFairUniverseTests: XCTestCase {
     /// splits and calls systematics every way (in fit and in predict) and fits templates, one that
     /// saves its model beside model.py and loads it, one that prints to stdout.
     func testTheChallengesSubmissionsAreScoredAndListedWithoutFailures() throws {
+        try PythonModule.require("pandas")
         let directory = try ReferenceData.temporaryDirectory("evaluate-fair-universe")
         defer { try? FileManager.default.removeItem(at: directory) }
         let sets = try EvaluateCommandTests.generateSets(in: directory, sets: 2, perSet: 3)
@@ -49,6 +50,7 @@ final class EvaluateFairUniverseTests: XCTestCase {
 
     /// The code hash covers every file of the directory: editing a helper module is a new version.
     func testTheCodeHashCoversTheDirectorysFiles() throws {
+        try PythonModule.require("pandas")
         let directory = try ReferenceData.temporaryDirectory("evaluate-fair-universe-hash")
         defer { try? FileManager.default.removeItem(at: directory) }
         let sets = try EvaluateCommandTests.generateSets(in: directory, sets: 1, perSet: 2)
@@ -71,6 +73,7 @@ final class EvaluateFairUniverseTests: XCTestCase {
     /// A missing key or a non-finite value in predict's result fails that pseudo-experiment with
     /// the reason; get_train_set in predict says where it is available.
     func testABrokenPredictResultIsAFailureWithItsReason() throws {
+        try PythonModule.require("pandas")
         let directory = try ReferenceData.temporaryDirectory("evaluate-fair-universe-broken")
         defer { try? FileManager.default.removeItem(at: directory) }
         let sets = try EvaluateCommandTests.generateSets(in: directory, sets: 1, perSet: 3)

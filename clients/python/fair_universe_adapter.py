@@ -4,7 +4,8 @@ unmodified, as a fair-uq-bench plugin (protocol version 2; needs numpy and panda
     python3 fair_universe_adapter.py SUBMISSION_DIR
 
 ``bench evaluate --fair-universe SUBMISSION_DIR`` starts it; the calls are the challenge's
-(datasets-spec/fair-universe-submissions.md, from the challenge's ingestion program):
+(datasets-spec/plugin-protocol-v2.md, "FAIR Universe submissions"; the challenge's ingestion
+program calls them so):
 
 1. ``model = Model(get_train_set=..., systematics=...)``, then ``model.fit()``, once, in the fit
    process. The submission's directory is copied into the model directory first and run from

@@ -1,7 +1,7 @@
 """Python client of the fair-uq-bench plugin protocol, version 2 (needs numpy only).
 
 An estimator is an object with ``fit``, ``load`` and ``estimate``; ``run`` speaks the protocol
-for it on stdin/stdout (see datasets-spec/plugin-protocol-v1.md)::
+for it on stdin/stdout (see datasets-spec/plugin-protocol-v1.md and -v2.md)::
 
     import fair_uq_plugin as fuq
 

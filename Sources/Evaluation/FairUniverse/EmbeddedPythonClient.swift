@@ -13,7 +13,8 @@ unmodified, as a fair-uq-bench plugin (protocol version 2; needs numpy and panda
     python3 fair_universe_adapter.py SUBMISSION_DIR
 
 ``bench evaluate --fair-universe SUBMISSION_DIR`` starts it; the calls are the challenge's
-(datasets-spec/fair-universe-submissions.md, from the challenge's ingestion program):
+(datasets-spec/plugin-protocol-v2.md, "FAIR Universe submissions"; the challenge's ingestion
+program calls them so):
 
 1. ``model = Model(get_train_set=..., systematics=...)``, then ``model.fit()``, once, in the fit
    process. The submission's directory is copied into the model directory first and run from
@@ -353,7 +354,7 @@ if __name__ == "__main__":
 """Python client of the fair-uq-bench plugin protocol, version 2 (needs numpy only).
 
 An estimator is an object with ``fit``, ``load`` and ``estimate``; ``run`` speaks the protocol
-for it on stdin/stdout (see datasets-spec/plugin-protocol-v1.md)::
+for it on stdin/stdout (see datasets-spec/plugin-protocol-v1.md and -v2.md)::
 
     import fair_uq_plugin as fuq
 

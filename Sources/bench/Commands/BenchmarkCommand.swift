@@ -21,6 +21,7 @@ struct BenchmarkCommand: ParsableCommand {
         RunnerBenchmark(),
         SimulatorBenchmark(),
         PluginBenchmark(),
+        FairUniverseBenchmark(),
         PseudoExperimentBenchmark(),
         BaselineBenchmark(),
     ]

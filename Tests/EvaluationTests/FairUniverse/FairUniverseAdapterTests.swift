@@ -26,6 +26,7 @@ final class FairUniverseAdapterTests: XCTestCase {
     /// The probe submission writes, in fit(), what systematics returns for the training set: by
     /// keyword on a DataFrame, positionally with the scales and without cuts, and on a dict.
     func testSystematicsIsBenchSystematicsOnTheSameRows() throws {
+        try PythonModule.require("pandas")
         let directory = try ReferenceData.temporaryDirectory("fu-systematics")
         defer { try? FileManager.default.removeItem(at: directory) }
         let csv = ReferenceData.sample("input_rows.csv")
