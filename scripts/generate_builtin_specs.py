@@ -20,6 +20,12 @@ CLIENTS = ROOT / "clients" / "python"
 CLIENTS_OUTPUT = ROOT / "Sources" / "Evaluation" / "FairUniverse" / "EmbeddedPythonClient.swift"
 
 
+def write_if_changed(path, text):
+    """Writes only a changed text, so that a build in progress does not see its input modified."""
+    if not path.exists() or path.read_text(encoding="utf-8") != text:
+        path.write_text(text, encoding="utf-8")
+
+
 def problems_of(text):
     """Why a text cannot be embedded as a Swift raw string literal, if it cannot."""
     problems = []
@@ -57,7 +63,7 @@ def embed_clients() -> int:
         lines.append('"""#),')
     lines += ["    ]", "}", ""]
     CLIENTS_OUTPUT.parent.mkdir(parents=True, exist_ok=True)
-    CLIENTS_OUTPUT.write_text("\n".join(lines), encoding="utf-8")
+    write_if_changed(CLIENTS_OUTPUT, "\n".join(lines))
     print(f"wrote {CLIENTS_OUTPUT.relative_to(ROOT)} with {', '.join(e[0] for e in entries)}")
     return 0
 
@@ -86,7 +92,7 @@ def main() -> int:
         lines.append(text)
         lines.append('"""#),')
     lines += ["    ]", "}", ""]
-    OUTPUT.write_text("\n".join(lines), encoding="utf-8")
+    write_if_changed(OUTPUT, "\n".join(lines))
     print(f"wrote {OUTPUT.relative_to(ROOT)} with {len(entries)} specs: {', '.join(e[0] for e in entries)}")
     return embed_clients()
 
