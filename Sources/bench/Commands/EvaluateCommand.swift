@@ -77,6 +77,7 @@ struct EvaluateCommand: ParsableCommand {
     @OptionGroup var data: DataOptions
     @OptionGroup var training: TrainingOptions
     @OptionGroup var evaluation: EvaluationArguments
+    @OptionGroup var pluginLimits: PluginLimitOptions
     @OptionGroup var store: DatabaseOptions
 
     func validate() throws {
@@ -118,7 +119,7 @@ struct EvaluateCommand: ParsableCommand {
                                        hiddenPaths: PluginSubmission.hiddenPaths(database: store.path, sets: setsURL)
                                            + (truthsURL.map { [$0.standardizedFileURL.path] } ?? []))
             contestant = try PluginSubmission(program: program, name: name, codeHash: codeHash, sandbox: policy,
-                                              allowUnsandboxed: allowUnsandboxed)
+                                              allowUnsandboxed: allowUnsandboxed, limits: try pluginLimits.limits())
                 .contestant(options: try evaluation.options(seed: seed))
             // Every unconfined run says so on stderr, in one line, whatever --no-progress says.
             if let flag = contestant.runFlags.first(where: { $0.kind == RunFlag.unsandboxed || $0.kind == RunFlag.unsandboxedAllowed }) {
