@@ -122,6 +122,36 @@ final class EvaluateCommandTests: XCTestCase {
         XCTAssertTrue(out.stderr.contains("time limit per pseudo-experiment must be a positive number"), out.stderr)
         XCTAssertFalse(FileManager.default.fileExists(atPath: database), "nothing was written")
     }
+
+    func testMemoryLimitsAreParsedCheckedAndReachThePlugin() throws {
+        let directory = try ReferenceData.temporaryDirectory("evaluate-memory")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let database = directory.appendingPathComponent("lb.sqlite").path
+        let sets = try Self.generateSets(in: directory, sets: 1, perSet: 2)
+        let pool = ReferenceData.sample("input_rows.csv").path
+        for (option, value, expected) in [("--memory-limit", "4 gigs", "--memory-limit takes a size such as 4GiB, 512MiB or 1.5GB, or none for no limit; got '4 gigs'."),
+                                          ("--address-space-limit", "0.5XB", "--address-space-limit takes a size such as 4GiB"),
+                                          ("--memory-limit", "1MiB", "--memory-limit 1MiB is too small: a plugin needs at least 16 MiB")] {
+            let out = try BenchProcess.run(["evaluate", "--sets", sets.path, "--estimator", "x", option, value,
+                                            "--database", database])
+            XCTAssertNotEqual(out.status, 0)
+            XCTAssertTrue(out.stderr.contains(expected), out.stderr)
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: database), "nothing was written")
+
+        // A plugin that writes 600 MiB at start under --memory-limit 256MiB: every pseudo-experiment fails saying so.
+        let hog = "python3 -c \"b = bytearray(b'x') * (600 << 20); import time; time.sleep(30)\""
+        let out = try BenchProcess.run(["evaluate", "--sets", sets.path, "--command", hog, "--name", "hog",
+                                        "--memory-limit", "256MiB", "--address-space-limit", "none",
+                                        "--pool", pool, "--training-pool", pool, "--database", database, "--no-progress"])
+        XCTAssertEqual(out.status, 0, out.stderr)
+        let store = try LeaderboardStore(path: database, access: .readOnly)
+        let run = try XCTUnwrap(try store.latestCompletedRuns().first)
+        let failures = try store.outcomes(of: run.id).map(\.failure)
+        XCTAssertEqual(failures.count, 2)
+        XCTAssertTrue(failures.allSatisfy { $0?.contains("over the limit of 256 MiB (PluginLimits.memoryBytes / --memory-limit)") == true },
+                      "\(failures)")
+    }
 }
 
 /// `bench evaluate` as a real process that is interrupted (SIGINT) or killed (SIGKILL) midway

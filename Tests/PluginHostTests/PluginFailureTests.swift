@@ -97,16 +97,6 @@ final class PluginFailureTests: XCTestCase {
         XCTAssertEqual(fitted.incidents.map(\.kind), [.exited, .exited, .restartRefused])
     }
 
-    func testTheMemoryLimitIsEnforced() throws {
-        var limits = PluginFixture.quickLimits
-        limits.memoryBytes = 1 << 30
-        let fitted = try PluginFixture.fit(PluginFixture.testPlugin("memory", limits: limits))
-        let estimate = try PluginFixture.estimate(fitted, PluginFixture.view())
-        XCTAssertEqual(estimate.muHat, 1024, "RLIMIT_AS in MiB as the plugin sees it")
-        XCTAssertPluginError(try PluginFixture.estimate(fitted, PluginFixture.view(marked: true)),
-                             contains: ["reported an error during estimate", "MemoryError"])
-    }
-
     func testTheCPULimitIsEnforced() throws {
         var limits = PluginFixture.quickLimits
         limits.cpuSeconds = 2

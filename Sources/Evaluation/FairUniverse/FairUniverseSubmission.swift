@@ -34,9 +34,12 @@ public struct FairUniverseSubmission: Sendable {
     public var codeHash: String?
     public var sandbox: SandboxPolicy
     public var allowUnsandboxed: Bool
+    /// The plugin host's limits (see ``PluginSubmission/limits``).
+    public var limits: PluginLimits
 
     public init(directory: String, python: String = "python3", name: String? = nil, codeHash: String? = nil,
-                sandbox: SandboxPolicy = SandboxPolicy(), allowUnsandboxed: Bool = false) {
+                sandbox: SandboxPolicy = SandboxPolicy(), allowUnsandboxed: Bool = false, limits: PluginLimits = PluginLimits()) {
+        self.limits = limits
         self.directory = directory
         self.python = python
         self.name = name
@@ -78,7 +81,7 @@ public struct FairUniverseSubmission: Sendable {
         let hash = try codeHash ?? Self.codeHash(of: dir)
         let program = ProcessEstimator.Program.executable(path: interpreter, arguments: [client + "/fair_universe_adapter.py", dir])
         return PluginSubmission(program: program, name: name ?? (dir as NSString).lastPathComponent, codeHash: hash,
-                                sandbox: policy, allowUnsandboxed: allowUnsandboxed)
+                                sandbox: policy, allowUnsandboxed: allowUnsandboxed, limits: limits)
     }
 
     /// The contestant (see ``PluginSubmission/contestant(options:)``).

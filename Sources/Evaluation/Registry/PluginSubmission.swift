@@ -33,15 +33,19 @@ public struct PluginSubmission: Sendable {
     /// the run is flagged ``RunFlag/unsandboxedAllowed`` and ranked, instead of
     /// ``RunFlag/unsandboxed`` and left unranked.
     public var allowUnsandboxed: Bool
+    /// The plugin host's limits (memory, CPU, files, restarts); ``contestant(options:)`` sets
+    /// the times and the number of workers from the runner's options.
+    public var limits: PluginLimits
 
     public init(program: ProcessEstimator.Program, name: String? = nil, version: String = "1", codeHash: String? = nil,
-                sandbox: SandboxPolicy = SandboxPolicy(), allowUnsandboxed: Bool = false) {
+                sandbox: SandboxPolicy = SandboxPolicy(), allowUnsandboxed: Bool = false, limits: PluginLimits = PluginLimits()) {
         self.program = program
         self.name = name
         self.version = version
         self.codeHash = codeHash
         self.sandbox = sandbox
         self.allowUnsandboxed = allowUnsandboxed
+        self.limits = limits
     }
 
     /// The flag an unconfined run gets, or nil when the plugin will run in the sandbox; throws
@@ -68,15 +72,17 @@ public struct PluginSubmission: Sendable {
         }
     }
 
-    /// The contestant, with the plugin host's limits taken from the runner's: the fit gets the
+    /// The contestant, with ``limits`` and the times taken from the runner's: the fit gets the
     /// start-up limit, each estimate the per-pseudo-experiment limit (the host kills a process
     /// that exceeds them), one worker process per job.
     ///
     /// - Throws: ``EvaluationError/pluginNotFound(path:)`` for an executable that does not exist;
     ///   ``PluginError/sandboxUnavailable(reason:)`` when the sandbox is required and does not work.
     public func contestant(options: EvaluationOptions) throws -> Contestant {
-        let limits = PluginLimits(fitSeconds: options.startupTimeLimit, estimateSeconds: options.pseudoExperimentTimeLimit,
-                                  workers: options.jobs)
+        var limits = self.limits
+        limits.fitSeconds = options.startupTimeLimit
+        limits.estimateSeconds = options.pseudoExperimentTimeLimit
+        limits.workers = options.jobs
         var estimator: ProcessEstimator
         switch program {
         case let .executable(path, arguments):

@@ -33,6 +33,9 @@ public enum PluginError: Error, Equatable, CustomStringConvertible, LocalizedErr
     case exited(phase: Phase, status: String, stderr: String)
     /// No message arrived in time; the process was killed.
     case timedOut(phase: Phase, seconds: Double, stderr: String)
+    /// The plugin's processes used more memory than ``PluginLimits/memoryBytes`` together and
+    /// were killed (whatever else the host saw then: a closed stdout, SIGKILL, a timeout).
+    case memoryLimitExceeded(phase: Phase, usedBytes: Int, limitBytes: Int, stderr: String)
     /// A line on stdout that is not a JSON object with a string `type` (garbage, log noise).
     case notAMessage(phase: Phase, firstBytes: String, stderr: String)
     /// A line longer than the protocol allows.
@@ -72,6 +75,8 @@ public enum PluginError: Error, Equatable, CustomStringConvertible, LocalizedErr
             return "The plugin \(status) during \(phase.rawValue) instead of answering." + PluginError.log(stderr)
         case let .timedOut(phase, seconds, stderr):
             return "The plugin did not answer within \(PluginError.format(seconds)) s during \(phase.rawValue) and was killed; raise the time limit if it needs longer." + PluginError.log(stderr)
+        case let .memoryLimitExceeded(phase, used, limit, stderr):
+            return "The plugin used \(PluginError.formatBytes(used)) of memory (proportional set size of its processes) during \(phase.rawValue), over the limit of \(PluginError.formatBytes(limit)) (PluginLimits.memoryBytes / --memory-limit), and was killed. Use less memory (smaller batches, float32, free what is no longer needed), or raise the limit." + PluginError.log(stderr)
         case let .notAMessage(phase, firstBytes, stderr):
             return "The plugin wrote a line on stdout during \(phase.rawValue) that is not a protocol message (a JSON object with a \"type\"): \(firstBytes). Stdout carries only protocol messages; write logs to stderr." + PluginError.log(stderr)
         case let .lineTooLong(phase, limit, firstBytes):
@@ -111,6 +116,16 @@ public enum PluginError: Error, Equatable, CustomStringConvertible, LocalizedErr
 
     static func format(_ seconds: Double) -> String {
         seconds == seconds.rounded() ? String(Int(seconds)) : String(format: "%.3g", seconds)
+    }
+
+    /// "1.2 GiB", "256 MiB", "1000 MiB", "100 bytes": three significant digits (whole numbers
+    /// from 100) in the largest binary unit that is at least 1.
+    static func formatBytes(_ bytes: Int) -> String {
+        for (unit, shift) in [("TiB", 40), ("GiB", 30), ("MiB", 20), ("KiB", 10)] where bytes >= 1 << shift {
+            let value = Double(bytes) / Double(1 << shift)
+            return String(format: value >= 100 ? "%.0f" : "%.3g", value) + " " + unit
+        }
+        return "\(bytes) bytes"
     }
 
     /// At most `limit` bytes (whole characters) of a text the plugin chose (its error message,

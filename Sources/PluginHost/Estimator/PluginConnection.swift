@@ -5,6 +5,9 @@ import Foundation
 ///
 /// After any error that leaves the process in an unknown state (see
 /// ``PluginError/requiresRestart``) the process has been killed and the connection is dead.
+/// When the memory watchdog killed it, that is the error reported
+/// (``PluginError/memoryLimitExceeded(phase:usedBytes:limitBytes:stderr:)``), whatever the
+/// connection saw of the death: a closed stdout, SIGKILL, or a timeout that raced it.
 final class PluginConnection {
     let process: ChildProcess
     private(set) var isAlive = true
@@ -13,6 +16,8 @@ final class PluginConnection {
     private(set) var pluginVersion = ""
     /// The protocol version the plugin's `hello` chose (one of ``PluginProtocol/supportedVersions``).
     private(set) var protocolVersion = 1
+    /// The phase of the last message sent or awaited: that of a memory overrun.
+    private var phase = PluginError.Phase.start
 
     init(process: ChildProcess) {
         self.process = process
@@ -41,7 +46,8 @@ final class PluginConnection {
 
     /// Sends one message line.
     func send(_ line: [UInt8], phase: PluginError.Phase, seconds: Double) throws {
-        guard isAlive else { throw PluginError.exited(phase: phase, status: "had already stopped", stderr: "") }
+        self.phase = phase
+        guard isAlive else { throw explained(.exited(phase: phase, status: "had already stopped", stderr: "")) }
         if !process.channel.send(line, deadline: Deadline(secondsFromNow: seconds)) {
             // The plugin closed its stdin or stopped reading: find out how it ended.
             throw fail(ended(phase: phase))
@@ -50,7 +56,8 @@ final class PluginConnection {
 
     /// The next message, within `seconds`.
     func receive(phase: PluginError.Phase, seconds: Double) throws -> PluginMessage {
-        guard isAlive else { throw PluginError.exited(phase: phase, status: "had already stopped", stderr: "") }
+        self.phase = phase
+        guard isAlive else { throw explained(.exited(phase: phase, status: "had already stopped", stderr: "")) }
         switch process.channel.readLine(deadline: Deadline(secondsFromNow: seconds)) {
         case let .line(bytes):
             do {
@@ -68,7 +75,7 @@ final class PluginConnection {
         case .timedOut:
             process.kill()
             isAlive = false
-            throw PluginError.timedOut(phase: phase, seconds: seconds, stderr: process.stderrTail())
+            throw explained(.timedOut(phase: phase, seconds: seconds, stderr: process.stderrTail()))
         case let .tooLong(prefix):
             throw fail(.lineTooLong(phase: phase, limit: PluginProtocol.maximumLineBytes,
                                     firstBytes: PluginError.excerpt(prefix)))
@@ -89,13 +96,25 @@ final class PluginConnection {
             process.kill()
             isAlive = false
         }
-        return error
+        return explained(error)
+    }
+
+    /// `error`, or the memory overrun when the watchdog killed the process (then it is the
+    /// cause of whatever the connection saw).
+    private func explained(_ error: PluginError) -> PluginError {
+        guard error.requiresRestart, let overrun = process.memoryOverrun else { return error }
+        if isAlive {
+            process.kill()
+            isAlive = false
+        }
+        return .memoryLimitExceeded(phase: phase, usedBytes: overrun.usedBytes, limitBytes: overrun.limitBytes,
+                                    stderr: process.stderrTail())
     }
 
     /// The error for a plugin whose stdout closed: its exit status once it has exited.
     private func ended(phase: PluginError.Phase) -> PluginError {
         let status = process.waitForExit(seconds: 2) ?? process.kill()
         isAlive = false
-        return .exited(phase: phase, status: status.description, stderr: process.stderrTail())
+        return explained(.exited(phase: phase, status: status.description, stderr: process.stderrTail()))
     }
 }

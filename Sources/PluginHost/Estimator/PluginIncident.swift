@@ -6,6 +6,8 @@ public struct PluginIncident: Sendable, Equatable, CustomStringConvertible {
         case exited
         /// The process did not answer in time and was killed.
         case timedOut = "timed-out"
+        /// The processes used more memory than the limit together and were killed.
+        case memoryLimit = "memory-limit"
         /// The process wrote something that is not the protocol, or out of turn; it was killed.
         case protocolViolation = "protocol-violation"
         /// The plugin reported an error of its own; the process stays up.
@@ -32,6 +34,7 @@ public struct PluginIncident: Sendable, Equatable, CustomStringConvertible {
         switch error {
         case .exited: kind = .exited
         case .timedOut: kind = .timedOut
+        case .memoryLimitExceeded: kind = .memoryLimit
         case .notAMessage, .lineTooLong, .unexpectedMessage, .malformedMessage, .wrongProtocolVersion:
             kind = .protocolViolation
         case .reportedError: kind = .reportedError

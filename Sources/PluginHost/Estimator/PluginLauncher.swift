@@ -90,13 +90,14 @@ struct PluginLauncher: Sendable {
             executable = bwrap
         }
         var childLimits = fuq_child_limits()
-        childLimits.address_space_bytes = UInt64(limits.memoryBytes ?? 0)
+        childLimits.address_space_bytes = UInt64(limits.addressSpaceBytes ?? 0)
         childLimits.cpu_seconds = UInt64(limits.cpuSeconds ?? 0)
         childLimits.file_size_bytes = UInt64(limits.fileBytes ?? 0)
         childLimits.no_core_files = 1
         childLimits.kill_with_parent_thread = 1
         return try ChildProcess.spawn(.init(executable: executable, arguments: arguments, environment: environment,
                                             workingDirectory: workingDirectory, limits: childLimits,
-                                            stderrLog: log, maximumLineBytes: PluginProtocol.maximumLineBytes))
+                                            stderrLog: log, maximumLineBytes: PluginProtocol.maximumLineBytes,
+                                            memoryLimitBytes: limits.memoryBytes))
     }
 }

@@ -11,7 +11,12 @@ import Foundation
 /// parent-death signal so that it cannot outlive the harness. Its stdin and stdout are one end of
 /// a Unix socket pair; its stderr is appended to a log file, never read while it runs (a plugin
 /// that writes megabytes of log cannot block on a full pipe).
-final class ChildProcess {
+///
+/// With a memory limit, the ``MemoryWatchdog`` measures the memory its process tree uses and
+/// kills it over the limit (``memoryOverrun`` then says so). Reaping, killing and the memory
+/// record are guarded by a lock (the watchdog thread signals only a process not yet reaped, so
+/// its pid is never another's); the channel is used by one thread at a time.
+final class ChildProcess: @unchecked Sendable {
     /// What to start.
     struct Launch {
         /// Absolute path of the executable.
@@ -24,12 +29,31 @@ final class ChildProcess {
         /// The file stderr is appended to.
         var stderrLog: URL
         var maximumLineBytes: Int
+        /// Bytes of memory the process tree may use (see ``MemoryWatchdog``); nil: unwatched.
+        var memoryLimitBytes: Int?
+    }
+
+    /// The process tree used more memory than its limit and was killed for it.
+    struct MemoryOverrun: Equatable {
+        /// What it used when it was killed, the most it was seen to use (sum of its processes'
+        /// proportional set sizes; every earlier poll found it at or under the limit).
+        var usedBytes: Int
+        var limitBytes: Int
     }
 
     let pid: pid_t
     let channel: LineChannel
     let stderrLog: URL
-    private(set) var exitStatus: ExitStatus?
+    private let lock = NSLock()
+    // Guarded by `lock`:
+    private var status: ExitStatus?
+    private var overrun: MemoryOverrun?
+
+    /// How the process ended, once reaped.
+    var exitStatus: ExitStatus? { lock.withLock { status } }
+    var hasExited: Bool { exitStatus != nil }
+    /// Set when the memory watchdog killed the process; it stays set.
+    var memoryOverrun: MemoryOverrun? { lock.withLock { overrun } }
 
     private init(pid: pid_t, channel: LineChannel, stderrLog: URL) {
         self.pid = pid
@@ -70,19 +94,22 @@ final class ChildProcess {
             let reason = String(cString: strerror(result.error))
             throw PluginError.cannotStart(command: command, reason: "\(launch.executable): \(reason)")
         }
-        return ChildProcess(pid: result.pid, channel: LineChannel(fd: fds[0], maximumLineBytes: launch.maximumLineBytes),
-                            stderrLog: launch.stderrLog)
+        let process = ChildProcess(pid: result.pid, channel: LineChannel(fd: fds[0], maximumLineBytes: launch.maximumLineBytes),
+                                   stderrLog: launch.stderrLog)
+        if let limit = launch.memoryLimitBytes { MemoryWatchdog.shared.watch(process, limitBytes: limit) }
+        return process
     }
 
     /// Reaps the process if it has exited; returns its status, or nil while it runs.
     @discardableResult
     func poll() -> ExitStatus? {
-        if let exitStatus { return exitStatus }
-        var status: Int32 = 0
-        let r = waitpid(pid, &status, WNOHANG)
-        if r == pid { exitStatus = ExitStatus(waitStatus: status) }
-        else if r < 0 && errno == ECHILD { exitStatus = .exited(-1) }
-        return exitStatus
+        lock.lock(); defer { lock.unlock() }
+        if let status { return status }
+        var word: Int32 = 0
+        let r = waitpid(pid, &word, WNOHANG)
+        if r == pid { status = ExitStatus(waitStatus: word) }
+        else if r < 0 && errno == ECHILD { status = .exited(-1) }
+        return status
     }
 
     /// Waits up to `seconds` for the process to exit by itself; nil if it is still running.
@@ -95,19 +122,37 @@ final class ChildProcess {
         return exitStatus
     }
 
-    /// Kills the process group with SIGKILL and reaps the process.
+    /// Kills the process group and every process of its tree (sandboxed ones may lead
+    /// sessions of their own) with SIGKILL and reaps the process.
     @discardableResult
     func kill() -> ExitStatus {
-        if let exitStatus { return exitStatus }
+        lock.lock(); defer { lock.unlock() }
+        if let status { return status }
+        signalAll(ProcessTree.scan().processes(of: pid))
+        var word: Int32 = 0
+        while true {
+            let r = waitpid(pid, &word, 0)
+            if r == pid { status = ExitStatus(waitStatus: word); break }
+            if r < 0 && errno != EINTR { status = .signalled(SIGKILL); break }
+        }
+        return status!
+    }
+
+    /// From the watchdog: the tree of `processes` uses `usedBytes` together; kills them all
+    /// (and records the overrun first, so whoever sees the death sees why) above `limitBytes`.
+    func observeMemory(usedBytes: Int, limitBytes: Int, processes: [pid_t]) {
+        lock.lock(); defer { lock.unlock() }
+        guard status == nil, overrun == nil, usedBytes > limitBytes else { return }
+        overrun = MemoryOverrun(usedBytes: usedBytes, limitBytes: limitBytes)
+        signalAll(processes)
+    }
+
+    /// SIGKILL to the process group and to each of `processes` (the spawned pid among them).
+    /// Called with the lock held and the process not reaped.
+    private func signalAll(_ processes: [pid_t]) {
         _ = Glibc.kill(-pid, SIGKILL)
         _ = Glibc.kill(pid, SIGKILL)
-        var status: Int32 = 0
-        while true {
-            let r = waitpid(pid, &status, 0)
-            if r == pid { exitStatus = ExitStatus(waitStatus: status); break }
-            if r < 0 && errno != EINTR { exitStatus = .signalled(SIGKILL); break }
-        }
-        return exitStatus!
+        for other in processes where other != pid { _ = Glibc.kill(other, SIGKILL) }
     }
 
     /// The last lines of the process's stderr log (at most `maxBytes`), for error messages.
@@ -130,7 +175,7 @@ final class ChildProcess {
     }
 
     deinit {
-        if exitStatus == nil { kill() }
+        kill()
     }
 }
 

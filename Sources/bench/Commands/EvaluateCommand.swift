@@ -86,6 +86,7 @@ struct EvaluateCommand: ParsableCommand {
     @OptionGroup var data: DataOptions
     @OptionGroup var training: TrainingOptions
     @OptionGroup var evaluation: EvaluationArguments
+    @OptionGroup var pluginLimits: PluginLimitOptions
     @OptionGroup var store: DatabaseOptions
 
     func validate() throws {
@@ -128,11 +129,12 @@ struct EvaluateCommand: ParsableCommand {
             let submission: PluginSubmission
             if let fairUniverse {
                 submission = try FairUniverseSubmission(directory: fairUniverse, python: python, name: name, codeHash: codeHash,
-                                                        sandbox: policy, allowUnsandboxed: allowUnsandboxed).pluginSubmission()
+                                                        sandbox: policy, allowUnsandboxed: allowUnsandboxed,
+                                                        limits: try pluginLimits.limits()).pluginSubmission()
             } else {
                 let program: ProcessEstimator.Program = plugin.map { .executable(path: $0, arguments: []) } ?? .shell(command ?? "")
                 submission = PluginSubmission(program: program, name: name, codeHash: codeHash, sandbox: policy,
-                                              allowUnsandboxed: allowUnsandboxed)
+                                              allowUnsandboxed: allowUnsandboxed, limits: try pluginLimits.limits())
             }
             contestant = try submission.contestant(options: try evaluation.options(seed: seed))
             // Every unconfined run says so on stderr, in one line, whatever --no-progress says.

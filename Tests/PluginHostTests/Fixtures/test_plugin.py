@@ -14,8 +14,12 @@ with a digest of the event file, so that tests can check the data arrived intact
     mu_hat = sum of all 28 x rows values (float64),  delta_mu_hat = rows,
     p16 = min of all values, p84 = max of all values       (0, 0 for an empty file)
 
-Mode memory answers unmarked pseudo-experiments with mu_hat = RLIMIT_AS in MiB, and on the
-marker allocates 2 GiB. Mode probe tries to open each PATH (in fit and in estimate) and answers
+Mode memory answers unmarked pseudo-experiments with mu_hat = RLIMIT_AS in MiB (-1: unlimited),
+and on the marker allocates 2 GiB. Mode reserve reserves 64 GiB of PROT_NONE address space at
+start (as torch, TensorFlow and JAX do at import) and answers the digest with mu_hat replaced
+by the GiB reserved. Mode hog writes 600 MiB on the marker and holds it for 20 s, then answers;
+mode child-hog has a child process in a session of its own do that (its command line carries
+PATH[0], a token the test looks for in /proc) while the plugin waits for it. Mode probe tries to open each PATH (in fit and in estimate) and answers
 mu_hat = paths the worker could read, delta_mu_hat = paths the fitting process could read,
 p16 = 0, p84 = network interfaces other than lo.
 """
@@ -56,6 +60,14 @@ if mode == "partial-line":
     sys.exit(4)
 if mode == "slow-start":
     time.sleep(3600)
+
+RESERVED = []
+if mode == "reserve":
+    import mmap
+
+    RESERVED.append(mmap.mmap(-1, 64 << 30, flags=mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS, prot=0))  # PROT_NONE
+
+HOG = "b = bytearray(b'\\x01') * (600 << 20); import sys, time; print('hog holds', len(b), file=sys.stderr); time.sleep(20)"
 
 import numpy as np  # noqa: E402
 import fair_uq_plugin as fuq  # noqa: E402
@@ -109,6 +121,15 @@ class TestPlugin(fuq.Estimator):
             soft, _ = resource.getrlimit(resource.RLIMIT_AS)
             return {"p16": 0, "p84": 1, "mu_hat": -1 if soft == resource.RLIM_INFINITY else soft / 2**20}
         if marked:
+            if mode == "hog":
+                exec(HOG)
+                return {"p16": 0, "p84": 1}
+            if mode == "child-hog":
+                import subprocess
+
+                print("starting a child that writes 600 MiB", file=sys.stderr)
+                subprocess.run([sys.executable, "-c", HOG, *paths[:1]], start_new_session=True)
+                return {"p16": 0, "p84": 1}
             if mode == "crash":
                 os.kill(os.getpid(), signal.SIGSEGV)
             if mode == "exit":
@@ -134,6 +155,9 @@ class TestPlugin(fuq.Estimator):
         if events.rows == 0:
             return {"mu_hat": 0, "delta_mu_hat": 0, "p16": 0, "p84": 0}
         values = np.asarray(events.features, dtype=np.float64)
+        if mode == "reserve":
+            return {"mu_hat": sum(len(m) for m in RESERVED) / 2**30, "delta_mu_hat": events.rows,
+                    "p16": float(values.min()), "p84": float(values.max())}
         return {"mu_hat": float(values.sum()), "delta_mu_hat": events.rows,
                 "p16": float(values.min()), "p84": float(values.max())}
 
