@@ -105,7 +105,9 @@ final class EvaluateFairUniverseTests: XCTestCase {
             XCTAssertEqual(run.status, 0, "a failing predict is a result, not an error: \(run.stderr)")
         }
         let store = try LeaderboardStore(path: database, access: .readOnly)
-        for run in try store.latestCompletedRuns() {
+        let runs = try store.latestCompletedRuns()
+        XCTAssertEqual(Set(runs.map(\.submission.name)), Set(cases.map(\.name)), "one run per broken submission")
+        for run in runs {
             let reason = try XCTUnwrap(cases.first { $0.name == run.submission.name }).reason
             let outcomes = try store.outcomes(of: run.id)
             XCTAssertEqual(outcomes.count, 3)

@@ -9,9 +9,25 @@ import XCTest
 /// cannot make the host do with the directory it may write (read through links, write through
 /// links, read outside it, read past a short file).
 final class TransformEventsTests: XCTestCase {
-    private func plugin(_ mode: String) -> ProcessEstimator {
-        ProcessEstimator(command: "PYTHONPATH=\(PluginFixture.clientDirectory) python3 \(PluginFixture.fixtures)/transform_plugin.py \(mode)",
+    private func plugin(_ mode: String, _ extra: String = "") -> ProcessEstimator {
+        ProcessEstimator(command: "PYTHONPATH=\(PluginFixture.clientDirectory) python3 \(PluginFixture.fixtures)/transform_plugin.py \(mode) \(extra)",
                          limits: PluginFixture.quickLimits)
+    }
+
+    /// What a worker leaves in its requests_dir is gone at the next pseudo-experiment (no memory
+    /// carried), and emptying it removes links without following them into host directories.
+    func testTheRequestsDirectoryIsEmptiedWithoutFollowingLinks() throws {
+        let canary = try ReferenceData.temporaryDirectory("transform-canary")
+        defer { try? FileManager.default.removeItem(at: canary) }
+        let precious = canary.appendingPathComponent("precious.txt")
+        try Data("keep me".utf8).write(to: precious)
+        let fitted = try PluginFixture.fit(plugin("litter", canary.path))
+        defer { fitted.shutdown() }
+        for index in 0..<3 {
+            let estimate = try PluginFixture.estimate(fitted, PluginFixture.view(rows: 20), index: index)
+            XCTAssertEqual(estimate.muHat, 0, "pseudo-experiment \(index) found what an earlier one left")
+        }
+        XCTAssertEqual(try String(contentsOf: precious, encoding: .utf8), "keep me", "the host's file behind the links is intact")
     }
 
     /// The worker's rows come back as the library's transform gives them, seeded as
@@ -43,6 +59,7 @@ final class TransformEventsTests: XCTestCase {
             ("reply-link", "cannot create the reply"),
             ("short", "is shorter than the features of its"),
             ("normalisation", "a normalisation: it does not change events"),
+            ("huge", "is shorter than the features of its 2147481648 rows"),
         ]
         for c in cases {
             let fitted = try PluginFixture.fit(plugin(c.mode))

@@ -43,9 +43,13 @@ derived features, exactly as for the pseudo-experiments and ``bench systematics`
 DataFrame (feature columns and any others, which travel with their rows) or a dict (``data``: a
 DataFrame; ``weights`` and any other arrays travel with the rows; ``settings`` passes through)
 and returns the same kind. The normalisation scales multiply ``weights`` of the processes the
-challenge spec says they act on (named by ``detailed_labels``, or ``labels`` for a scale acting
-on all backgrounds); the challenge's own code tests a column that does not exist and so never
-scales: a known bug, not reproduced here.
+challenge spec says they act on (named by ``detailed_labels``, or ``labels == 0`` for a scale
+acting on all backgrounds); without weights, or without the labels a scale needs, it is not
+applied and a warning says so in the log. The challenge's own code tests a column that does not
+exist and so never scales: a known bug, not reproduced here.
+
+Workers run from the model directory's copy of the submission, read-only: ``predict`` can read
+the files beside ``model.py`` but not write there (``/tmp`` is writable).
 
 Everything the submission prints goes to the plugin's log (stderr).
 """
@@ -56,6 +60,7 @@ import os
 import random
 import shutil
 import sys
+import types
 
 import numpy as np
 
@@ -71,6 +76,11 @@ PICKLE_NAME = "fitted-model.pickle"
 SUBMISSION_COPY = "submission"
 RESULT_KEYS = ("mu_hat", "delta_mu_hat", "p16", "p84")
 PRIMARY = tuple(name for name in fuq.FEATURES if name.startswith("PRI_"))
+
+
+def _warn(text):
+    """A line in the plugin's log (stderr)."""
+    print(f"fair_universe_adapter: warning: {text}", file=sys.stderr)
 
 
 class SubmissionError(Exception):
@@ -150,7 +160,8 @@ class Adapter(fuq.Estimator):
         t = self.training
         n = t.rows
         if selected_indices is not None:
-            rows = np.asarray(selected_indices, dtype=np.int64).ravel()
+            rows = np.asarray(selected_indices).ravel()
+            rows = np.flatnonzero(rows) if rows.dtype == bool else rows.astype(np.int64)
             if rows.size and (rows.min() < 0 or rows.max() >= n):
                 raise IndexError(f"selected_indices must lie in [0, {n}); got {rows.min()}..{rows.max()}")
         elif train_size is not None:
@@ -224,13 +235,21 @@ class Adapter(fuq.Estimator):
         if not wanted:
             return
         if "weights" not in holder:
-            raise KeyError("systematics: a normalisation scale needs the rows' 'weights'")
+            _warn("systematics: the rows have no 'weights'; the normalisation scales "
+                  + ", ".join(name for name, _ in wanted) + " were not applied")
+            return
         codes = self._process_codes(holder, frame)
-        factor = np.ones(len(codes))
+        factor = np.ones(len(frame))
         for name, value in wanted:
-            for code in self.scales.acts_on[name]:
-                if code is None:
-                    continue
+            acts_on = self.scales.acts_on[name]
+            if codes is None:
+                # Without detailed_labels only a scale of every background can be told apart (labels == 0).
+                if set(acts_on) == {1, 2, 3} and "labels" in holder:
+                    factor[np.asarray(holder["labels"]) == 0] *= float(value)
+                else:
+                    _warn(f"systematics: {name} needs 'detailed_labels' to find the processes it scales; not applied")
+                continue
+            for code in acts_on:
                 factor[codes == code] *= float(value)
         weights = np.asarray(holder["weights"], dtype=np.float64) * factor
         if hasattr(holder["weights"], "index"):
@@ -250,7 +269,7 @@ class Adapter(fuq.Estimator):
                     raise ValueError(f"systematics: detailed_labels holds {sorted(set(names[codes < 0]))[:3]}, "
                                      f"none of {', '.join(fuq.PROCESSES)}")
                 return codes
-        raise KeyError("systematics: normalisation scales need 'detailed_labels' to tell ttbar and diboson apart")
+        return None
 
     # -- the plugin protocol ------------------------------------------------------------------
 
@@ -275,7 +294,8 @@ class Adapter(fuq.Estimator):
 
         class Pickler(pickler_module.Pickler):
             def persistent_id(self, obj):
-                if getattr(obj, "__self__", None) is adapter and getattr(obj, "__name__", None) in ("get_train_set", "systematics"):
+                if isinstance(obj, types.MethodType) and obj.__self__ is adapter \
+                        and obj.__name__ in ("get_train_set", "systematics"):
                     return obj.__name__
                 return None
 

@@ -21,7 +21,8 @@ import Scoring
 /// SHA256("fair-uq-bench fair-universe submission v1\n"
 ///        + "adapter " + SHA256(fair_universe_adapter.py) + "\n" + "client " + SHA256(fair_uq_plugin.py) + "\n"
 ///        + for each regular file below the directory, by relative path in byte order
-///          (`__pycache__` and `.git` left out): path + " " + SHA256(file) + "\n")
+///          (`__pycache__` and `.git` left out): path + " " + SHA256(file) + "\n",
+///          and for each symbolic link: path + " -> " + its target + "\n")
 /// ```
 /// so that any change of the submission's code, helper modules or saved weights is a new version.
 public struct FairUniverseSubmission: Sendable {
@@ -104,10 +105,17 @@ public struct FairUniverseSubmission: Sendable {
             let last = (relative as NSString).lastPathComponent
             if last == "__pycache__" || last == ".git" { walker.skipDescendants(); continue }
             var info = stat()
-            if lstat(directory + "/" + relative, &info) == 0, info.st_mode & S_IFMT == S_IFREG { files.append(relative) }
+            if lstat(directory + "/" + relative, &info) == 0,
+               info.st_mode & S_IFMT == S_IFREG || info.st_mode & S_IFMT == S_IFLNK { files.append(relative) }
         }
         for relative in files.sorted(by: { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }) {
-            text += relative + " " + (try SHA256.hash(fileAt: root.appendingPathComponent(relative))).hex + "\n"
+            let path = directory + "/" + relative
+            if let target = try? FileManager.default.destinationOfSymbolicLink(atPath: path) {
+                // The copy keeps links as links: where one points is part of the version.
+                text += relative + " -> " + target + "\n"
+            } else {
+                text += relative + " " + (try SHA256.hash(fileAt: root.appendingPathComponent(relative))).hex + "\n"
+            }
         }
         return SHA256.hash(Array(text.utf8)).hex
     }
@@ -160,13 +168,18 @@ public struct FairUniverseSubmission: Sendable {
         for (name, text) in embeddedClient {
             do {
                 try Data((text + "\n").utf8).write(to: URL(fileURLWithPath: fresh + "/" + name))
+                chmod(fresh + "/" + name, 0o644)   // whatever the umask: isTrustworthy wants no group or other write
             } catch {
                 throw EvaluationError.invalidOptions("cannot write the Python adapter to \(fresh): \(error.localizedDescription)")
             }
         }
         // Publish under the content name; if another process got there first, use theirs when sound.
         if rename(fresh, target) == 0 { return target }
-        return isTrustworthy(target) ? target : fresh
+        if isTrustworthy(target) {
+            try? FileManager.default.removeItem(atPath: fresh)
+            return target
+        }
+        return fresh
     }
 
     private static func isTrustworthy(_ dir: String) -> Bool {

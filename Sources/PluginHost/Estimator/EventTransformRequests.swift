@@ -29,13 +29,19 @@ import PseudoExperiments
 /// with an `error` message naming the problem, and the plugin carries on.
 final class EventTransformRequests {
     let directory: String
+    /// The most bytes the directory may hold when a request arrives, its reply included (its
+    /// files are on the host's tmpfs, outside the plugin's memory limit): ``PluginLimits/requestBytes``.
+    let budgetBytes: Int
     private var served = 0
 
-    /// The largest request (rows): source rows travel as u32.
-    static let maximumRows = Int(UInt32.max)
+    /// The largest request (rows): what the transform takes (row numbers are Int32 there). A
+    /// request's file must hold its rows, so the plugin's file-size limit (`RLIMIT_FSIZE`,
+    /// ``PluginLimits/fileBytes``, 4 GiB by default: ~38 M rows) bounds the host memory it costs.
+    static let maximumRows = Int(Int32.max) - 1024
 
-    init(directory: String) {
+    init(directory: String, budgetBytes: Int) {
         self.directory = directory
+        self.budgetBytes = budgetBytes
     }
 
     /// The reply line to one `transform_events` message: `transformed_events`, or `error` with
@@ -52,11 +58,48 @@ final class EventTransformRequests {
         }
     }
 
-    /// Removes every file in the directory (a worker's, after each pseudo-experiment: nothing
-    /// the plugin left there is seen by the next one).
+    /// Removes everything in the directory (a worker's, after each pseudo-experiment: nothing
+    /// the plugin left there is seen by the next one). The plugin may be running and swapping
+    /// entries for links, so removal goes through directory descriptors (`openat` with
+    /// `O_NOFOLLOW`, `unlinkat`): a link is removed, never followed, and nothing outside is touched.
     func clear() {
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return }
-        for name in names { try? FileManager.default.removeItem(atPath: directory + "/" + name) }
+        let fd = open(directory, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+        guard fd >= 0 else { return }
+        EventTransformRequests.removeContents(of: fd, depth: 0)
+        close(fd)
+    }
+
+    /// Unlinks every entry of the directory `fd` (consumed by neither), subdirectories first
+    /// emptied the same way (at most 16 deep; deeper ones stay and fail their parent's removal).
+    private static func removeContents(of fd: Int32, depth: Int) {
+        let copy = dup(fd)
+        guard copy >= 0, let stream = fdopendir(copy) else { if copy >= 0 { close(copy) }; return }
+        defer { closedir(stream) }
+        var names: [String] = []
+        while let entry = readdir(stream) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        for name in names {
+            if unlinkat(fd, name, 0) == 0 { continue }
+            guard depth < 16 else { continue }
+            let child = openat(fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+            guard child >= 0 else { continue }
+            removeContents(of: child, depth: depth + 1)
+            close(child)
+            _ = unlinkat(fd, name, AT_REMOVEDIR)
+        }
+    }
+
+    /// Bytes held by the regular files directly in the directory (what a plugin leaves there).
+    private func bytesHeld() -> Int {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return 0 }
+        var total = 0
+        for name in names {
+            var info = stat()
+            if lstat(directory + "/" + name, &info) == 0 { total += Int(info.st_blocks) * 512 }
+        }
+        return total
     }
 
     private enum RequestProblem: Error {
@@ -102,6 +145,16 @@ final class EventTransformRequests {
         var info = stat()
         guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG else {
             throw RequestProblem.refused("\(path) is not a regular file")
+        }
+        // Before any allocation: the file must hold what it announces.
+        let needed = PluginEventFile.byteCount(rows: events.rows, labelled: false)
+        guard Int(info.st_size) >= needed else {
+            throw RequestProblem.refused("\(path) is shorter than the features of its \(events.rows) rows (\(info.st_size) of \(needed) bytes)")
+        }
+        let held = bytesHeld()
+        let reply = Int64(PluginEventFile.byteCount(rows: events.rows, labelled: false) + 4 * events.rows)
+        guard Int64(held) + reply <= Int64(budgetBytes) else {
+            throw RequestProblem.refused("requests_dir holds \(held) bytes and the reply could take \(reply) more, over its budget of \(budgetBytes) (PluginLimits.requestBytes); delete request and reply files once read")
         }
         var header = [UInt8](repeating: 0, count: PluginEventFile.headerBytes)
         guard try readFully(fd, into: &header, at: 0), Array(header[0..<8]) == PluginEventFile.magic else {

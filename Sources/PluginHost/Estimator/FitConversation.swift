@@ -22,7 +22,7 @@ struct FitConversation {
         let poolPath = exchange.training + "/pool.events"
         try PluginEventFile.write(context.pool, to: URL(fileURLWithPath: poolPath))
         let requestsDir = try exchange.requestsDirectory("fit")
-        let requests = EventTransformRequests(directory: requestsDir)
+        let requests = EventTransformRequests(directory: requestsDir, budgetBytes: limits.requestBytes)
         defer { try? FileManager.default.removeItem(atPath: requestsDir) }
         let process = try launcher.launch(readOnly: [exchange.training], writable: [exchange.model, requestsDir],
                                           log: exchange.logFile("fit"))
@@ -53,7 +53,8 @@ struct FitConversation {
                 let reply = PluginProtocol.Transformed(id: id, events: .init(path: path, rows: table.count))
                 try connection.send(PluginProtocol.line(reply), phase: .fit, seconds: max(remaining(), 0.001))
             case "transform_events" where version >= 2:
-                let reply = try requests.reply(to: message, phase: .fit)
+                let reply: [UInt8]
+                do { reply = try requests.reply(to: message, phase: .fit) } catch let error as PluginError { throw connection.fail(error) }
                 try connection.send(reply, phase: .fit, seconds: max(remaining(), 0.001))
             case "discard":
                 let id = try requestID(message, connection: connection)

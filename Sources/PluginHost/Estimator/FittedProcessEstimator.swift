@@ -137,7 +137,7 @@ public final class FittedProcessEstimator: FittedEstimator, @unchecked Sendable 
             if isShutDown { throw PluginError.exited(phase: .estimate, status: "was shut down", stderr: "") }
             if let worker = idle.popLast() { return (worker, id) }
             if all.count < limits.workers {
-                let worker = try PluginWorker(index: all.count, exchange: exchange)
+                let worker = try PluginWorker(index: all.count, exchange: exchange, limits: limits)
                 all.append(worker)
                 return (worker, id)
             }

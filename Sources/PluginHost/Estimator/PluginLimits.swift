@@ -21,6 +21,8 @@ import Foundation
 /// and what a plugin can fill, on the host's memory (tmpfs) or disk:
 /// ```
 /// tmpBytes     the size of the sandbox's /tmp (a tmpfs of its own; writes beyond fail)
+/// requestBytes what a process's requests_dir (protocol 2) may hold when a transform_events
+///              request arrives, its reply included (beyond: the request is refused)
 /// modelBytes   the fitted model directory, checked when the plugin says `fitted` (larger fails the fit)
 /// logBytes     each stderr log keeps its last logBytes..2*logBytes bytes (trimmed after each message)
 /// ```
@@ -46,6 +48,8 @@ public struct PluginLimits: Sendable, Equatable {
     public var fileBytes: Int?
     /// Size of the sandbox's `/tmp` (tmpfs).
     public var tmpBytes: Int
+    /// Bytes a process's `requests_dir` may hold with a request's reply (protocol version 2).
+    public var requestBytes: Int
     /// Largest fitted model directory (all its files).
     public var modelBytes: Int
     /// The tail of each stderr log that is kept.
@@ -64,8 +68,10 @@ public struct PluginLimits: Sendable, Equatable {
                 cpuSeconds: Int? = nil,
                 fileBytes: Int? = 4 << 30, maxRestarts: Int = 3,
                 workers: Int = ProcessInfo.processInfo.activeProcessorCount,
-                tmpBytes: Int = 512 << 20, modelBytes: Int = 4 << 30, logBytes: Int = 1 << 20) {
+                tmpBytes: Int = 512 << 20, modelBytes: Int = 4 << 30, logBytes: Int = 1 << 20,
+                requestBytes: Int = 6 << 30) {
         self.tmpBytes = tmpBytes
+        self.requestBytes = requestBytes
         self.modelBytes = modelBytes
         self.logBytes = logBytes
         self.startupSeconds = startupSeconds
@@ -92,6 +98,7 @@ public struct PluginLimits: Sendable, Equatable {
         if let c = cpuSeconds, c < 1 { return "cpuSeconds must be at least 1, got \(c)" }
         if let f = fileBytes, f < 1 { return "fileBytes must be at least 1, got \(f)" }
         if tmpBytes < 1 << 20 { return "tmpBytes must be at least 1 MiB, got \(tmpBytes)" }
+        if requestBytes < 1 << 20 { return "requestBytes must be at least 1 MiB, got \(requestBytes)" }
         if modelBytes < 1 { return "modelBytes must be at least 1, got \(modelBytes)" }
         if logBytes < 1024 { return "logBytes must be at least 1024, got \(logBytes)" }
         if maxRestarts < 0 { return "maxRestarts must be 0 or more, got \(maxRestarts)" }

@@ -19,11 +19,12 @@ final class PluginWorker {
     /// Processes started for this worker so far.
     private(set) var starts = 0
 
-    init(index: Int, exchange: ExchangeDirectory) throws {
+    init(index: Int, exchange: ExchangeDirectory, limits: PluginLimits) throws {
         self.index = index
         directory = try exchange.workerDirectory(index)
         events = try MappedFile(url: URL(fileURLWithPath: directory + "/pseudo-experiment.events"))
-        requests = EventTransformRequests(directory: try exchange.requestsDirectory("worker-\(index)"))
+        requests = EventTransformRequests(directory: try exchange.requestsDirectory("worker-\(index)"),
+                                          budgetBytes: limits.requestBytes)
     }
 
     var isRunning: Bool { connection?.isAlive == true }

@@ -54,8 +54,12 @@ final class MappedFile {
         let unit = 2 << 20
         let wanted = max(bytes, mappedBytes + mappedBytes / 4)
         let size = max(unit, (wanted + unit - 1) / unit * unit)
-        if ftruncate(fd, off_t(size)) != 0 {
-            throw PluginError.io(path: url.path, action: "grow", reason: String(cString: strerror(errno)))
+        // Allocated, not just extended: on a tmpfs that a plugin (through its writable
+        // directories) or anyone else filled, a sparse file's pages would fail at the first
+        // write through the mapping with SIGBUS, killing the harness; allocating fails here instead.
+        let allocation = posix_fallocate(fd, 0, off_t(size))
+        if allocation != 0 {
+            throw PluginError.io(path: url.path, action: "grow", reason: String(cString: strerror(allocation)))
         }
         if let base { munmap(base, mappedBytes) }
         base = nil

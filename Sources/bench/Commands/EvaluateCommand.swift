@@ -13,7 +13,9 @@ struct EvaluateCommand: ParsableCommand {
         discussion: """
             The estimator is a built-in (--estimator NAME) or a submission run as a separate, sandboxed \
             process speaking the plugin protocol (--plugin PATH, or --command "CMD" run by /bin/sh; see \
-            datasets-spec/plugin-protocol-v1.md), or a FAIR Universe challenge submission, the directory             holding its model.py, run unmodified (--fair-universe DIR, with --python PATH for a venv with             its packages; recorded under the directory's name). It is fitted once on the training pool; then every \
+            datasets-spec/plugin-protocol-v1.md), or a FAIR Universe challenge submission, the directory \
+            holding its model.py, run unmodified (--fair-universe DIR, with --python PATH for a venv with \
+            its packages; recorded under the directory's name). It is fitted once on the training pool; then every \
             pseudo-experiment of the set directory is estimated in parallel, in a seeded order across sets, \
             each result committed to the database as it arrives. A failure (an error, a crash, NaN, \
             swapped bounds, overtime) is recorded with its reason and scored as one. Ctrl-C stops after \
@@ -47,8 +49,8 @@ struct EvaluateCommand: ParsableCommand {
     var fairUniverse: String?
 
     @Option(help: ArgumentHelp("The Python interpreter of a --fair-universe submission (a venv's or conda environment's, "
-                               + "with the submission's packages and pandas).", valueName: "path"))
-    var python: String = "python3"
+                               + "with the submission's packages and pandas; default python3 on PATH).", valueName: "path"))
+    var python: String?
 
     @Option(help: ArgumentHelp("The name to record the submission under (default: the estimator's, the plugin's "
                                + "file name, the command, or the submission directory's name).", valueName: "submission"))
@@ -97,6 +99,9 @@ struct EvaluateCommand: ParsableCommand {
         }
         if let name, name.isEmpty { throw ValidationError("--name needs a non-empty submission name.") }
         if let codeHash, codeHash.isEmpty { throw ValidationError("--code-hash needs a non-empty text.") }
+        if python != nil, fairUniverse == nil {
+            throw ValidationError("--python is the interpreter of a --fair-universe submission; give --fair-universe DIR too.")
+        }
         if codeHash != nil, estimator != nil {
             throw ValidationError("--code-hash is for plugins; a built-in's version is the harness's.")
         }
@@ -128,7 +133,7 @@ struct EvaluateCommand: ParsableCommand {
                                            + (truthsURL.map { [$0.standardizedFileURL.path] } ?? []))
             let submission: PluginSubmission
             if let fairUniverse {
-                submission = try FairUniverseSubmission(directory: fairUniverse, python: python, name: name, codeHash: codeHash,
+                submission = try FairUniverseSubmission(directory: fairUniverse, python: python ?? "python3", name: name, codeHash: codeHash,
                                                         sandbox: policy, allowUnsandboxed: allowUnsandboxed,
                                                         limits: try pluginLimits.limits()).pluginSubmission()
             } else {

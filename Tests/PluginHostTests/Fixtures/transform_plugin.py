@@ -11,6 +11,9 @@ Modes:
   reply-link  estimate: leaves links at the reply names the host would create.
   short       estimate: a request file shorter than its header says.
   normalisation  estimate: asks to transform with ttbar_scale.
+  huge        estimate: a 64-byte file whose header claims 2^31 - 2000 rows.
+  litter DIR  estimate: answers mu_hat = entries found in requests_dir, then leaves a file, a
+              subdirectory holding a link to DIR (a host directory) and a link to DIR itself.
 The harness's refusals come back as errors, which the plugin reports as its own (so the test sees
 the host's text), and the plugin carries on.
 """
@@ -69,6 +72,22 @@ class TransformPlugin(fuq.Estimator):
             with open(path, "wb") as f:
                 f.write(open(events.path, "rb").read()[:64 + 100])
             request(path, events.rows)
+        elif MODE == "huge":
+            path = os.path.join(directory, "huge.events")
+            header = bytearray(64)
+            header[0:8] = fuq.MAGIC
+            header[8:24] = np.array([1, 28], dtype="<u4").tobytes() + np.array([(1 << 31) - 2000], dtype="<u8").tobytes()
+            with open(path, "wb") as f:
+                f.write(header)
+            request(path, (1 << 31) - 2000)
+        elif MODE == "litter":
+            found = len(os.listdir(directory))
+            with open(os.path.join(directory, "left-behind"), "w") as f:
+                f.write("state for the next pseudo-experiment")
+            os.mkdir(os.path.join(directory, "sub"))
+            os.symlink(sys.argv[2], os.path.join(directory, "sub", "into-host"))
+            os.symlink(sys.argv[2], os.path.join(directory, "host-link"))
+            return {"p16": 0.0, "p84": 1.0, "mu_hat": float(found)}
         elif MODE == "normalisation":
             path = os.path.join(directory, "rows.events")
             with open(path, "wb") as f:
