@@ -23,6 +23,73 @@ final class FairUniverseAdapterTests: XCTestCase {
         }
     }
 
+    /// get_train_set as FU-SUBMISSIONS.md describes it, checked in the adapter's own interpreter
+    /// on a labelled pool of 1000 rows: a count or a fraction, rows distinct and in pool order,
+    /// the weights rescaled by one factor to the whole pool's sum, the same rows from the same
+    /// seed and other rows from another, a boolean mask as selected_indices, and the challenge's
+    /// columns and types.
+    func testGetTrainSetSamplesAsTheChallengeDoes() throws {
+        try PythonModule.require("pandas")
+        let script = #"""
+            import sys, types
+            import numpy as np
+            sys.path.insert(0, sys.argv[1])
+            import fair_universe_adapter as fu, fair_uq_plugin as fuq
+            rng = np.random.default_rng(3)
+            n = 1000
+            training = types.SimpleNamespace(rows=n, features=rng.random((28, n), dtype=np.float32),
+                                             weights=rng.random(n).astype(np.float32) + 0.5,
+                                             process_codes=rng.integers(0, 4, n).astype(np.uint8))
+            def adapter(seed):
+                a = fu.Adapter("/nowhere/submission")
+                a.training, a.rng = training, np.random.default_rng(seed)
+                return a
+            total = float(np.sum(training.weights, dtype=np.float64))
+            whole = adapter(1).get_train_set()
+            assert len(whole) == n and list(whole.columns[:28]) == list(fuq.FEATURES)
+            assert list(whole.columns[28:]) == ["weights", "labels", "detailed_labels"], list(whole.columns)
+            assert whole["PRI_met"].dtype == np.float32 and whole["weights"].dtype == np.float64
+            assert set(whole["labels"][whole["detailed_labels"] == "htautau"]) == {1}
+            assert set(whole["labels"][whole["detailed_labels"] != "htautau"]) == {0}
+            assert abs(whole["weights"].sum() - total) < 1e-9 * total
+            a = adapter(1)
+            first, second = a.get_train_set(train_size=100), a.get_train_set(train_size=0.25)
+            assert len(first) == 100 and len(second) == 250, (len(first), len(second))
+            for sample in (first, second):
+                rows = [int(np.flatnonzero(training.features[14] == v)[0]) for v in sample["PRI_met"]]
+                assert rows == sorted(set(rows)), "distinct rows in pool order"
+                ratio = sample["weights"].to_numpy() / training.weights[rows]
+                assert np.ptp(ratio) < 1e-9 * ratio.mean(), "one factor for every row"
+                assert abs(sample["weights"].sum() - total) < 1e-9 * total, "a sample stands for the whole pool"
+            again = adapter(1).get_train_set(train_size=100)
+            other = adapter(2).get_train_set(train_size=100)
+            assert again["PRI_met"].tolist() == first["PRI_met"].tolist(), "same seed, same rows"
+            assert other["PRI_met"].tolist() != first["PRI_met"].tolist(), "another seed, other rows"
+            mask = np.zeros(n, dtype=bool); mask[[5, 17, 999]] = True
+            picked = adapter(1).get_train_set(selected_indices=mask)
+            assert picked["PRI_met"].tolist() == training.features[14][[5, 17, 999]].tolist()
+            for bad in (1001, 1.5, True):
+                try:
+                    adapter(1).get_train_set(train_size=bad)
+                except (ValueError, TypeError):
+                    pass
+                else:
+                    raise AssertionError(f"train_size={bad!r} accepted")
+            print("OK")
+            """#
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", script, ReferenceData.packageRoot.appendingPathComponent("clients/python").path]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 0, output)
+        XCTAssertEqual(output.trimmingCharacters(in: .whitespacesAndNewlines), "OK", output)
+    }
+
     /// The probe submission writes, in fit(), what systematics returns for the training set: by
     /// keyword on a DataFrame, positionally with the scales and without cuts, and on a dict.
     func testSystematicsIsBenchSystematicsOnTheSameRows() throws {
