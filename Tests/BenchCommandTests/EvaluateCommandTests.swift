@@ -85,17 +85,23 @@ final class EvaluateCommandTests: XCTestCase {
             XCTAssertEqual(run.status, 0, run.stderr)
             XCTAssertTrue(run.stdout.contains("\(submission.name): run "), run.stdout)
         }
+        try Self.assertListedWithoutFailures(submissions.map(\.name), database: database)
+    }
+
+    /// `bench leaderboard` lists each of `names`, scored (a coverage), with no failures.
+    static func assertListedWithoutFailures(_ names: [String], database: String,
+                                            file: StaticString = #filePath, line: UInt = #line) throws {
         let board = try BenchProcess.run(["leaderboard", "--database", database, "--format", "csv"])
-        XCTAssertEqual(board.status, 0, board.stderr)
+        XCTAssertEqual(board.status, 0, board.stderr, file: file, line: line)
         let records = try CSVText.records(board.stdout)
         let header = records[0].fields
         let nameColumn = try XCTUnwrap(header.firstIndex(of: "submission"))
         let failures = try XCTUnwrap(header.firstIndex(of: "failures"))
         let coverage = try XCTUnwrap(header.firstIndex(of: "coverage"))
-        for submission in submissions {
-            let row = try XCTUnwrap(records.first { $0.fields[nameColumn] == submission.name }, board.stdout).fields
-            XCTAssertEqual(row[failures], "0", "\(submission.name): \(row)")
-            XCTAssertNotNil(Double(row[coverage]), "\(submission.name) is scored: \(row)")
+        for name in names {
+            let row = try XCTUnwrap(records.first { $0.fields[nameColumn] == name }, board.stdout, file: file, line: line).fields
+            XCTAssertEqual(row[failures], "0", "\(name): \(row)", file: file, line: line)
+            XCTAssertNotNil(Double(row[coverage]), "\(name) is scored: \(row)", file: file, line: line)
         }
     }
 

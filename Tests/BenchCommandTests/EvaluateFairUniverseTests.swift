@@ -32,18 +32,7 @@ final class EvaluateFairUniverseTests: XCTestCase {
             XCTAssertFalse(run.stdout.contains("printer: fit on") || run.stdout.contains("printer: imported"),
                            "the submission's prints go to its log, not the harness's output")
         }
-        let board = try BenchProcess.run(["leaderboard", "--database", database, "--format", "csv"])
-        XCTAssertEqual(board.status, 0, board.stderr)
-        let records = try CSVText.records(board.stdout)
-        let header = records[0].fields
-        let nameColumn = try XCTUnwrap(header.firstIndex(of: "submission"))
-        let failures = try XCTUnwrap(header.firstIndex(of: "failures"))
-        let coverage = try XCTUnwrap(header.firstIndex(of: "coverage"))
-        for name in names {
-            let row = try XCTUnwrap(records.first { $0.fields[nameColumn] == name }, board.stdout).fields
-            XCTAssertEqual(row[failures], "0", "\(name): \(row)")
-            XCTAssertNotNil(Double(row[coverage]), "\(name) is scored: \(row)")
-        }
+        try EvaluateCommandTests.assertListedWithoutFailures(names, database: database)
         // The saved model landed beside the copy of model.py the fit ran, never in the submission.
         XCTAssertFalse(FileManager.default.fileExists(atPath: Self.fixtures.appendingPathComponent("saved-model/saved_model.json").path))
     }

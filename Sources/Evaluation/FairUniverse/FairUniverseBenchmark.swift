@@ -92,13 +92,7 @@ public struct FairUniverseBenchmark: BenchmarkSuite {
         guard case let .executable(path, arguments) = submission.program else { return [] }
         let estimator = ProcessEstimator(executable: path, arguments: arguments, limits: PluginLimits(estimateSeconds: 120, workers: 1),
                                          sandbox: submission.sandbox)
-        var rng = SeededGenerator(seed: 20240601)
-        var pool = EventTable(zeroedRows: 1000)
-        for f in pool.columns.indices { pool.columns[f] = (0..<1000).map { _ in Float(rng.nextDouble(in: 0, 100)) } }
-        pool.weights = [Float](repeating: 1, count: 1000)
-        var context = TrainingContext(spec: try ChallengeSpec.builtin(named: "fair-universe-2024-mini"), pool: pool,
-                                      rng: SeededGenerator(seed: 1))
-        let view = SealedView(count: rows, columnMajor: (0..<(Feature.allCases.count * rows)).map { _ in Float(rng.nextDouble(in: -25, 500)) })
+        var (context, view) = try PluginBenchmark.syntheticInputs(rows: rows)
         let fitted = try estimator.fitProcesses(&context)
         defer { fitted.shutdown() }
         var peRNG = SeededGenerator(seed: 7)

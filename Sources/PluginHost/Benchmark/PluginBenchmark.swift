@@ -93,14 +93,7 @@ public struct PluginBenchmark: BenchmarkSuite {
         let cores = max(1, ProcessInfo.processInfo.activeProcessorCount)
         var plugin = ProcessEstimator(command: "\(python) \(script)",
                                       limits: PluginLimits(estimateSeconds: 60, workers: 1))
-        var rng = SeededGenerator(seed: 20240601)
-        var pool = EventTable(zeroedRows: 1000)
-        for f in pool.columns.indices { pool.columns[f] = (0..<1000).map { _ in Float(rng.nextDouble(in: 0, 100)) } }
-        pool.weights = [Float](repeating: 1, count: 1000)
-        var context = TrainingContext(spec: try ChallengeSpec.builtin(named: "fair-universe-2024-mini"), pool: pool,
-                                      rng: SeededGenerator(seed: 1))
-        let values = (0..<(Feature.allCases.count * rows)).map { _ in Float(rng.nextDouble(in: -25, 500)) }
-        let view = SealedView(count: rows, columnMajor: values)
+        var (context, view) = try syntheticInputs(rows: rows)
         let empty = SealedView(count: 0, columnMajor: [])
 
         // One worker: the cost of one pseudo-experiment, and its parts.
@@ -148,6 +141,19 @@ public struct PluginBenchmark: BenchmarkSuite {
                       eventFileWriteMilliseconds: write, roundTripMilliseconds: roundTrip,
                       parallelMillisecondsPerPseudoExperiment: parallel, workers: cores,
                       sandbox: single.sandboxStatus.description)
+    }
+
+    /// The benchmarks' inputs: a training context on 1000 rows of random features (weights 1)
+    /// of the mini challenge, and a pseudo-experiment of `rows` random events (seeded).
+    public static func syntheticInputs(rows: Int) throws -> (context: TrainingContext, view: SealedView) {
+        var rng = SeededGenerator(seed: 20240601)
+        var pool = EventTable(zeroedRows: 1000)
+        for f in pool.columns.indices { pool.columns[f] = (0..<1000).map { _ in Float(rng.nextDouble(in: 0, 100)) } }
+        pool.weights = [Float](repeating: 1, count: 1000)
+        let context = TrainingContext(spec: try ChallengeSpec.builtin(named: "fair-universe-2024-mini"), pool: pool,
+                                      rng: SeededGenerator(seed: 1))
+        let values = (0..<(Feature.allCases.count * rows)).map { _ in Float(rng.nextDouble(in: -25, 500)) }
+        return (context, SealedView(count: rows, columnMajor: values))
     }
 
     /// Median milliseconds of `body` over `n` runs.
