@@ -88,10 +88,8 @@ public struct FairUniverseBenchmark: BenchmarkSuite {
         let submissionDirectory = directory.appendingPathComponent("trivial-submission")
         try FileManager.default.createDirectory(at: submissionDirectory, withIntermediateDirectories: true)
         try Self.trivialSubmission.write(to: submissionDirectory.appendingPathComponent("model.py"), atomically: true, encoding: .utf8)
-        let submission = try FairUniverseSubmission(directory: submissionDirectory.path).pluginSubmission()
-        guard case let .executable(path, arguments) = submission.program else { return [] }
-        let estimator = ProcessEstimator(executable: path, arguments: arguments, limits: PluginLimits(estimateSeconds: 120, workers: 1),
-                                         sandbox: submission.sandbox)
+        let estimator = try FairUniverseSubmission(directory: submissionDirectory.path).pluginSubmission()
+            .processEstimator(limits: PluginLimits(estimateSeconds: 120, workers: 1))
         var (context, view) = try PluginBenchmark.syntheticInputs(rows: rows)
         let fitted = try estimator.fitProcesses(&context)
         defer { fitted.shutdown() }

@@ -122,16 +122,7 @@ public struct FairUniverseSubmission: Sendable {
 
     /// The interpreter's absolute path: `python` itself when it names a file, else looked up on `PATH`.
     static func resolve(_ python: String) -> String? {
-        if python.contains("/") {
-            let path = URL(fileURLWithPath: python).standardizedFileURL.path
-            return FileManager.default.isExecutableFile(atPath: path) ? path : nil
-        }
-        let search = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":")
-        for dir in search {
-            let path = String(dir) + "/" + python
-            if FileManager.default.isExecutableFile(atPath: path) { return path }
-        }
-        return nil
+        PathLookup.executable(named: python).map { URL(fileURLWithPath: $0).standardizedFileURL.path }
     }
 
     /// The installation prefixes an interpreter needs besides the system: for `P/bin/python`

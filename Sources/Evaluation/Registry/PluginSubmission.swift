@@ -83,6 +83,19 @@ public struct PluginSubmission: Sendable {
         limits.fitSeconds = options.startupTimeLimit
         limits.estimateSeconds = options.pseudoExperimentTimeLimit
         limits.workers = options.jobs
+        let estimator = processEstimator(limits: limits)
+        let flag = try sandboxFlag(status: estimator.sandboxStatus)
+        let hash = try codeHash ?? Self.codeHash(of: program)
+        var contestant = try Contestant(estimator, submission: Submission(name: estimator.name, kind: .entry, version: version,
+                                                                          codeHash: hash))
+        contestant.runFlags = flag.map { [$0] } ?? []
+        return contestant
+    }
+
+    /// The process estimator that runs the program with `limits` (default: ``limits``), the
+    /// sandbox policy and the submission's name.
+    public func processEstimator(limits: PluginLimits? = nil) -> ProcessEstimator {
+        let limits = limits ?? self.limits
         var estimator: ProcessEstimator
         switch program {
         case let .executable(path, arguments):
@@ -92,12 +105,7 @@ public struct PluginSubmission: Sendable {
             estimator = ProcessEstimator(command: command, name: name, version: version, limits: limits, sandbox: sandbox)
         }
         estimator.name = name ?? estimator.name
-        let flag = try sandboxFlag(status: estimator.sandboxStatus)
-        let hash = try codeHash ?? Self.codeHash(of: program)
-        var contestant = try Contestant(estimator, submission: Submission(name: estimator.name, kind: .entry, version: version,
-                                                                          codeHash: hash))
-        contestant.runFlags = flag.map { [$0] } ?? []
-        return contestant
+        return estimator
     }
 
     /// The computed code hash of `program` (see the type's documentation).

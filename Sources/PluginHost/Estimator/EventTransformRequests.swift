@@ -156,19 +156,17 @@ final class EventTransformRequests {
         guard Int64(held) + reply <= Int64(budgetBytes) else {
             throw RequestProblem.refused("requests_dir holds \(held) bytes and the reply could take \(reply) more, over its budget of \(budgetBytes) (PluginLimits.requestBytes); delete request and reply files once read")
         }
-        var header = [UInt8](repeating: 0, count: PluginEventFile.headerBytes)
-        guard try readFully(fd, into: &header, at: 0), Array(header[0..<8]) == PluginEventFile.magic else {
-            throw RequestProblem.refused("\(path) is not a plugin event file (its first 8 bytes are not \\x89FUQEVT\\n)")
+        var bytes = [UInt8](repeating: 0, count: PluginEventFile.headerBytes)
+        _ = try readFully(fd, into: &bytes, at: 0)   // a short file fails the header check
+        let header: PluginEventFile.Header
+        switch PluginEventFile.Header.parse(bytes) {
+        case let .success(parsed): header = parsed
+        case let .failure(problem): throw RequestProblem.refused("\(path): \(problem.reason)")
         }
-        func u32(_ at: Int) -> UInt32 { header[at..<at + 4].reversed().reduce(0) { $0 << 8 | UInt32($1) } }
-        func u64(_ at: Int) -> UInt64 { header[at..<at + 8].reversed().reduce(0) { $0 << 8 | UInt64($1) } }
+        guard header.rows == events.rows else {
+            throw RequestProblem.refused("the message says \(events.rows) rows, the file's header \(header.rows)")
+        }
         let c = Feature.allCases.count
-        guard u32(8) == PluginEventFile.formatVersion, Int(u32(12)) == c else {
-            throw RequestProblem.refused("\(path): event file version \(u32(8)) with \(u32(12)) columns; expected version 1, \(c) columns")
-        }
-        guard u64(16) == UInt64(events.rows) else {
-            throw RequestProblem.refused("the message says \(events.rows) rows, the file's header \(u64(16))")
-        }
         let rows = events.rows
         var columns: [[Float]] = []
         columns.reserveCapacity(c)

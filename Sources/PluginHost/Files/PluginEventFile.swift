@@ -86,6 +86,31 @@ public enum PluginEventFile {
         }
     }
 
+    /// What an event file's header says, once checked against this format.
+    struct Header {
+        var rows: Int
+        var labelled: Bool
+
+        struct Problem: Error {
+            var reason: String
+        }
+
+        /// The header at the start of `bytes` (at least ``headerBytes`` of them), or why it is
+        /// not one of a version-1 event file of the 28 features.
+        static func parse(_ bytes: [UInt8]) -> Result<Header, Problem> {
+            guard bytes.count >= headerBytes, Array(bytes[0..<8]) == magic else {
+                return .failure(Problem(reason: "not a plugin event file (its first 8 bytes are not \\x89FUQEVT\\n)"))
+            }
+            func u32(_ at: Int) -> UInt32 { bytes[at..<at + 4].reversed().reduce(0) { $0 << 8 | UInt32($1) } }
+            func u64(_ at: Int) -> UInt64 { bytes[at..<at + 8].reversed().reduce(0) { $0 << 8 | UInt64($1) } }
+            guard u32(8) == formatVersion, Int(u32(12)) == Feature.allCases.count else {
+                return .failure(Problem(reason: "event file version \(u32(8)) with \(u32(12)) columns; expected version \(formatVersion), \(Feature.allCases.count) columns"))
+            }
+            guard u64(16) <= UInt64(Int.max) else { return .failure(Problem(reason: "\(u64(16)) rows in its header")) }
+            return .success(Header(rows: Int(u64(16)), labelled: u32(24) & labelledFlag != 0))
+        }
+    }
+
     /// The contents of an event file, read back (for tests and tools; plugins map the file).
     public struct Contents: Equatable, Sendable {
         public var rows: Int
@@ -104,12 +129,12 @@ public enum PluginEventFile {
         }
         let bytes = [UInt8](data)
         func fail(_ reason: String) -> PluginError { .io(path: url.path, action: "read", reason: reason) }
-        guard bytes.count >= headerBytes, Array(bytes[0..<8]) == magic else { throw fail("not a plugin event file (wrong magic bytes)") }
-        func u32(_ at: Int) -> UInt32 { bytes[at..<at + 4].reversed().reduce(0) { $0 << 8 | UInt32($1) } }
-        func u64(_ at: Int) -> UInt64 { bytes[at..<at + 8].reversed().reduce(0) { $0 << 8 | UInt64($1) } }
-        guard u32(8) == formatVersion else { throw fail("format version \(u32(8)), expected \(formatVersion)") }
-        let c = Int(u32(12)), rows = Int(u64(16)), labelled = u32(24) & labelledFlag != 0
-        guard c == Feature.allCases.count else { throw fail("\(c) feature columns, expected \(Feature.allCases.count)") }
+        let header: Header
+        switch Header.parse(bytes) {
+        case let .success(parsed): header = parsed
+        case let .failure(problem): throw fail(problem.reason)
+        }
+        let c = Feature.allCases.count, rows = header.rows, labelled = header.labelled
         guard bytes.count >= byteCount(rows: rows, labelled: labelled) else { throw fail("file shorter than its \(rows) rows") }
         func floats(_ at: Int, _ n: Int) -> [Float] {
             bytes.withUnsafeBytes { raw in (0..<n).map { Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: at + 4 * $0, as: UInt32.self))) } }

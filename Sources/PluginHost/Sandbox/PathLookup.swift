@@ -4,7 +4,7 @@ import Glibc
 import Foundation
 
 /// Path helpers of the sandbox: `PATH` search, absolute and resolved paths, containment.
-enum PathLookup {
+public enum PathLookup {
     /// The directories of `PATH` (absolute ones only: a relative entry depends on the directory).
     static var searchPath: [String] {
         (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin")
@@ -12,7 +12,7 @@ enum PathLookup {
     }
 
     /// The first executable file `name` on `PATH`, or `name` itself when it contains a slash.
-    static func executable(named name: String) -> String? {
+    public static func executable(named name: String) -> String? {
         if name.contains("/") {
             return FileManager.default.isExecutableFile(atPath: name) ? name : nil
         }

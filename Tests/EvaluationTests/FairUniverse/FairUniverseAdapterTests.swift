@@ -98,11 +98,8 @@ final class FairUniverseAdapterTests: XCTestCase {
         defer { try? FileManager.default.removeItem(at: directory) }
         let csv = ReferenceData.sample("input_rows.csv")
         let pool = try EventTable.readCSV(from: csv).table
-        let submission = try FairUniverseSubmission(directory: Self.fixtures.appendingPathComponent("systematics-probe").path)
-            .pluginSubmission()
-        guard case let .executable(path, arguments) = submission.program else { return XCTFail("\(submission.program)") }
-        var estimator = ProcessEstimator(executable: path, arguments: arguments, limits: PluginLimits(workers: 1),
-                                         sandbox: submission.sandbox)
+        var estimator = try FairUniverseSubmission(directory: Self.fixtures.appendingPathComponent("systematics-probe").path)
+            .pluginSubmission().processEstimator(limits: PluginLimits(workers: 1))
         estimator.exchangeParent = directory.path
         var context = TrainingContext(spec: try ChallengeSpec.builtin(named: "fair-universe-2024-mini"), pool: pool,
                                       rng: SeededGenerator(seed: 3))
