@@ -26,6 +26,10 @@ public struct EvaluationOptions: Sendable {
     public var policy: ScoringPolicy
     /// The bootstrap of the stored scorecard (nil: none).
     public var bootstrap: BootstrapOptions?
+    /// The part of the pseudo-experiments to evaluate (nil: all). A shard's run holds only its
+    /// pseudo-experiments and stays unfinished (`interrupted`) until the shards are merged
+    /// (``LeaderboardStore/merge(from:)``) or the other shards have recorded into the same file.
+    public var shard: Shard?
 
     /// The default time limits: 10 minutes to start up, 60 s per pseudo-experiment (a
     /// pseudo-experiment of the full challenge holds ~1 M events; the baselines take well under
@@ -40,7 +44,8 @@ public struct EvaluationOptions: Sendable {
                 startupTimeLimit: Double = EvaluationOptions.defaultStartupTimeLimit,
                 pseudoExperimentTimeLimit: Double = EvaluationOptions.defaultPseudoExperimentTimeLimit,
                 statefulnessFraction: Double = EvaluationOptions.defaultStatefulnessFraction,
-                policy: ScoringPolicy = .fairUniverse2024, bootstrap: BootstrapOptions? = BootstrapOptions()) {
+                policy: ScoringPolicy = .fairUniverse2024, bootstrap: BootstrapOptions? = BootstrapOptions(),
+                shard: Shard? = nil) {
         self.jobs = jobs
         self.seed = seed
         self.startupTimeLimit = startupTimeLimit
@@ -48,6 +53,7 @@ public struct EvaluationOptions: Sendable {
         self.statefulnessFraction = statefulnessFraction
         self.policy = policy
         self.bootstrap = bootstrap
+        self.shard = shard
     }
 
     /// The first problem with these options, said so that the user can fix it; nil when valid.

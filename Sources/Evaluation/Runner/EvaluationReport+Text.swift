@@ -20,7 +20,7 @@ extension EvaluationReport {
             // Submission text (names, a fit's failure, flag details) is one field: a line feed in
             // it must not start a line of its own that reads like the harness's.
             var line = "\(TerminalText.escapedField(c.submission.name)): run \(c.run)\(joined), "
-                + "\(total) of \(pseudoExperiments) results (\(c.recorded) now"
+                + "\(total) of \(pseudoExperiments) results\(shard.map { " of shard \($0)" } ?? "") (\(c.recorded) now"
                 + (c.alreadyRecorded > 0 ? ", \(c.alreadyRecorded) before" : "")
                 + (c.recordedByOthers > 0 ? ", \(c.recordedByOthers) by another process" : "") + ")"
                 + ", \(c.failures) failure\(c.failures == 1 ? "" : "s") now"
@@ -48,6 +48,9 @@ extension EvaluationReport {
         }
         if interrupted {
             lines.append("Interrupted: every result so far is kept. Run the same command again to resume.")
+        } else if let shard, contestants.contains(where: { $0.status != .completed }) {
+            lines.append("Shard \(shard) done (\(pseudoExperiments) pseudo-experiments): its runs stay unfinished in this file "
+                + "until every shard is merged with bench store merge SHARD-FILES... --into DATABASE.")
         }
         return lines.joined(separator: "\n") + "\n"
     }

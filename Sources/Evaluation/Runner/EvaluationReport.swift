@@ -6,7 +6,7 @@ public struct EvaluationReport: Sendable {
     /// The challenge and set manifest evaluated on.
     public var challenge: String
     public var setManifestHash: String
-    /// The pseudo-experiments of the set manifest.
+    /// The pseudo-experiments evaluated: the set manifest's, or the shard's.
     public var pseudoExperiments: Int
     public var contestants: [ContestantReport]
     /// True when the evaluation stopped early on request; the runs are marked interrupted and
@@ -14,6 +14,8 @@ public struct EvaluationReport: Sendable {
     public var interrupted: Bool
     /// Where the time went.
     public var timings: RunnerTimings
+    /// The shard evaluated (``pseudoExperiments`` then counts the shard's), nil for all.
+    public var shard: Shard? = nil
 }
 
 /// One contestant's part of an ``EvaluationReport``.

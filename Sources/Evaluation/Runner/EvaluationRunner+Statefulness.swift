@@ -28,15 +28,19 @@ import Scoring
 /// second training (it cannot share state with the first, there is none in a value) at the
 /// cost of a lookup. Plugins are started as a new process and fitted anew.
 extension EvaluationRunner {
+    /// `truths` are the pseudo-experiments evaluated now, `sampledFrom` every key of the set
+    /// manifest: the sample is drawn over all of them and a shard checks its part of it, so
+    /// that the shards of a run check exactly what the run on one machine checks.
     func checkStatefulness(_ entries: [Entry], order: [PseudoExperimentKey], truths: [PseudoExperimentTruth],
-                           interruption: InterruptFlag) throws {
+                           sampledFrom allKeys: [PseudoExperimentKey], interruption: InterruptFlag) throws {
         let eligible = entries.filter { entry in
             if case .failed? = entry.fit { return false }
             return true
         }
         guard options.statefulnessFraction > 0, !eligible.isEmpty else { return }
-        let sample = statefulnessSample(truths.map(\.key))
+        let sample = statefulnessSample(allKeys)
         let checkOrder = Array(order.filter(sample.contains).reversed())
+        guard !checkOrder.isEmpty else { return }   // a shard may hold none of the sample
 
         let fresh = try fit(eligible.map(\.contestant), fresh: true, phase: "statefulness check: fitting fresh instances",
                             interruption: interruption)

@@ -97,7 +97,11 @@ public final class EvaluationRunner: @unchecked Sendable {
                                     specHash: spec.sha256.hex)
         try store.registerSetManifest(hash: source.setManifestHash, challenge: spec.name, rootSeed: source.keys.rootSeed,
                                       sealed: source.keys.isSealed, truths: truths)
-        let keys = Set(truths.map(\.key))
+        // A shard evaluates its part of the grid only (the manifest registers every truth, so
+        // that the shards' files merge into one run).
+        let allKeys = truths.map(\.key)
+        let keys = Set(options.shard.map { $0.keys(of: allKeys) } ?? allKeys)
+        let evaluated = options.shard == nil ? truths : truths.filter { keys.contains($0.key) }
         var entries: [Entry] = []
         do {
             for contestant in contestants {
@@ -105,7 +109,8 @@ public final class EvaluationRunner: @unchecked Sendable {
                                                seeds: options.recordedSeeds)
                 for flag in contestant.runFlags { try store.flagRun(start.id, flag) }
                 let done = try store.completedPseudoExperiments(start.id)
-                entries.append(Entry(contestant, start, pending: keys.subtracting(done), alreadyRecorded: done.count))
+                entries.append(Entry(contestant, start, pending: keys.subtracting(done),
+                                     alreadyRecorded: done.intersection(keys).count))
             }
         } catch {
             markInterrupted(entries)
@@ -114,16 +119,17 @@ public final class EvaluationRunner: @unchecked Sendable {
 
         // A process that joined a run another one is recording into walks the order backwards,
         // so the two meet in the middle instead of trailing each other.
-        let runOrder = runOrder(truths.map(\.key))
+        let runOrder = runOrder(allKeys).filter(keys.contains)
         let order = entries.contains { $0.start.peers > 0 } ? runOrder.reversed() : runOrder
         var timings = RunnerTimings()
         do {
             try fitMainModels(entries, interruption: interruption)
             if !interruption.isRaised {
-                timings = try estimate(entries, order: order, truths: truths, interruption: interruption)
+                timings = try estimate(entries, order: order, truths: evaluated, interruption: interruption)
             }
             if !interruption.isRaised {
-                try checkStatefulness(entries, order: runOrder, truths: truths, interruption: interruption)
+                try checkStatefulness(entries, order: runOrder, truths: evaluated, sampledFrom: allKeys,
+                                      interruption: interruption)
             }
         } catch {
             markInterrupted(entries)
@@ -131,13 +137,19 @@ public final class EvaluationRunner: @unchecked Sendable {
         }
         if interruption.isRaised {
             markInterrupted(entries)
-            return try report(entries, truths: truths, interrupted: true, timings: timings)
+            return try report(entries, truths: evaluated, interrupted: true, timings: timings)
         }
         for entry in entries {
+            // A shard's run is complete only when every shard recorded into this file; else it
+            // waits, unfinished, for `bench store merge` (or for the other shards).
+            if options.shard != nil, try store.completedPseudoExperiments(entry.start.id).count < truths.count {
+                try store.finishRun(entry.start.id, status: .interrupted, worker: entry.start.worker)
+                continue
+            }
             try store.finishRun(entry.start.id, status: .completed, worker: entry.start.worker)
             try store.scoreRun(entry.start.id, policy: options.policy, bootstrap: options.bootstrap)
         }
-        return try report(entries, truths: truths, interrupted: false, timings: timings)
+        return try report(entries, truths: evaluated, interrupted: false, timings: timings)
     }
 
     // MARK: - Order
@@ -206,7 +218,7 @@ public final class EvaluationRunner: @unchecked Sendable {
         }
         return EvaluationReport(challenge: source.spec.name, setManifestHash: source.setManifestHash,
                                 pseudoExperiments: truths.count, contestants: contestants, interrupted: interrupted,
-                                timings: timings)
+                                timings: timings, shard: options.shard)
     }
 
     // MARK: - Shared steps

@@ -68,6 +68,8 @@ public enum LeaderboardStoreError: Error, CustomStringConvertible, LocalizedErro
     case unreadableStoredValue(path: String, problem: StoredValueProblem, others: Int)
     /// Any other SQLite failure, with SQLite's own message.
     case sqlite(path: String, code: Int32, detail: String)
+    /// A merge into `path` found files that do not fit together; nothing was written.
+    case mergeConflict(path: String, detail: String)
 
     public var description: String {
         switch self {
@@ -180,6 +182,9 @@ public enum LeaderboardStoreError: Error, CustomStringConvertible, LocalizedErro
                 + "write refuse such a database before writing anything."
         case let .sqlite(path, code, detail):
             return "SQLite error \(code) on the leaderboard database \(path): \(detail)."
+        case let .mergeConflict(path, detail):
+            return "Cannot merge into \(path): \(detail). Nothing was merged. Merge only the shard files of one "
+                + "evaluation (same sets, submission versions and seeds); re-run a shard into a fresh file if its file is damaged."
         }
     }
 

@@ -4,12 +4,13 @@ import ArgumentParser
 struct StoreCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "store",
-        abstract: "Check, upgrade or fill the leaderboard database.",
+        abstract: "Check, upgrade, fill or merge leaderboard databases.",
         subcommands: [
             StoreCheckCommand.self,
             StoreMigrateCommand.self,
             StoreImportResultsCommand.self,
             StoreFailRunCommand.self,
             StoreRescoreCommand.self,
+            StoreMergeCommand.self,
         ])
 }

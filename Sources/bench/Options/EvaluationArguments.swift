@@ -25,6 +25,25 @@ struct EvaluationArguments: ParsableArguments {
     @Flag(name: .customLong("no-progress"), help: "Print no progress on standard error.")
     var noProgress = false
 
+    @Option(help: ArgumentHelp(
+        "Evaluate only shard K of N of the pseudo-experiments (K in 1...N): the keys sorted by set and index, "
+            + "the one at position p (from 0) in shard p mod N + 1. Give each shard its own --database (SQLite on a "
+            + "network file system is unsafe) and merge the files with bench store merge; the merged runs equal "
+            + "the run on one machine.",
+        valueName: "K/N"))
+    var shard: String?
+
+    /// The parsed ``shard``.
+    var parsedShard: Shard? {
+        get throws {
+            guard let shard else { return nil }
+            guard let parsed = Shard(shard) else {
+                throw ValidationError("--shard must be K/N with whole numbers 1 <= K <= N, such as 2/4; got '\(shard)'.")
+            }
+            return parsed
+        }
+    }
+
     func validate() throws {
         _ = try options(seed: 0)
     }
@@ -34,7 +53,7 @@ struct EvaluationArguments: ParsableArguments {
         let options = EvaluationOptions(
             jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount, seed: seed,
             startupTimeLimit: startupTimeLimit, pseudoExperimentTimeLimit: timeLimit,
-            statefulnessFraction: statefulnessFraction)
+            statefulnessFraction: statefulnessFraction, shard: try parsedShard)
         if let problem = options.problem { throw ValidationError("Invalid option: \(problem).") }
         return options
     }
@@ -49,7 +68,7 @@ struct EvaluationArguments: ParsableArguments {
                                           progress: noProgress ? .silent : .standardError())
         let report = try runner.run(contestants, interruption: interruption)
         print(report.text, terminator: "")
-        if !report.interrupted {
+        if !report.interrupted, report.shard == nil {
             let tables = try LeaderboardTable.tables(from: store, challenge: report.challenge)
                 .filter { $0.setManifestHash == report.setManifestHash }
             print("")
