@@ -26,6 +26,8 @@ public enum EvaluationError: Error, CustomStringConvertible, LocalizedError, Equ
     case pluginNotFound(path: String)
     /// `--training-size` asked for more rows than the training pool has.
     case trainingSizeTooLarge(asked: String, source: String, rows: Int)
+    /// A saved fit (`--fitted`, `--save-fit`) that cannot be used, at `path`.
+    case savedFit(path: String, problem: String)
 
     public var description: String {
         switch self {
@@ -54,6 +56,8 @@ public enum EvaluationError: Error, CustomStringConvertible, LocalizedError, Equ
         case let .trainingSizeTooLarge(asked, source, rows):
             return "--training-size asks for \(asked) of the training pool \(source), which has \(rows) rows: "
                 + "ask for at most \(rows), or for a fraction such as 0.5."
+        case let .savedFit(path, problem):
+            return "The saved fit \(path) cannot be used: \(problem)."
         }
     }
 

@@ -135,8 +135,8 @@ public struct PluginSubmission: Sendable {
     /// What a plugin must never see: the database (and its WAL files, which the plugin host
     /// adds), the set directory, and the set's truths file when it exists. The database must
     /// exist when the plugin starts (the runner creates it before fitting).
-    public static func hiddenPaths(database: String, sets: URL?) -> [String] {
-        var paths = [database]
+    public static func hiddenPaths(database: String?, sets: URL?) -> [String] {
+        var paths = database.map { [$0] } ?? []
         if let sets {
             paths.append(sets.standardizedFileURL.path)
             let truths = TruthFile.defaultURL(forDirectory: sets).path

@@ -16,6 +16,9 @@ public struct Contestant: @unchecked Sendable {
     /// ``RunFlag/unsandboxed`` for a plugin that will run unconfined: known before any result,
     /// so that not even an interrupted run can be mistaken for a confined one.
     public var runFlags: [RunFlag] = []
+    /// A fit saved earlier for this contestant (``SavedFit``): the runner loads it instead of
+    /// fitting, after checking that it was made on the same spec, training pool and seed.
+    public var savedFit: SavedFitDirectory?
 
     /// An estimator evaluated as `submission`.
     ///

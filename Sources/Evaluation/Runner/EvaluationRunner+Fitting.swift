@@ -1,4 +1,5 @@
 import Foundation
+import PluginHost
 import PseudoExperiments
 import Scoring
 
@@ -64,7 +65,14 @@ extension EvaluationRunner {
         let start = Clock.now()
         let model: any FittedEstimator
         do {
-            model = try contestant.estimator.fit(&context)
+            if let saved = contestant.savedFit {
+                model = try saved.load(contestant, context: &context)
+            } else {
+                model = try contestant.estimator.fit(&context)
+            }
+        } catch let failure as SavedFitFailure {
+            // The saved fit failed: every shard records the reason the fit recorded.
+            return .failed(reason: failure.reason, seconds: Clock.seconds(since: start))
         } catch {
             return .failed(reason: OutcomeRules.reason("start-up failed: the estimator threw an error: "
                                                        + OutcomeRules.describe(error)),
@@ -76,5 +84,57 @@ extension EvaluationRunner {
                                + "\(OutcomeRules.format(timeLimit)) s", seconds: seconds)
         }
         return .fitted(FittedModel(model, for: contestant), seconds: seconds, cached: false)
+    }
+
+    /// Fits `contestant` once, as the runner would before estimating, and saves the fit in
+    /// `directory` (created; it must not exist or be empty) for `--fitted` (``SavedFit``): a
+    /// plugin's model directory, and the record written last. A failed fit is saved with its
+    /// reason. Writes nothing to the store.
+    public static func saveFit(_ contestant: Contestant, source: any PseudoExperimentSource, options: EvaluationOptions,
+                               to directory: URL) throws -> SavedFit {
+        if let problem = options.problem { throw EvaluationError.invalidOptions(problem) }
+        let fm = FileManager.default
+        if fm.fileExists(atPath: directory.path) {
+            let inside = (try? fm.contentsOfDirectory(atPath: directory.path)) ?? ["?"]
+            guard inside.isEmpty else {
+                throw EvaluationError.savedFit(path: directory.path, problem: "it exists and is not empty; give a new directory "
+                    + "(a saved fit is never overwritten)")
+            }
+        }
+        let model = directory.appendingPathComponent(SavedFit.modelName)
+        do {
+            try fm.createDirectory(at: model, withIntermediateDirectories: true)
+        } catch {
+            throw EvaluationError.savedFit(path: directory.path, problem: "cannot create it: \(error.localizedDescription)")
+        }
+        var plain = contestant
+        plain.savedFit = nil
+        let outcome = fitOne(plain, context: try trainingContext(source: source, options: options),
+                             timeLimit: options.startupTimeLimit)
+        var record = SavedFit(format: SavedFit.currentFormat, harnessVersion: Harness.version, submission: contestant.submission,
+                              estimator: contestant.estimator.name, specSHA256: source.spec.sha256.hex,
+                              trainingPoolHash: source.trainingPoolHash,
+                              fitSeedDigest: SavedFit.digest(ofFitSeed: options.trainingSeed(keys: source.keys)),
+                              plugin: nil, fitSeconds: 0, failure: nil)
+        switch outcome {
+        case let .fitted(fitted, seconds, _):
+            record.fitSeconds = seconds
+            if let process = fitted.model as? FittedProcessEstimator {
+                defer { process.shutdown() }
+                let digest = try process.saveModel(to: model.path)
+                record.plugin = SavedFit.Plugin(name: process.pluginName, version: process.pluginVersion, modelSHA256: digest)
+            }
+        case let .failed(reason, seconds):
+            record.fitSeconds = seconds
+            record.failure = reason
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+        do {
+            try encoder.encode(record).write(to: directory.appendingPathComponent(SavedFit.recordName), options: .atomic)
+        } catch {
+            throw EvaluationError.savedFit(path: directory.path, problem: "cannot write \(SavedFit.recordName): \(error.localizedDescription)")
+        }
+        return record
     }
 }

@@ -90,6 +90,13 @@ public final class EvaluationRunner: @unchecked Sendable {
         let truths = source.truths
         guard !truths.isEmpty else { throw EvaluationError.noPseudoExperiments(setManifestHash: source.setManifestHash) }
         let spec = source.spec
+        // A saved fit of something else is refused before anything is written.
+        for contestant in contestants {
+            try contestant.savedFit?.record.check(contestant: contestant, specSHA256: spec.sha256.hex,
+                                                  trainingPoolHash: source.trainingPoolHash,
+                                                  fitSeed: options.trainingSeed(keys: source.keys),
+                                                  path: contestant.savedFit!.url.path)
+        }
         // Before the first write: a store that cannot read its own scorecards back would fail
         // only after this evaluation's runs were committed.
         try store.requireReadableStoredValues()
@@ -239,17 +246,22 @@ public final class EvaluationRunner: @unchecked Sendable {
     func baseTrainingContext() throws -> TrainingContext {
         try trainingContext.withLock { context in
             if let context { return context }
-            let spec = source.spec
-            var pool = try source.trainingPool
-            let scale = spec.luminosity / spec.yields.referenceLuminosity
-            if scale != 1 {
-                pool.weights = pool.weights.map { Float(Double($0) * scale) }
-            }
-            let built = TrainingContext(spec: spec.redactedForEstimators(), pool: pool,
-                                        rng: SeededGenerator(seed: options.trainingSeed(keys: source.keys)))
+            let built = try Self.trainingContext(source: source, options: options)
             context = built
             return built
         }
+    }
+
+    /// The training context of ``baseTrainingContext()``, built anew.
+    static func trainingContext(source: any PseudoExperimentSource, options: EvaluationOptions) throws -> TrainingContext {
+        let spec = source.spec
+        var pool = try source.trainingPool
+        let scale = spec.luminosity / spec.yields.referenceLuminosity
+        if scale != 1 {
+            pool.weights = pool.weights.map { Float(Double($0) * scale) }
+        }
+        return TrainingContext(spec: spec.redactedForEstimators(), pool: pool,
+                               rng: SeededGenerator(seed: options.trainingSeed(keys: source.keys)))
     }
 
     /// One estimate call, timed and judged: the generator comes from the harness secret, the

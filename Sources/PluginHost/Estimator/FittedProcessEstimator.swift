@@ -106,6 +106,14 @@ public final class FittedProcessEstimator: FittedEstimator, @unchecked Sendable 
         for worker in workers { worker.stop() }
     }
 
+    /// Copies the fitted model (the model directory as the fit left it) into the existing,
+    /// empty directory `directory`, for ``ProcessEstimator/loadProcesses(savedModel:spec:pluginName:pluginVersion:)``;
+    /// returns the tree's ``ModelDirectory/digest(of:)``.
+    public func saveModel(to directory: String) throws -> String {
+        try ModelDirectory.copy(from: exchange.model, to: directory)
+        return try ModelDirectory.digest(of: directory)
+    }
+
     /// Starts the first worker; its errors are the fit's.
     func warmUp() throws {
         let (worker, _) = try acquire()

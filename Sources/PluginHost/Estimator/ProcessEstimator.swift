@@ -102,4 +102,20 @@ public struct ProcessEstimator: Estimator, Sendable {
         try pool.warmUp()
         return pool
     }
+
+    /// The fitted estimator from a model saved after an earlier fit (``FittedProcessEstimator/saveModel(to:)``),
+    /// without fitting: the saved tree is copied into a new exchange directory's model directory
+    /// and workers load it as after a fit (one is started now, so that a model that cannot be
+    /// loaded fails here). `pluginName` and `pluginVersion` are the ones the fit's `hello` said.
+    public func loadProcesses(savedModel: String, spec: ChallengeSpec, pluginName: String,
+                              pluginVersion: String) throws -> FittedProcessEstimator {
+        if let problem = limits.problem { throw PluginError.invalidRequest(detail: "bad limits: \(problem)") }
+        let launcher = try PluginLauncher(estimator: self)
+        let exchange = try ExchangeDirectory(parent: exchangeParent, logDirectory: logDirectory)
+        try ModelDirectory.copy(from: savedModel, to: exchange.model)
+        let pool = FittedProcessEstimator(launcher: launcher, exchange: exchange, limits: limits, spec: spec,
+                                          pluginName: pluginName, pluginVersion: pluginVersion)
+        try pool.warmUp()
+        return pool
+    }
 }

@@ -85,6 +85,18 @@ struct EvaluateCommand: ParsableCommand {
         valueName: "seed"))
     var seed: UInt64 = 0
 
+    @Option(name: .customLong("save-fit"), help: ArgumentHelp(
+        "Only fit the estimator (as this evaluation would) and save the fit in this new directory, for --fitted; "
+            + "writes no database. Fit once, then evaluate the shards of a cluster run with --fitted.",
+        valueName: "dir"))
+    var saveFit: String?
+
+    @Option(help: ArgumentHelp(
+        "Load the fit saved by --save-fit instead of fitting (a plugin's model; a built-in fits anew from the same seed). "
+            + "Refused unless it was made for this submission, challenge, training pool and --seed.",
+        valueName: "dir"))
+    var fitted: String?
+
     @OptionGroup var data: DataOptions
     @OptionGroup var training: TrainingOptions
     @OptionGroup var evaluation: EvaluationArguments
@@ -105,6 +117,8 @@ struct EvaluateCommand: ParsableCommand {
         if codeHash != nil, estimator != nil {
             throw ValidationError("--code-hash is for plugins; a built-in's version is the harness's.")
         }
+        if saveFit != nil, fitted != nil { throw ValidationError("--save-fit makes a fit and --fitted loads one: give one of them.") }
+        if saveFit != nil, evaluation.shard != nil { throw ValidationError("--save-fit only fits; --shard is for the evaluations that load it.") }
     }
 
     func run() throws {
@@ -123,14 +137,17 @@ struct EvaluateCommand: ParsableCommand {
                                                spec: directory.manifest.spec, part: parts?.training.part ?? .all,
                                                sumWeights: parts?.training.sumWeights)
         let source = try SetDirectorySource.open(directory, keys: keys, pool: pool, trainingPool: training)
-        let contestant: Contestant
+        var contestant: Contestant
         if let builtin {
             contestant = Contestant(builtin, name: name)
         } else {
             // The sandbox hides the database (created below, before the plugin starts), the sets and truths.
+            // A saved fit's directory too: the workers get a copy of its model only.
             let policy = SandboxPolicy(mode: sandbox,
-                                       hiddenPaths: PluginSubmission.hiddenPaths(database: store.path, sets: setsURL)
-                                           + (truthsURL.map { [$0.standardizedFileURL.path] } ?? []))
+                                       hiddenPaths: PluginSubmission.hiddenPaths(database: saveFit == nil ? store.path : nil, sets: setsURL)
+                                           + (truthsURL.map { [$0.standardizedFileURL.path] } ?? [])
+                                           + [saveFit, fitted].compactMap { $0 }.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
+                                               .filter { FileManager.default.fileExists(atPath: $0) })
             let submission: PluginSubmission
             if let fairUniverse {
                 submission = try FairUniverseSubmission(directory: fairUniverse, python: python ?? "python3", name: name, codeHash: codeHash,
@@ -153,6 +170,18 @@ struct EvaluateCommand: ParsableCommand {
                 Terminal.error("warning: \(sentence); \(verdict).")
             }
         }
+        if let saveFit {
+            let record = try EvaluationRunner.saveFit(contestant, source: source, options: try evaluation.options(seed: seed),
+                                                      to: URL(fileURLWithPath: saveFit))
+            let what = record.plugin.map { "the model of plugin \(TerminalText.escapedField($0.name)) \(TerminalText.escapedField($0.version)) (digest \($0.modelSHA256.prefix(12)))" }
+                ?? "the fit's identity (a built-in fits anew from the same seed on every shard)"
+            print("\(TerminalText.escapedField(contestant.submission.name)): "
+                + (record.failure.map { "the fit FAILED (\(TerminalText.escapedField($0))); saved, so that every shard records it" }
+                    ?? "fitted in \(String(format: "%.2f", record.fitSeconds)) s")
+                + "; saved \(what) in \(saveFit). Evaluate with --fitted \(saveFit).")
+            return
+        }
+        if let fitted { contestant.savedFit = try SavedFitDirectory(URL(fileURLWithPath: fitted)) }
         let writer = try store.open(.create)
         let report = try evaluation.evaluate([contestant], on: source, store: writer, seed: seed)
         if report.interrupted { throw ExitCode(130) }
