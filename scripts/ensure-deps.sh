@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Installs the Debian packages of scripts/system-packages.txt that are missing.
+# Installs the Debian packages of scripts/system-packages.txt (or of the list file given as the
+# first argument, e.g. scripts/ci-packages.txt) that are missing.
 # Runs apt-get as root, or through sudo elsewhere. Set FORCE_APT_UPDATE=1 to refresh lists first.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-mapfile -t wanted < <(grep -v '^\s*#' "$here/system-packages.txt" | sed '/^\s*$/d')
+list="${1:-$here/system-packages.txt}"
+mapfile -t wanted < <(grep -v '^\s*#' "$list" | sed '/^\s*$/d')
 missing=()
 for pkg in "${wanted[@]}"; do
     dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")

@@ -25,6 +25,7 @@ struct Bench: ParsableCommand {
             ExportCommand.self,
             EvaluateCommand.self,
             RunCommand.self,
+            SlurmCommand.self,
         ]
     )
 }

@@ -57,6 +57,8 @@ extension EvaluationRunner {
                     let outcome = self.estimateOne(model, view: view, truth: truth)
                     t.estimatorSeconds += outcome.runtimeSeconds
                     t.estimates += 1
+                    // A plugin killed by the stop signal is not a failure of the estimator.
+                    if OutcomeRules.isInterruption(outcome.failure, interruption) { continue }
                     let recordStart = Clock.now()
                     try self.record(outcome, for: entry)
                     t.recordingSeconds += Clock.seconds(since: recordStart)

@@ -16,7 +16,11 @@ extension EvaluationRunner {
             entry.fit = outcome
         }
         let failed = needing.filter { if case .failed? = $0.fit { return true } else { return false } }
-        guard !failed.isEmpty, !interruption.isRaised else { return }
+        // A fit killed by the stop signal is the interruption's: nothing is recorded.
+        guard !failed.isEmpty, !failed.contains(where: { entry in
+            guard case let .failed(reason, _)? = entry.fit else { return false }
+            return OutcomeRules.isInterruption(reason, interruption)
+        }) else { return }
         for entry in failed {
             guard case let .failed(reason, _)? = entry.fit else { continue }
             progress.note("\(TerminalText.escapedField(entry.name)): \(TerminalText.escapedField(reason)); "
@@ -96,7 +100,10 @@ extension EvaluationRunner {
         let fm = FileManager.default
         if fm.fileExists(atPath: directory.path) {
             let inside = (try? fm.contentsOfDirectory(atPath: directory.path)) ?? ["?"]
-            guard inside.isEmpty else {
+            if inside == [SavedFit.modelName] {
+                // A save that did not finish (no record): its model directory is ours to redo.
+                try? fm.removeItem(at: directory.appendingPathComponent(SavedFit.modelName))
+            } else if !inside.isEmpty {
                 throw EvaluationError.savedFit(path: directory.path, problem: "it exists and is not empty; give a new directory "
                     + "(a saved fit is never overwritten)")
             }
@@ -125,6 +132,11 @@ extension EvaluationRunner {
                 record.plugin = SavedFit.Plugin(name: process.pluginName, version: process.pluginVersion, modelSHA256: digest)
             }
         case let .failed(reason, seconds):
+            // Saved, the failure would fail every shard: not when a stop signal caused it.
+            if OutcomeRules.mayBeStopSignal(reason) {
+                throw EvaluationError.savedFit(path: directory.path, problem: "the fit was stopped by a signal (\(reason)); "
+                    + "nothing was saved, fit again")
+            }
             record.fitSeconds = seconds
             record.failure = reason
         }

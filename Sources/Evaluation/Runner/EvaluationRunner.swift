@@ -92,10 +92,7 @@ public final class EvaluationRunner: @unchecked Sendable {
         let spec = source.spec
         // A saved fit of something else is refused before anything is written.
         for contestant in contestants {
-            try contestant.savedFit?.record.check(contestant: contestant, specSHA256: spec.sha256.hex,
-                                                  trainingPoolHash: source.trainingPoolHash,
-                                                  fitSeed: options.trainingSeed(keys: source.keys),
-                                                  path: contestant.savedFit!.url.path)
+            try contestant.savedFit?.check(for: contestant, source: source, options: options)
         }
         // Before the first write: a store that cannot read its own scorecards back would fail
         // only after this evaluation's runs were committed.

@@ -61,6 +61,31 @@ enum OutcomeRules {
         failure?.contains("over the limit of") ?? false
     }
 
+    /// Whether a failure may come from a stop request rather than from the estimator: a plugin
+    /// process killed by SIGINT, SIGTERM or SIGHUP. Ctrl-C signals the terminal's whole process
+    /// group and `scancel` (or a cluster's time limit) every process of the job, plugins
+    /// included, so such a failure during an interruption is the interruption's, not the
+    /// estimator's: it is not recorded, and the pseudo-experiment is estimated again on resume.
+    static func mayBeStopSignal(_ failure: String?) -> Bool {
+        guard let failure else { return false }
+        return ["(SIGINT)", "(SIGTERM)", "(SIGHUP)"].contains { failure.contains($0) }
+    }
+
+    /// Whether `failure` is to be dropped because the evaluation is being stopped: the
+    /// interruption is raised, or the failure looks like a stop signal and the harness's own
+    /// signal arrives within `grace` seconds (the plugin may see it first).
+    static func isInterruption(_ failure: String?, _ interruption: InterruptFlag, grace: Double = 1) -> Bool {
+        guard failure != nil else { return false }
+        if interruption.isRaised { return true }
+        guard mayBeStopSignal(failure) else { return false }
+        let deadline = Date().addingTimeInterval(grace)
+        while Date() < deadline {
+            if interruption.isRaised { return true }
+            Thread.sleep(forTimeInterval: 0.01)
+        }
+        return interruption.isRaised
+    }
+
     /// An error's own words: its `errorDescription` when it is a `LocalizedError` that has one,
     /// else its `description` (or, failing that, its reflection).
     static func describe(_ error: any Error) -> String {

@@ -134,6 +134,14 @@ public struct SavedFitDirectory: Sendable {
 
     var modelPath: String { url.appendingPathComponent(SavedFit.modelName).path }
 
+    /// Refuses this saved fit unless it was made for `contestant` on the training data and seed
+    /// an evaluation of `source` with `options` fits on (the runner checks it before any write;
+    /// commands call it before they create a database).
+    public func check(for contestant: Contestant, source: any PseudoExperimentSource, options: EvaluationOptions) throws {
+        try record.check(contestant: contestant, specSHA256: source.spec.sha256.hex, trainingPoolHash: source.trainingPoolHash,
+                         fitSeed: options.trainingSeed(keys: source.keys), path: url.path)
+    }
+
     /// The fitted model of `contestant` from this save: a plugin's saved model loaded by new
     /// worker processes, a built-in fitted anew, or the saved failure.
     func load(_ contestant: Contestant, context: inout TrainingContext) throws -> any FittedEstimator {

@@ -291,3 +291,14 @@ extension LeaderboardStore {
         }
     }
 }
+
+extension LeaderboardStore {
+    /// What a shard file holds, for `bench slurm`: the keys of its set manifest (nil unless it
+    /// holds exactly one) and, per run on it not marked failed, the keys with a result.
+    public func recordedKeysByRun() throws -> (keys: [PseudoExperimentKey]?, runs: [Set<PseudoExperimentKey>]) {
+        let contents = try mergeContents()
+        guard contents.manifests.count == 1, let manifest = contents.manifests.first else { return (nil, []) }
+        let runs = contents.runs.filter { $0.manifest.status != .failed && $0.manifest.setManifestHash == manifest.hash }
+        return (manifest.truths.map(\.key), runs.map { Set($0.outcomes.map(\.key)) })
+    }
+}

@@ -97,6 +97,12 @@ struct EvaluateCommand: ParsableCommand {
         valueName: "dir"))
     var fitted: String?
 
+    @Option(help: ArgumentHelp(
+        "A further path a plugin must never see (repeatable), besides the database, the sets, the truths and a saved fit "
+            + "(e.g. the work directory of a cluster run, with the other shards' files).",
+        valueName: "path"))
+    var hide: [String] = []
+
     @OptionGroup var data: DataOptions
     @OptionGroup var training: TrainingOptions
     @OptionGroup var evaluation: EvaluationArguments
@@ -146,7 +152,7 @@ struct EvaluateCommand: ParsableCommand {
             let policy = SandboxPolicy(mode: sandbox,
                                        hiddenPaths: PluginSubmission.hiddenPaths(database: saveFit == nil ? store.path : nil, sets: setsURL)
                                            + (truthsURL.map { [$0.standardizedFileURL.path] } ?? [])
-                                           + [saveFit, fitted].compactMap { $0 }.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
+                                           + ([saveFit, fitted].compactMap { $0 } + hide).map { URL(fileURLWithPath: $0).standardizedFileURL.path }
                                                .filter { FileManager.default.fileExists(atPath: $0) })
             let submission: PluginSubmission
             if let fairUniverse {
@@ -181,7 +187,11 @@ struct EvaluateCommand: ParsableCommand {
                 + "; saved \(what) in \(saveFit). Evaluate with --fitted \(saveFit).")
             return
         }
-        if let fitted { contestant.savedFit = try SavedFitDirectory(URL(fileURLWithPath: fitted)) }
+        if let fitted {
+            let saved = try SavedFitDirectory(URL(fileURLWithPath: fitted))
+            try saved.check(for: contestant, source: source, options: try evaluation.options(seed: seed))
+            contestant.savedFit = saved
+        }
         let writer = try store.open(.create)
         let report = try evaluation.evaluate([contestant], on: source, store: writer, seed: seed)
         if report.interrupted { throw ExitCode(130) }

@@ -100,3 +100,58 @@ final class BrokenSets: PseudoExperimentSource, @unchecked Sendable {
         return try base.view(of: key)
     }
 }
+
+extension InterruptionTests {
+    /// Ctrl-C and scancel signal the plugins too: a plugin killed by the stop signal fails its
+    /// pseudo-experiment, and that failure is the interruption's. It is not recorded (the
+    /// pseudo-experiment is estimated on resume), even when the harness sees the dead plugin a
+    /// moment before its own signal; a failure that is not a stop signal is still recorded.
+    func testAPluginKilledByTheStopSignalIsNotRecordedAsAFailure() throws {
+        let f = try RunnerFixture("stop-signal", sets: 1, perSet: 4)
+        defer { f.remove() }
+        let flag = InterruptFlag()
+        let killed = SignalledEstimator(flag: flag, failure: "the plugin was killed by signal 15 (SIGTERM) during estimate")
+        let first = try f.runner(RunnerFixture.options(jobs: 1, fraction: 0)).run([try RunnerFixture.entry(killed)], interruption: flag)
+        XCTAssertTrue(first.interrupted)
+        XCTAssertEqual(first.contestants[0].recorded, 1, "the estimate before the signal only")
+        XCTAssertEqual(try f.store.outcomes(of: first.contestants[0].run).compactMap(\.failure), [])
+
+        let g = try RunnerFixture("other-failure", sets: 1, perSet: 4)
+        defer { g.remove() }
+        let other = InterruptFlag()
+        let crashed = SignalledEstimator(flag: other, failure: "the plugin was killed by signal 11 (SIGSEGV) during estimate",
+                                         raises: false)
+        let second = try g.runner(RunnerFixture.options(jobs: 1, fraction: 0)).run([try RunnerFixture.entry(crashed)], interruption: other)
+        XCTAssertFalse(second.interrupted)
+        XCTAssertEqual(try g.store.outcomes(of: second.contestants[0].run).compactMap(\.failure).count, 3,
+                       "a crash is the estimator's failure")
+    }
+}
+
+/// Estimates its first pseudo-experiment; then fails each with `failure`, and (with `raises`)
+/// raises `flag` a moment later from another thread, as a harness receives the signal its
+/// plugin already died of.
+struct SignalledEstimator: Estimator {
+    let flag: InterruptFlag
+    let failure: String
+    var raises = true
+    var name: String { "test-signalled" }
+    func fit(_ context: inout TrainingContext) throws -> any FittedEstimator { Model(flag: flag, failure: failure, raises: raises) }
+
+    final class Model: FittedEstimator, @unchecked Sendable {
+        let flag: InterruptFlag, failure: String, raises: Bool
+        private let calls = NSLock()
+        private var count = 0
+        init(flag: InterruptFlag, failure: String, raises: Bool) { self.flag = flag; self.failure = failure; self.raises = raises }
+        struct Failure: Error, CustomStringConvertible { let description: String }
+        func estimate(_ view: SealedView, using rng: inout SeededGenerator) throws -> Estimate {
+            calls.lock(); count += 1; let n = count; calls.unlock()
+            if n == 1 { return Estimate(interval68: ConfidenceInterval(lower: 0.5, upper: 1.5), muHat: 1) }
+            if raises {
+                let flag = self.flag
+                DispatchQueue.global().asyncAfter(deadline: .now() + 0.2) { flag.raise() }
+            }
+            throw Failure(description: failure)
+        }
+    }
+}
