@@ -26,7 +26,8 @@ extension EvaluationReport {
                 + ", \(c.failures) failure\(c.failures == 1 ? "" : "s") now"
             if let seconds = c.fitSeconds {
                 line += c.fitFailure == nil
-                    ? (seconds == 0 ? "; fitted model from the cache" : "; fit \(Self.format(seconds)) s")
+                    ? (seconds == 0 ? "; fitted model from the cache"
+                        : c.loadedSavedFit ? "; saved fit loaded in \(Self.format(seconds)) s" : "; fit \(Self.format(seconds)) s")
                     : "; \(TerminalText.escapedField(c.fitFailure ?? ""))"
             }
             lines.append(line)

@@ -42,6 +42,8 @@ public struct ContestantReport: Sendable {
     public var fitSeconds: Double?
     /// Why the start-up failed, if it did (every pseudo-experiment is then a failure).
     public var fitFailure: String?
+    /// Whether the start-up loaded a saved fit (``SavedFit``) instead of fitting.
+    public var loadedSavedFit = false
     /// Pseudo-experiments estimated again by a fresh instance for the statefulness check.
     public var statefulnessChecked: Int
     /// The run's flags at the end.

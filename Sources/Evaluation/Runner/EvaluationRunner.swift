@@ -216,6 +216,7 @@ public final class EvaluationRunner: @unchecked Sendable {
                 submission: entry.contestant.submission, run: entry.start.id, resumed: entry.start.resumed,
                 status: manifest.status, alreadyRecorded: entry.alreadyRecorded, recorded: tally.recorded,
                 recordedByOthers: tally.byOthers, peersAtStart: entry.start.peers, failures: tally.failures, fitSeconds: fitSeconds, fitFailure: fitFailure,
+                loadedSavedFit: entry.contestant.savedFit != nil,
                 statefulnessChecked: entry.statefulnessChecked, flags: try store.flags(of: entry.start.id),
                 scorecard: manifest.status == .completed
                     ? try store.scorecard(for: entry.start.id, policy: options.policy) : nil)
