@@ -22,7 +22,7 @@ struct LeaderboardFixture {
                                       nuisances: NuisanceValues(tes: 0.98 + 0.002 * Double(p)))
             }
         }
-        try store.registerChallenge(name: "toy", spec: #"{"name":"toy"}"#, specHash: "spec-1")
+        try store.registerChallenge(name: "toy", spec: StoreFixtureSpec.json, specHash: "spec-1")
         try store.registerSetManifest(hash: Self.manifest, challenge: "toy", rootSeed: 7, truths: truths)
     }
 
@@ -63,4 +63,12 @@ struct LeaderboardFixture {
     }
 
     func remove() { try? FileManager.default.removeItem(at: directory) }
+}
+
+/// A valid challenge spec for the fixture's challenge "toy": the built-in mini challenge's
+/// (the same score parameters, confidence level and mu prior as fair-universe-2024), since
+/// every run is scored by the policy of its challenge's stored spec.
+enum StoreFixtureSpec {
+    static let json = String(decoding: try! ChallengeSpec.builtin(named: "fair-universe-2024-mini").canonicalJSON(),
+                             as: UTF8.self)
 }
