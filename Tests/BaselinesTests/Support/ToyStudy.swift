@@ -94,7 +94,11 @@ extension ToyStudy.Summary {
     /// The coverage at `level` (the primary interval at `primary`, else the estimate's further
     /// interval at `level`; a failure or a missing interval is not covered) and its +-k sigma
     /// binomial band `level +- k sqrt(level (1 - level) / N)`.
-    func coverage(at level: Double, primary: Double = 0.6827, sigmas k: Double = 3)
+    ///
+    /// `calibrationToys`: for an estimator calibrated on that many toys, whose nominal coverage
+    /// is itself known only to the binomial precision of its toys, the band's variance adds
+    /// theirs: `level (1 - level) (1/N + 1/calibrationToys)`.
+    func coverage(at level: Double, primary: Double = 0.6827, sigmas k: Double = 3, calibrationToys: Int? = nil)
         -> (coverage: Double, band: ClosedRange<Double>, inside: Bool) {
         let n = Double(max(outcomes.count, 1))
         let covered = outcomes.filter { o in
@@ -103,7 +107,7 @@ extension ToyStudy.Summary {
             return interval?.contains(o.mu) ?? false
         }.count
         let c = Double(covered) / n
-        let half = k * (level * (1 - level) / n).squareRoot()
+        let half = k * (level * (1 - level) * (1 / n + (calibrationToys.map { 1 / Double($0) } ?? 0))).squareRoot()
         let band = (level - half)...(level + half)
         return (c, band, band.contains(c))
     }
