@@ -65,7 +65,7 @@ final class LeaderboardCommandTests: XCTestCase {
         XCTAssertEqual(out.status, 0, out.stderr)
         let rows = out.stdout.split(separator: "\n").filter { $0.hasPrefix("|") }
         XCTAssertEqual(rows.count, 7)
-        XCTAssertEqual(rows[0], "| Rank | Submission | Kind | Score | ± error | Coverage | Interval | Failures | Runtime (s) | vs next |")
+        XCTAssertEqual(rows[0], "| Rank | Submission | Kind | Score | ± error | Coverage | Cov 95% | Interval | Failures | Runtime (s) | vs next |")
         XCTAssertTrue(rows[2].hasPrefix("| - | oracle | reference |"), String(rows[2]))
         XCTAssertTrue(rows[3].hasPrefix("| 1 | beta | entry |"), String(rows[3]))
     }

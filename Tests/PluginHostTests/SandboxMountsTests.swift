@@ -51,7 +51,7 @@ final class SandboxMountsTests: XCTestCase {
         let nan = try PluginMessage.decode(Array(#"{"type":"estimate","id":3,"p16":NaN,"p84":Infinity}"#.utf8),
                                            phase: .estimate, stderr: { "" })
         XCTAssertTrue(nan.p16?.isNaN == true)
-        XCTAssertThrowsError(try nan.checkedEstimate()) { XCTAssertEqual($0 as? PluginError, .invalidEstimate(detail: "p16 is nan")) }
+        XCTAssertThrowsError(try nan.checkedEstimate(protocolVersion: 1, primaryLevel: 0.6827)) { XCTAssertEqual($0 as? PluginError, .invalidEstimate(detail: "p16 is nan")) }
         XCTAssertThrowsError(try PluginMessage.decode(Array("[1, 2]".utf8), phase: .fit, stderr: { "" })) {
             XCTAssertEqual($0 as? PluginError, .notAMessage(phase: .fit, firstBytes: "\"[1, 2]\" (6 bytes)", stderr: ""))
         }
@@ -60,7 +60,7 @@ final class SandboxMountsTests: XCTestCase {
         }
         let partial = try PluginMessage.decode(Array(#"{"type":"estimate","id":1,"p16":0.5,"p84":1,"p2_5":0}"#.utf8),
                                                phase: .estimate, stderr: { "" })
-        XCTAssertThrowsError(try partial.checkedEstimate()) {
+        XCTAssertThrowsError(try partial.checkedEstimate(protocolVersion: 1, primaryLevel: 0.6827)) {
             XCTAssertEqual($0 as? PluginError, .invalidEstimate(detail: "p2_5 and p97_5 come together; the reply has only one of them"))
         }
     }

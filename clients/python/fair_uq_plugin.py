@@ -19,7 +19,8 @@ for it on stdin/stdout (see datasets-spec/plugin-protocol-v1.md and -v2.md)::
 
         def estimate(self, events, seed):            # once per pseudo-experiment
             mu = events.rows / self.expected
-            return {"p16": 0.8 * mu, "p84": 1.2 * mu, "mu_hat": mu}
+            return {"p16": 0.8 * mu, "p84": 1.2 * mu, "mu_hat": mu,
+                    "intervals": {0.95: (0.6 * mu, 1.4 * mu)}}   # optional: further levels
 
     fuq.run(Counter())
 
@@ -148,8 +149,11 @@ class Estimator:
 
     def estimate(self, events, seed):
         """Return ``{"p16": .., "p84": ..}`` (optionally ``mu_hat``, ``delta_mu_hat``,
-        ``p2_5``, ``p97_5``) for one pseudo-experiment's ``EventFile``. ``seed`` (an int below
-        2**64) seeds any randomness of the estimate."""
+        ``p2_5``, ``p97_5``, and ``intervals``: central intervals at further confidence levels,
+        ``{0.5: (lower, upper), 0.9: (lower, upper), ...}`` or a list of
+        ``{"level", "lower", "upper"}``; never the scored level, which is p16/p84) for one
+        pseudo-experiment's ``EventFile``. ``seed`` (an int below 2**64) seeds any randomness of
+        the estimate."""
         raise NotImplementedError
 
 
@@ -289,7 +293,26 @@ def _estimate_reply(request_id, result):
     for key in ("p16", "p84", "mu_hat", "delta_mu_hat", "p2_5", "p97_5"):
         if result.get(key) is not None:
             reply[key] = float(result[key])
+    intervals = result.get("intervals")
+    if intervals is not None:
+        reply["intervals"] = _intervals(intervals)
     return reply
+
+
+def _intervals(intervals):
+    """``{level: (lower, upper)}`` or ``[{"level", "lower", "upper"}]`` as the protocol's list
+    (version 2), ascending by level; the harness checks the values and names a bad one."""
+    if isinstance(intervals, dict):
+        entries = [{"level": level, "lower": bounds[0], "upper": bounds[1]} for level, bounds in intervals.items()]
+    else:
+        entries = [dict(entry) for entry in intervals]
+    out = []
+    for entry in entries:
+        missing = [key for key in ("level", "lower", "upper") if entry.get(key) is None]
+        if missing:
+            raise ValueError(f"an entry of intervals has no {missing[0]!r}: {entry!r}")
+        out.append({key: float(entry[key]) for key in ("level", "lower", "upper")})
+    return sorted(out, key=lambda entry: entry["level"])
 
 
 def _describe(error):

@@ -4,7 +4,7 @@ import PseudoExperiments
 ///
 /// Trained as ``ClassifierLikelihoodEstimator``; then ``ThresholdCalibration`` draws toys from
 /// bootstrap replicates of the template rows across the priors and finds the threshold of t(mu)
-/// that covers the confidence level of them. Estimation is the classifier likelihood's with that
+/// that covers the confidence level of them (and one threshold per further level: 50%, 90%, 95%). Estimation is the classifier likelihood's with that
 /// threshold, so coverage lands on the nominal value instead of wherever the asymptotic
 /// threshold 1 puts it.
 public struct CalibratedEstimator: Estimator {
@@ -35,6 +35,7 @@ public struct CalibratedEstimator: Estimator {
         }
         var likelihood = trained.fitted.likelihood
         likelihood.threshold = result.threshold
+        likelihood.furtherLevels = result.furtherThresholds
         return (FittedTemplates(binning: trained.fitted.binning, likelihood: likelihood), result)
     }
 }

@@ -20,6 +20,8 @@ import PseudoExperiments
 /// t_k  = t(mu_k) of toy k                                 (global and conditional fits)
 /// threshold = the `confidence` quantile of { t_k }
 /// ```
+/// and likewise one threshold per further level (50%, 90%, 95%: the level's quantile of the
+/// same t_k), so that every reported level is calibrated, not only the scored one.
 /// so that `{mu : t(mu) <= threshold}` covers the toys' true mu in that fraction of them,
 /// averaged over the templates' fluctuations (which the likelihood's Barlow-Beeston terms model).
 /// Why not toys from held-out rows: every toy would share that one sample's fluctuation, larger
@@ -52,6 +54,9 @@ public struct ThresholdCalibration: Sendable, Equatable {
         public var coverage: Double
         /// The calibrated threshold's coverage of the toys in each third of the mu prior.
         public var coverageByThird: [Double]
+        /// The further levels (``ConfidenceLevels/further(than:)``) with thresholds calibrated
+        /// on the same toys, each the level's quantile of t, ascending by level.
+        public var furtherThresholds: [TemplateLikelihood.LevelThreshold]
     }
 
     /// The calibrated threshold for `likelihood` with `binning`, from toys of `source` (the
@@ -101,9 +106,16 @@ public struct ThresholdCalibration: Sendable, Equatable {
                                                reason: .emptyInput(what: "calibration toys that could be fitted (\(failures) of \(total) failed)"))
         }
         let sorted = samples.map(\.t).sorted()
-        let position = spec.confidenceLevel * Double(sorted.count)
-        let k = min(sorted.count - 1, max(0, Int(position.rounded(.up)) - 1))
-        let threshold = max(sorted[k], 1e-6)
+        /// The smallest t_k with at least `level` of the toys at or below it.
+        func quantile(_ level: Double) -> Double {
+            let position = level * Double(sorted.count)
+            let k = min(sorted.count - 1, max(0, Int(position.rounded(.up)) - 1))
+            return max(sorted[k], 1e-6)
+        }
+        let threshold = quantile(spec.confidenceLevel)
+        let further = ConfidenceLevels.further(than: spec.confidenceLevel).map {
+            TemplateLikelihood.LevelThreshold(level: $0, threshold: quantile($0))
+        }
         func coverage(_ part: [(mu: Double, t: Double)], _ cut: Double) -> Double {
             Double(part.filter { $0.t <= cut }.count) / Double(max(part.count, 1))
         }
@@ -113,6 +125,7 @@ public struct ThresholdCalibration: Sendable, Equatable {
             return coverage(samples.filter { $0.mu >= lo && ($0.mu < lo + width || j == 2) }, threshold)
         }
         return Result(threshold: threshold, toys: samples.count, failures: failures,
-                      coverageAtOne: coverage(samples, 1), coverage: coverage(samples, threshold), coverageByThird: thirds)
+                      coverageAtOne: coverage(samples, 1), coverage: coverage(samples, threshold), coverageByThird: thirds,
+                      furtherThresholds: further)
     }
 }

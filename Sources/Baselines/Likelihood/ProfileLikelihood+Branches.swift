@@ -83,6 +83,33 @@ extension ProfileLikelihood {
         }
     }
 
+    /// The intervals { mu : t(mu) <= threshold_k } for every threshold, all measured from one
+    /// global minimum (a restart found in any of them redoes them all, so that the intervals of
+    /// different levels never come from different minima and stay nested), in the order of
+    /// `thresholds`.
+    ///
+    /// - Throws: as ``interval(threshold:branches:maxRestarts:)``.
+    public func intervals(thresholds: [Double], branches given: [Minimum], maxRestarts: Int = 3) throws
+        -> (intervals: [ProfileInterval], best: Minimum) {
+        precondition(!given.isEmpty, "the interval needs at least one minimum")
+        var branches = distinct(given)
+        var restarts = 0
+        while true {
+            do {
+                return (try thresholds.map { try interval(threshold: $0, following: branches) }, branches[0])
+            } catch let missed as MissedMinimum {
+                let k = parameterOfInterest
+                guard restarts < maxRestarts else {
+                    throw FitError.globalMinimumMissed(parameter: parameters[k].name, value: missed.fit.values[k],
+                                                       conditional: missed.fit.value, global: branches[0].value)
+                }
+                let refit = (try? bestFit(from: missed.fit.values)) ?? missed.fit
+                branches = distinct([refit.value <= missed.fit.value ? refit : missed.fit] + branches)
+                restarts += 1
+            }
+        }
+    }
+
     /// One search of both ends with `branches[0]` as the global minimum: `t(mu)` is the lowest
     /// conditional fit from every branch's warm start.
     private func interval(threshold: Double, following branches: [Minimum]) throws -> ProfileInterval {

@@ -17,22 +17,33 @@ public struct NullEstimator: Estimator {
     public init() {}
 
     public func fit(_ context: inout TrainingContext) throws -> any FittedEstimator {
-        Fitted(interval: Self.interval(for: context.spec))
+        let spec = context.spec
+        return Fitted(interval: Self.interval(for: spec),
+                      further: ConfidenceLevels.further(than: spec.confidenceLevel).map {
+                          LevelInterval(level: $0, interval: Self.interval(for: spec, level: $0))
+                      })
     }
 
-    /// The prior's central interval of `spec`.
+    /// The prior's central interval of `spec` at its confidence level.
     public static func interval(for spec: ChallengeSpec) -> ConfidenceInterval {
+        interval(for: spec, level: spec.confidenceLevel)
+    }
+
+    /// The prior's central interval of `spec` holding `level` of it.
+    public static func interval(for spec: ChallengeSpec, level: Double) -> ConfidenceInterval {
         let prior = spec.muPrior
-        let tail = 0.5 * (1 - spec.confidenceLevel) * (prior.max - prior.min)
+        let tail = 0.5 * (1 - level) * (prior.max - prior.min)
         return ConfidenceInterval(lower: prior.min + tail, upper: prior.max - tail)
     }
 
-    /// The fitted null row: the same interval for every pseudo-experiment.
+    /// The fitted null row: the same intervals for every pseudo-experiment.
     public struct Fitted: FittedEstimator {
         public let interval: ConfidenceInterval
+        /// The prior's central intervals at the further levels.
+        public var further: [LevelInterval] = []
 
         public func estimate(_ view: SealedView, using rng: inout SeededGenerator) throws -> Estimate {
-            Estimate(interval68: interval, muHat: 0.5 * (interval.lower + interval.upper))
+            Estimate(interval68: interval, muHat: 0.5 * (interval.lower + interval.upper), levels: further)
         }
     }
 }

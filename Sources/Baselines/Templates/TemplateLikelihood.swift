@@ -13,7 +13,8 @@ import PseudoExperiments
 /// with nu from ``MorphedTemplates``, F the Barlow-Beeston-lite deviance of each bin
 /// (``BarlowBeestonLite``, the template's relative variance per bin) and c_j the priors as
 /// constraints (``NuisanceLayout``). threshold 1 is the asymptotic 68.27% interval; a calibrated
-/// estimator sets its own. The reported interval is the likelihood interval intersected with the
+/// estimator sets its own. The estimate carries the intervals of every level of
+/// ``furtherLevels`` too (50%, 90%, 95%), from the same global fit. The reported interval is the likelihood interval intersected with the
 /// mu prior's range (the true mu is known to lie there, so this never costs coverage); an
 /// interval wholly outside that range collapses onto the nearer edge.
 public struct TemplateLikelihood: Sendable {
@@ -26,8 +27,14 @@ public struct TemplateLikelihood: Sendable {
     public private(set) var relativeVariances: [Double]
     /// The range an interval is reported within (the mu prior's).
     public let reportRange: ClosedRange<Double>
-    /// The threshold of t(mu) (1 for a 68.27% interval).
+    /// The threshold of t(mu) of the primary interval, at the spec's confidence level
+    /// (`(Phi^-1((1 + 0.6827) / 2))^2 = 1.0000434` for the challenge's 68.27%).
     public var threshold: Double
+    /// The further levels reported beside the primary one, ascending, with their thresholds:
+    /// by default ``ConfidenceLevels/further(than:)`` at the asymptotic (Wilks) thresholds
+    /// `t_c = chi2_1 quantile at c = (Phi^-1((1 + c) / 2))^2` (0.455 at 50%, 2.706 at 90%,
+    /// 3.841 at 95%); a calibrated estimator sets its own.
+    public var furtherLevels: [LevelThreshold]
     /// The minimiser of every fit.
     public var minimiser: BoundedMinimiser
 
@@ -41,7 +48,7 @@ public struct TemplateLikelihood: Sendable {
     ///
     /// - Throws: ``BaselineError/missingProcess(estimator:process:rows:)`` when the templates hold
     ///   no signal, ``BaselineError/trainingFailed(estimator:reason:)`` when a response fit fails.
-    public init(scan: TemplateScan, spec: ChallengeSpec, estimator: String, threshold: Double = 1,
+    public init(scan: TemplateScan, spec: ChallengeSpec, estimator: String, threshold: Double? = nil,
                 minimiser: BoundedMinimiser = BoundedMinimiser()) throws {
         let signal = Int(PhysicsProcess.htautau.code)
         guard scan.nominal.total(signal) > 0 else {
@@ -76,8 +83,34 @@ public struct TemplateLikelihood: Sendable {
         self.layout = layout
         self.relativeVariances = scan.relativeVariances
         self.reportRange = spec.muPrior.min...spec.muPrior.max
-        self.threshold = threshold
+        self.threshold = try threshold ?? Self.asymptoticThreshold(spec.confidenceLevel)
+        self.furtherLevels = try ConfidenceLevels.further(than: spec.confidenceLevel).map {
+            LevelThreshold(level: $0, threshold: try Self.asymptoticThreshold($0))
+        }
         self.minimiser = minimiser
+    }
+
+    /// A confidence level with the threshold of t(mu) that gives its interval.
+    public struct LevelThreshold: Sendable, Equatable {
+        public var level: Double
+        public var threshold: Double
+
+        public init(level: Double, threshold: Double) {
+            precondition(level > 0 && level < 1 && threshold > 0,
+                         "a level in (0, 1) needs a positive threshold, got level \(level), threshold \(threshold)")
+            self.level = level
+            self.threshold = threshold
+        }
+    }
+
+    /// The asymptotic threshold of a two-sided interval at `level` (the chi-square quantile with
+    /// one degree of freedom, ``NormalDistribution/likelihoodRatioThreshold(coverage:)``).
+    static func asymptoticThreshold(_ level: Double) throws -> Double {
+        do {
+            return try NormalDistribution.likelihoodRatioThreshold(coverage: level)
+        } catch let error as FitError {
+            throw BaselineError.trainingFailed(estimator: "a template likelihood", reason: error)
+        }
     }
 
     /// How many prior widths mu's bounds may lie beyond the prior.
@@ -133,6 +166,20 @@ public struct TemplateLikelihood: Sendable {
         }
     }
 
+    /// The primary interval and those of ``furtherLevels`` (in their order) for `observed`
+    /// (unclipped), all from one global fit.
+    public func intervals(observed: [Double], fixed: [Int: Double] = [:])
+        throws -> (primary: ProfileInterval, further: [ProfileInterval], best: Minimum) {
+        do {
+            let profile = try self.profile(observed: observed, fixed: fixed)
+            let (all, best) = try profile.intervals(thresholds: [threshold] + furtherLevels.map(\.threshold),
+                                                    branches: profile.branches(from: alternativeStarts))
+            return (all[0], Array(all.dropFirst()), best)
+        } catch let error as FitError {
+            throw BaselineError.fitFailed(estimator: estimator, reason: error)
+        }
+    }
+
     /// The estimate for `observed` counts out of `rows` events.
     ///
     /// - Throws: ``BaselineError/noEventsSelected(estimator:rows:expected:)`` when every count is 0,
@@ -142,23 +189,32 @@ public struct TemplateLikelihood: Sendable {
             throw BaselineError.noEventsSelected(estimator: estimator, rows: rows,
                                                  expected: nominalExpectation.reduce(0, +))
         }
-        let (interval, best) = try self.interval(observed: observed, fixed: fixed)
-        return report(interval, muHat: best.values[layout.muIndex])
+        let (primary, further, best) = try intervals(observed: observed, fixed: fixed)
+        var estimate = report(primary, muHat: best.values[layout.muIndex])
+        for (level, interval) in zip(furtherLevels, further) {
+            estimate.setInterval(clipped(interval), at: level.level)
+        }
+        return estimate
     }
 
     /// The estimate of a likelihood interval: clipped into the report range.
     public func report(_ interval: ProfileInterval, muHat: Double) -> Estimate {
         let lo = reportRange.lowerBound, hi = reportRange.upperBound
+        return Estimate(interval68: clipped(interval), muHat: min(max(muHat, lo), hi),
+                        uncertainty: 0.5 * (interval.upper - interval.lower))
+    }
+
+    /// A likelihood interval intersected with the report range (wholly outside it: the nearer
+    /// edge).
+    public func clipped(_ interval: ProfileInterval) -> ConfidenceInterval {
+        let lo = reportRange.lowerBound, hi = reportRange.upperBound
         var lower = max(interval.lower, lo), upper = min(interval.upper, hi)
         if lower > upper {
-            // Wholly outside the range: the nearer edge.
             let edge = interval.upper < lo ? lo : hi
             lower = edge
             upper = edge
         }
-        return Estimate(interval68: ConfidenceInterval(lower: lower, upper: upper),
-                        muHat: min(max(muHat, lo), hi),
-                        uncertainty: 0.5 * (interval.upper - interval.lower))
+        return ConfidenceInterval(lower: lower, upper: upper)
     }
 
     /// The same likelihood with other relative template variances.

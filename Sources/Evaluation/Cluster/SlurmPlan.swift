@@ -173,8 +173,13 @@ public struct SlurmPlan: Sendable, Equatable {
     public func shardProgress(_ k: Int, contestants: Int) throws -> ShardProgress {
         let path = shardDatabase(k)
         guard FileManager.default.fileExists(atPath: path) else { return ShardProgress(shard: k, recorded: 0, expected: nil) }
-        let store = try LeaderboardStore(path: path, access: .readOnly)
-        let contents = try store.recordedKeysByRun()
+        let contents: (keys: [PseudoExperimentKey]?, runs: [Set<PseudoExperimentKey>])
+        do {
+            contents = try LeaderboardStore(path: path, access: .readOnly).recordedKeysByRun()
+        } catch LeaderboardStoreError.outdatedSchema {
+            // A task is creating the file at this moment: nothing recorded yet.
+            return ShardProgress(shard: k, recorded: 0, expected: nil)
+        }
         guard let shard = Shard(index: k, count: shards), let keys = contents.keys else {
             return ShardProgress(shard: k, recorded: 0, expected: nil)
         }

@@ -22,8 +22,9 @@ public struct EvaluationOptions: Sendable {
     /// The fraction of pseudo-experiments the statefulness check estimates again with a fresh
     /// instance (at least one when > 0; 0 turns the check off).
     public var statefulnessFraction: Double
-    /// How results are scored when a run completes.
-    public var policy: ScoringPolicy
+    /// How results are scored when a run completes; nil (the default): by the spec of the sets
+    /// evaluated (its `score`, `confidence_level` and `mu_prior`, ``ScoringPolicy/init(spec:)``).
+    public var policy: ScoringPolicy?
     /// The bootstrap of the stored scorecard (nil: none).
     public var bootstrap: BootstrapOptions?
     /// The part of the pseudo-experiments to evaluate (nil: all). A shard's run holds only its
@@ -44,7 +45,7 @@ public struct EvaluationOptions: Sendable {
                 startupTimeLimit: Double = EvaluationOptions.defaultStartupTimeLimit,
                 pseudoExperimentTimeLimit: Double = EvaluationOptions.defaultPseudoExperimentTimeLimit,
                 statefulnessFraction: Double = EvaluationOptions.defaultStatefulnessFraction,
-                policy: ScoringPolicy = .fairUniverse2024, bootstrap: BootstrapOptions? = BootstrapOptions(),
+                policy: ScoringPolicy? = nil, bootstrap: BootstrapOptions? = BootstrapOptions(),
                 shard: Shard? = nil) {
         self.jobs = jobs
         self.seed = seed

@@ -47,6 +47,13 @@ extension EvaluationReport {
             }
             lines += details.map { "  " + $0 }
         }
+        if timings.generated > 0 {
+            // Where the estimating phase's time went (workers' seconds are summed over workers).
+            lines.append("Estimating: \(timings.generated) pseudo-experiment\(timings.generated == 1 ? "" : "s"), "
+                + "\(timings.estimates) estimate\(timings.estimates == 1 ? "" : "s") in \(Self.format(timings.wallSeconds)) s wall "
+                + "(workers: generating \(Self.format(timings.generationSeconds)) s, estimating "
+                + "\(Self.format(timings.estimatorSeconds)) s, recording \(Self.format(timings.recordingSeconds)) s)")
+        }
         if interrupted {
             lines.append("Interrupted: every result so far is kept. Run the same command again to resume.")
         } else if let shard, contestants.contains(where: { $0.status != .completed }) {

@@ -151,7 +151,10 @@ public final class EvaluationRunner: @unchecked Sendable {
                 continue
             }
             try store.finishRun(entry.start.id, status: .completed, worker: entry.start.worker)
-            try store.scoreRun(entry.start.id, policy: options.policy, bootstrap: options.bootstrap)
+            // Scored by the spec the sets were drawn from (stored with the challenge, so the
+            // leaderboard and report score by the same), unless the options name a policy.
+            try store.scoreRun(entry.start.id, policy: options.policy ?? ScoringPolicy(spec: source.spec),
+                               bootstrap: options.bootstrap)
         }
         return try report(entries, truths: evaluated, interrupted: false, timings: timings)
     }
@@ -219,7 +222,7 @@ public final class EvaluationRunner: @unchecked Sendable {
                 loadedSavedFit: entry.contestant.savedFit != nil,
                 statefulnessChecked: entry.statefulnessChecked, flags: try store.flags(of: entry.start.id),
                 scorecard: manifest.status == .completed
-                    ? try store.scorecard(for: entry.start.id, policy: options.policy) : nil)
+                    ? try store.scorecard(for: entry.start.id, policy: options.policy ?? ScoringPolicy(spec: source.spec)) : nil)
         }
         return EvaluationReport(challenge: source.spec.name, setManifestHash: source.setManifestHash,
                                 pseudoExperiments: truths.count, contestants: contestants, interrupted: interrupted,

@@ -18,6 +18,8 @@ final class PluginWorker {
     private(set) var connection: PluginConnection?
     /// Processes started for this worker so far.
     private(set) var starts = 0
+    /// The spec's confidence level: the level of p16 and p84, which `intervals` may not repeat.
+    private var primaryLevel = Double.nan   // set by start(...)
 
     init(index: Int, exchange: ExchangeDirectory, limits: PluginLimits) throws {
         self.index = index
@@ -34,6 +36,7 @@ final class PluginWorker {
         connection = nil
         starts += 1
         requests.clear()
+        primaryLevel = spec.confidenceLevel
         let process = try launcher.launch(readOnly: [exchange.model, directory], writable: [requests.directory],
                                           log: exchange.logFile("worker-\(index)"))
         let connection = PluginConnection(process: process)
@@ -79,7 +82,7 @@ final class PluginWorker {
         }
         switch reply.type {
         case "estimate" where reply.id == id:
-            return try reply.checkedEstimate()
+            return try reply.checkedEstimate(protocolVersion: connection.protocolVersion, primaryLevel: primaryLevel)
         case "error" where reply.id == id || reply.id == nil:
             throw PluginError.reportedError(phase: .estimate, message: reply.message ?? "(no message)")
         default:

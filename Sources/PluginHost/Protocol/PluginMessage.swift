@@ -27,14 +27,36 @@ struct PluginMessage: Decodable {
     var deltaMuHat: Double?
     var p2_5: Double?
     var p97_5: Double?
+    /// Version 2: central intervals at further confidence levels.
+    var intervals: LevelEntries?
 
     enum CodingKeys: String, CodingKey {
-        case type, `protocol`, name, version, id, message, nuisances, seed, events, p16, p84
+        case type, `protocol`, name, version, id, message, nuisances, seed, events, p16, p84, intervals
         case applyCuts = "apply_cuts"
         case muHat = "mu_hat"
         case deltaMuHat = "delta_mu_hat"
         case p2_5 = "p2_5"
         case p97_5 = "p97_5"
+    }
+
+    /// One entry of an estimate's `intervals` (version 2): `{"level": 0.95, "lower": .., "upper": ..}`.
+    /// Keys are optional here so that a missing one is reported by name, not as a decoding error.
+    struct LevelEntry: Decodable {
+        var level: Double?
+        var lower: Double?
+        var upper: Double?
+    }
+
+    /// An estimate's `intervals` as sent: a version-1 plugin may use the key for anything (keys
+    /// it does not define are ignored), so a value of another shape is kept as malformed, and
+    /// refused only from a version-2 plugin.
+    enum LevelEntries: Decodable {
+        case entries([LevelEntry])
+        case malformed
+
+        init(from decoder: Decoder) throws {
+            self = (try? decoder.singleValueContainer().decode([LevelEntry].self)).map { .entries($0) } ?? .malformed
+        }
     }
 
     /// A file named in a message: `{"path": "...", "rows": N}`.

@@ -17,9 +17,13 @@ public struct LeaderboardRow: Sendable, Equatable {
     public var versusNext: PairedScoreDifference?
     /// Warnings the runner's checks raised on the run (e.g. a stateful estimator).
     public var flags: [RunFlag]
+    /// Coverage at every confidence level the run's estimates report (the primary one
+    /// included), ascending, with +-3 sigma bands (``LevelCoverage``).
+    public var levels: [LevelCoverage]
 
     public init(rank: Int?, submission: Submission, run: RunID, metrics: IntervalMetrics, scoreError: Double,
-                runtimeSeconds: Double, versusNext: PairedScoreDifference? = nil, flags: [RunFlag] = []) {
+                runtimeSeconds: Double, versusNext: PairedScoreDifference? = nil, flags: [RunFlag] = [],
+                levels: [LevelCoverage] = []) {
         self.rank = rank
         self.submission = submission
         self.run = run
@@ -28,6 +32,12 @@ public struct LeaderboardRow: Sendable, Equatable {
         self.runtimeSeconds = runtimeSeconds
         self.versusNext = versusNext
         self.flags = flags
+        self.levels = levels
+    }
+
+    /// The coverage at `level`, if the run reports that level.
+    public func coverage(at level: Double) -> LevelCoverage? {
+        levels.first { $0.level == level }
     }
 
     /// Whether the row competes for a rank: a ranked kind whose run has no disqualifying flag.

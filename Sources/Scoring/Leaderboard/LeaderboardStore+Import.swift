@@ -30,7 +30,7 @@ extension LeaderboardStore {
     public func importResults(_ outcomes: [PseudoExperimentOutcome], submission: Submission,
                               setManifestHash: String, seeds: [String: UInt64] = [:],
                               harnessVersion: String = Harness.version,
-                              policy: ScoringPolicy = .fairUniverse2024,
+                              policy: ScoringPolicy? = nil,
                               bootstrap: BootstrapOptions? = BootstrapOptions()) throws -> ImportSummary {
         let manifestKeys = Set(try pseudoExperiments(setManifestHash: setManifestHash))
         let outside = outcomes.map(\.key).filter { !manifestKeys.contains($0) }

@@ -51,7 +51,7 @@ extension LeaderboardStore {
     ///
     /// - Throws: ``LeaderboardStoreError/mergeConflict(path:detail:)`` (nothing written), the
     ///   registration errors, and the errors of reading the sources.
-    public func merge(from sources: [LeaderboardStore], policy: ScoringPolicy = .fairUniverse2024,
+    public func merge(from sources: [LeaderboardStore], policy: ScoringPolicy? = nil,
                       bootstrap: BootstrapOptions? = BootstrapOptions()) throws -> MergeSummary {
         if let same = sources.first(where: { Self.sameFile($0.path, path) }) {
             throw LeaderboardStoreError.mergeConflict(path: path, detail: "\(same.path) is the target database itself")

@@ -22,6 +22,7 @@ extension LeaderboardStore {
         migrator.registerMigration("2026-02-run-flags") { try createRunFlags($0) }
         migrator.registerMigration("2026-12-seal-set-manifest-sealed") { try addSetManifestSealed($0) }
         migrator.registerMigration("2026-12-run-workers") { try createRunWorkers($0) }
+        migrator.registerMigration("2026-12-result-levels") { try createResultLevels($0) }
         return migrator
     }
 
@@ -206,6 +207,28 @@ extension LeaderboardStore {
                 joined_at TEXT NOT NULL
             );
             CREATE INDEX run_worker_run ON run_worker (run_id);
+            """)
+    }
+
+    /// Intervals at confidence levels beside the primary 68.27% one and the 95% one (which keep
+    /// their columns p16/p84 and p2_5/p97_5 of `result`): 50%, 90% and any other level an
+    /// estimator reports, one row per level. Results recorded before this migration have none,
+    /// which reads as "not reported". NaN ends are NULL with bit 1 (lower) or 2 (upper) of
+    /// nan_mask set, as in `result`.
+    private static func createResultLevels(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE result_level (
+                run_id    INTEGER NOT NULL,
+                set_index INTEGER NOT NULL,
+                pe_index  INTEGER NOT NULL,
+                level     REAL NOT NULL CHECK (level > 0 AND level < 1 AND level <> 0.95),
+                lower     REAL,
+                upper     REAL,
+                nan_mask  INTEGER NOT NULL DEFAULT 0 CHECK (nan_mask BETWEEN 0 AND 3),
+                PRIMARY KEY (run_id, set_index, pe_index, level),
+                FOREIGN KEY (run_id, set_index, pe_index) REFERENCES result (run_id, set_index, pe_index),
+                CHECK ((lower IS NOT NULL OR nan_mask & 1) AND (upper IS NOT NULL OR nan_mask & 2))
+            ) WITHOUT ROWID;
             """)
     }
 }

@@ -143,7 +143,38 @@ extension LeaderboardStore {
                     [run.rawValue, manifestID, key.setIndex, key.index, outcome.estimate != nil]
                     + numbers.map { $0 as (any DatabaseValueConvertible)? }
                     + [nanMask, outcome.runtimeSeconds, outcome.failure, Self.timestamp()]))
+            try Self.recordLevels(outcome.estimate, run: run, key: key, db)
         }
+    }
+
+    /// The further levels of an estimate other than 95% (which has its columns), one
+    /// `result_level` row each.
+    static func recordLevels(_ estimate: Estimate?, run: RunID, key: PseudoExperimentKey, _ db: Database) throws {
+        guard let estimate else { return }
+        for l in estimate.levels where l.level != 0.95 {
+            let ends = [l.interval.lower, l.interval.upper]
+            let mask = (ends[0].isNaN ? 1 : 0) | (ends[1].isNaN ? 2 : 0)
+            try db.execute(sql: """
+                INSERT INTO result_level (run_id, set_index, pe_index, level, lower, upper, nan_mask)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [run.rawValue, key.setIndex, key.index, l.level,
+                                 ends[0].isNaN ? nil : ends[0], ends[1].isNaN ? nil : ends[1], mask])
+        }
+    }
+
+    /// The `result_level` rows of a run: per pseudo-experiment, its further intervals.
+    static func fetchLevels(_ run: RunID, _ db: Database) throws -> [PseudoExperimentKey: [LevelInterval]] {
+        var levels: [PseudoExperimentKey: [LevelInterval]] = [:]
+        for row in try Row.fetchAll(db, sql: """
+            SELECT set_index, pe_index, level, lower, upper, nan_mask FROM result_level WHERE run_id = ?
+            """, arguments: [run.rawValue]) {
+            let mask: Int = row[5]
+            let lower: Double = mask & 1 != 0 ? .nan : (row[3] as Double? ?? .nan)
+            let upper: Double = mask & 2 != 0 ? .nan : (row[4] as Double? ?? .nan)
+            levels[PseudoExperimentKey(setIndex: row[0], index: row[1]), default: []]
+                .append(LevelInterval(level: row[2], lower: lower, upper: upper))
+        }
+        return levels
     }
 
     /// Ends a run: `.completed` (every pseudo-experiment has a result), `.interrupted` (to be
@@ -239,17 +270,18 @@ extension LeaderboardStore {
     }
 
     static func fetchOutcomes(_ run: RunID, _ db: Database) throws -> [PseudoExperimentOutcome] {
-        try Row.fetchAll(db, sql: """
+        let levels = try fetchLevels(run, db)
+        return try Row.fetchAll(db, sql: """
             SELECT set_index, pe_index, has_estimate, mu_hat, uncertainty, p16, p84, p2_5, p97_5, nan_mask,
                    runtime_s, error
             FROM result WHERE run_id = ? ORDER BY set_index, pe_index
             """, arguments: [run.rawValue]).map { row in
             let hasEstimate: Bool = row[2]
             let numbers: [Double?] = (3...8).map { row[$0] }
-            return PseudoExperimentOutcome(
-                key: PseudoExperimentKey(setIndex: row[0], index: row[1]),
-                estimate: hasEstimate ? decodeNumbers(numbers, nanMask: row[9]) : nil,
-                failure: row[11], runtimeSeconds: row[10])
+            let key = PseudoExperimentKey(setIndex: row[0], index: row[1])
+            var estimate = hasEstimate ? decodeNumbers(numbers, nanMask: row[9]) : nil
+            for l in levels[key] ?? [] { estimate?.setInterval(l.interval, at: l.level) }
+            return PseudoExperimentOutcome(key: key, estimate: estimate, failure: row[11], runtimeSeconds: row[10])
         }
     }
 

@@ -5,12 +5,13 @@ import GRDB
 /// its breakdowns as rows, one score per run and scoring policy.
 extension LeaderboardStore {
     /// Scores a completed run from its stored results and truths, stores the scorecard
-    /// (replacing an earlier one under the same policy) and returns it.
+    /// (replacing an earlier one under the same policy) and returns it. `policy` nil: the
+    /// policy of the run's own challenge spec (``scoringPolicy(of:)``).
     ///
     /// - Throws: ``LeaderboardStoreError/runNotCompleted(path:run:status:)`` for a run that is
     ///   not completed (a partial score would be misleading); ``ScoringError`` from the metrics.
     @discardableResult
-    public func scoreRun(_ run: RunID, policy: ScoringPolicy = .fairUniverse2024,
+    public func scoreRun(_ run: RunID, policy given: ScoringPolicy? = nil,
                          bootstrap: BootstrapOptions? = BootstrapOptions()) throws -> Scorecard {
         let results: [ScoredResult] = try read { db in
             let (status, _) = try runState(run, db)
@@ -19,6 +20,7 @@ extension LeaderboardStore {
             }
             return try scoredResults(of: run, db)
         }
+        let policy = try given ?? scoringPolicy(of: run)
         let card = try Scorecard(results: results, policy: policy, bootstrap: bootstrap)
         try saveScorecard(card, for: run)
         return card
@@ -67,9 +69,10 @@ extension LeaderboardStore {
         }
     }
 
-    /// The stored scorecard of a run under `policy`, or nil when the run was not scored so.
-    public func scorecard(for run: RunID, policy: ScoringPolicy = .fairUniverse2024) throws -> Scorecard? {
-        let policyJSON = try Self.canonicalJSON(policy)
+    /// The stored scorecard of a run under `policy` (nil: the run's own spec's), or nil when
+    /// the run was not scored so.
+    public func scorecard(for run: RunID, policy given: ScoringPolicy? = nil) throws -> Scorecard? {
+        let policyJSON = try Self.canonicalJSON(try given ?? scoringPolicy(of: run))
         let text: String? = try read { db in
             _ = try runState(run, db)
             return try String.fetchOne(db, sql: "SELECT scorecard FROM score WHERE run_id = ? AND policy = ?",

@@ -85,10 +85,10 @@ extension LeaderboardStore {
         }
         var plans: [(ScoringPolicy, BootstrapOptions?)] = []
         for entry in stored {
-            let policy = entry.policy ?? .fairUniverse2024
+            let policy = try entry.policy ?? scoringPolicy(of: run)
             if !plans.contains(where: { $0.0 == policy }) { plans.append((policy, entry.bootstrap)) }
         }
-        if plans.isEmpty { plans = [(.fairUniverse2024, BootstrapOptions())] }
+        if plans.isEmpty { plans = [(try scoringPolicy(of: run), BootstrapOptions())] }
         // Rows whose policy text does not decode cannot be replaced by policy; they go first.
         try write { db in
             let rows = try Row.fetchAll(db, sql: "SELECT id, policy FROM score WHERE run_id = ?", arguments: [run.rawValue])

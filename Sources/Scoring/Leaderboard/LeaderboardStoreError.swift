@@ -1,3 +1,4 @@
+import PseudoExperiments
 import Foundation
 import GRDB
 
@@ -33,6 +34,8 @@ public enum LeaderboardStoreError: Error, CustomStringConvertible, LocalizedErro
     case unknownChallenge(path: String, name: String, known: [String])
     /// A challenge of that name is registered with a different spec.
     case challengeSpecConflict(path: String, name: String, storedHash: String, givenHash: String)
+    /// The spec stored with a challenge is not a valid challenge spec: its runs cannot be scored by it.
+    case unreadableChallengeSpec(path: String, name: String, detail: String)
     /// No set manifest with that hash is registered.
     case unknownSetManifest(path: String, hash: String)
     /// A set manifest with that hash is registered with different contents.
@@ -119,6 +122,12 @@ public enum LeaderboardStoreError: Error, CustomStringConvertible, LocalizedErro
             return "The challenge '\(name)' in \(path) was registered with another spec (hash "
                 + "\(stored), now \(given)). Give the changed challenge a new name, or use a "
                 + "new --database."
+        case let .unreadableChallengeSpec(path, name, detail):
+            let quoted: String = TerminalText.quoted(detail)
+            let what = "The spec stored with challenge '\(name)' in \(path) is not a valid challenge spec (\(quoted)), "
+            return what + "so its runs cannot be scored by their spec (its score parameters, confidence_level and "
+                + "mu_prior). bench registers only valid specs: the file was written by another program or "
+                + "changed by hand; restore it, or evaluate again into a new --database."
         case let .unknownSetManifest(path, hash):
             return "No set manifest with hash \(hash) in \(path). Register the pseudo-experiment "
                 + "sets (and their truths) first, or check the hash."

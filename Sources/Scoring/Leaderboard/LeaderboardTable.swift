@@ -24,6 +24,8 @@ public struct LeaderboardTable: Sendable, Equatable {
     public var bootstrap: BootstrapOptions
     /// The confidence of the neighbour-difference intervals.
     public var confidence: Double
+    /// The policy the rows were scored by (that of the challenge's spec, unless one was given).
+    public var policy: ScoringPolicy = .fairUniverse2024
 
     public init(challenge: String, setManifestHash: String, pseudoExperiments: Int, sealed: Bool = false,
                 rows: [LeaderboardRow], bootstrap: BootstrapOptions, confidence: Double) {
@@ -39,9 +41,11 @@ public struct LeaderboardTable: Sendable, Equatable {
     /// One table per (challenge, set manifest) with completed runs, from the store.
     ///
     /// A run's stored scorecard under `policy` is used when there is one; otherwise the run is
-    /// scored here (nothing is written, so a read-only store works).
+    /// scored here (nothing is written, so a read-only store works). `policy` nil (the default):
+    /// each table is scored by the policy of its challenge's stored spec (its `score`,
+    /// `confidence_level` and `mu_prior`), ``LeaderboardStore/scoringPolicy(challenge:)``.
     public static func tables(from store: LeaderboardStore, challenge: String? = nil,
-                              policy: ScoringPolicy = .fairUniverse2024,
+                              policy: ScoringPolicy? = nil,
                               bootstrap: BootstrapOptions = BootstrapOptions(),
                               confidence: Double = 0.95) throws -> [LeaderboardTable] {
         let runs = try store.latestCompletedRuns(challenge: challenge)
@@ -55,7 +59,8 @@ public struct LeaderboardTable: Sendable, Equatable {
             }
         }
         let tables = try groups.map { group in
-            try table(of: group, store: store, policy: policy, bootstrap: bootstrap, confidence: confidence)
+            try table(of: group, store: store, policy: policy ?? store.scoringPolicy(challenge: group[0].challenge),
+                      bootstrap: bootstrap, confidence: confidence)
         }
         // Sealed tables (rankings) first, open ones (practice) after; otherwise in store order.
         return tables.filter(\.sealed) + tables.filter { !$0.sealed }
@@ -77,7 +82,8 @@ public struct LeaderboardTable: Sendable, Equatable {
             }
             let row = LeaderboardRow(rank: nil, submission: run.submission, run: run.id, metrics: metrics,
                                      scoreError: scoreError, runtimeSeconds: try store.runtimeSeconds(of: run.id),
-                                     flags: try store.flags(of: run.id))
+                                     flags: try store.flags(of: run.id),
+                                     levels: LevelCoverage.all(results, policy: policy))
             return (row, results)
         }
         entries.sort { a, b in
@@ -92,10 +98,12 @@ public struct LeaderboardTable: Sendable, Equatable {
             entries[i].row.versusNext = try PairedBootstrap.scoreDifference(
                 entries[i].results, entries[j].results, policy: policy, options: bootstrap, confidence: confidence)
         }
-        return LeaderboardTable(challenge: runs[0].challenge, setManifestHash: runs[0].setManifestHash,
-                                pseudoExperiments: entries[0].results.count,
-                                sealed: try store.isSealed(setManifestHash: runs[0].setManifestHash),
-                                rows: entries.map(\.row),
-                                bootstrap: bootstrap, confidence: confidence)
+        var made = LeaderboardTable(challenge: runs[0].challenge, setManifestHash: runs[0].setManifestHash,
+                                    pseudoExperiments: entries[0].results.count,
+                                    sealed: try store.isSealed(setManifestHash: runs[0].setManifestHash),
+                                    rows: entries.map(\.row),
+                                    bootstrap: bootstrap, confidence: confidence)
+        made.policy = policy
+        return made
     }
 }

@@ -47,8 +47,13 @@ public struct CoverageBreakdown: Codable, Sendable, Equatable {
     ]
 
     /// Coverage in `bins` equal-width bins of true mu over `policy.muRange`.
+    ///
+    /// `level`: the intervals judged (default the policy's target, the primary interval; another
+    /// level's bins carry bands at that level).
     public static func byTrueMu(_ results: [ScoredResult], policy: ScoringPolicy = .fairUniverse2024,
-                                bins: Int = 6) throws -> CoverageBreakdown {
+                                bins: Int = 6, level: Double? = nil,
+                                bandSigmas: Double? = nil) throws -> CoverageBreakdown {
+        let level = level ?? policy.parameters.target
         guard bins > 0 else { throw ScoringError.tooFewBins(bins) }
         let lo = policy.muRange.lowerBound, hi = policy.muRange.upperBound
         let step = (hi - lo) / Double(bins)
@@ -57,11 +62,11 @@ public struct CoverageBreakdown: Codable, Sendable, Equatable {
             // Clamp before converting: a NaN or huge mu must not trap in Int(_:).
             let t = step > 0 ? ((r.truth.mu - lo) / step).rounded(.down) : 0
             let j = t.isNaN ? 0 : Int(min(max(t, 0), Double(bins - 1)))
-            groups[j].append(policy.outcome(of: r))
+            groups[j].append(policy.outcome(of: r, level: level))
         }
         let made = groups.enumerated().map { j, outcomes in
             bin(lower: lo + Double(j) * step, upper: j == bins - 1 ? hi : lo + Double(j + 1) * step,
-                outcomes: outcomes, policy: policy)
+                outcomes: outcomes, policy: policy, level: level, bandSigmas: bandSigmas)
         }
         return CoverageBreakdown(variable: "mu", bins: made)
     }
@@ -92,13 +97,13 @@ public struct CoverageBreakdown: Codable, Sendable, Equatable {
     }
 
     static func bin(lower: Double, upper: Double, outcomes: [IntervalOutcome],
-                    policy: ScoringPolicy) -> CoverageBin {
+                    policy: ScoringPolicy, level: Double? = nil, bandSigmas: Double? = nil) -> CoverageBin {
         let p = policy.parameters
         let widthSum = outcomes.reduce(0) { $0 + $1.width }
         return CoverageBin(
             lower: lower, upper: upper,
             coverage: BinomialCoverage(n: outcomes.count, covered: outcomes.filter(\.covered).count,
-                                       target: p.target, bandSigmas: p.bandSigmas),
+                                       target: level ?? p.target, bandSigmas: bandSigmas ?? p.bandSigmas),
             meanWidth: outcomes.isEmpty ? .nan : widthSum / Double(outcomes.count))
     }
 }

@@ -22,6 +22,9 @@ public struct Scorecard: Codable, Sendable, Equatable {
     /// Coverage of the 95% intervals against 0.95, when any estimate reports one (results
     /// without a finite 95% interval, failures included, count as not covered).
     public var coverage95: BinomialCoverage?
+    /// Coverage at every level reported (the primary one included), ascending: the calibration
+    /// curve. Nil in scorecards stored before levels were scored.
+    public var levels: [LevelCoverage]?
     /// Coverage by true-mu bins.
     public var byTrueMu: CoverageBreakdown
     /// Coverage by quantiles of each nuisance parameter (empty when none are known).
@@ -64,6 +67,7 @@ public struct Scorecard: Codable, Sendable, Equatable {
         } else {
             coverage95 = nil
         }
+        levels = LevelCoverage.all(sorted, policy: policy)
         byTrueMu = try CoverageBreakdown.byTrueMu(sorted, policy: policy, bins: muBins)
         byNuisance = try CoverageBreakdown.byNuisanceQuantiles(sorted, policy: policy,
                                                                quantiles: nuisanceQuantiles)

@@ -58,8 +58,16 @@ public struct ScoringPolicy: Codable, Sendable, Equatable {
 
     /// How a result's 95% interval counts (a failure, or no 95% interval, is not covered).
     public func outcome95(of result: ScoredResult) -> IntervalOutcome {
+        outcome(of: result, level: 0.95)
+    }
+
+    /// How a result's interval at `level` counts: the primary `[p16, p84]` at the target
+    /// level, else the estimate's further interval at `level` (a failure, or no interval at that
+    /// level, is not covered).
+    public func outcome(of result: ScoredResult, level: Double) -> IntervalOutcome {
+        if level == parameters.target { return outcome(of: result) }
         if let message = result.failure { return failed(.reported(message)) }
-        return outcome(mu: result.truth.mu, interval: result.estimate?.interval95)
+        return outcome(mu: result.truth.mu, interval: result.estimate?.interval(at: level))
     }
 
     /// A failure's outcome: the full mu range as width, not covered.

@@ -80,6 +80,7 @@ public struct HTMLReport: Sendable {
         body += figure(Figures.widthAgainstMu(sorted, card: card), caption: "Counted width of each interval "
                        + "(grey: failures at the full mu range) and the mean per bin.")
         body += "</div>\n"
+        body += levelSection(card, sorted)
         body += "<h2>Intervals per set</h2>\n"
         if card.sets.count > maxSetFigures {
             body += "<p>The first \(maxSetFigures) of \(card.sets.count) sets are drawn.</p>\n"
@@ -128,6 +129,37 @@ public struct HTMLReport: Sendable {
     }
 
     // MARK: Parts
+
+    /// The calibration curve and the coverage at each level against true mu, with a table of
+    /// the levels (only the primary level when the estimates report no other).
+    func levelSection(_ card: Scorecard, _ sorted: [ScoredResult]) -> String {
+        let levels = card.levels ?? LevelCoverage.all(sorted, policy: policy)
+        var s = "<h2>Calibration at every confidence level</h2>\n"
+        if levels.count < 2 {
+            s += "<p>The estimates report no interval beside the primary one (level \(f(policy.parameters.target, 4))); "
+                + "calibration at other levels needs intervals at them (plugin protocol v2: <code>intervals</code>).</p>\n"
+        }
+        s += "<table class=\"levels\">\n<tr><th>level</th><th>coverage</th><th>band (+-\(f(LevelCoverage.bandSigmas, 0)) sigma)</th>"
+            + "<th>covered / N</th><th>reported</th><th>mean width</th></tr>\n"
+        for l in levels {
+            let c = l.coverage
+            s += "<tr><td>\(f(l.level, 4))</td><td class=\"\(c.status.rawValue)\">\(f(c.coverage, 3))</td>"
+                + "<td>\(f(c.bandLower, 3))-\(f(c.bandUpper, 3))</td><td>\(c.covered) / \(c.n)</td>"
+                + "<td>\(l.reported)</td><td>\(f(l.meanWidth))</td></tr>\n"
+        }
+        s += "</table>\n<div class=\"figures\">\n"
+        s += figure(Figures.calibration([(title, levels)]), caption: "Observed against nominal coverage at each level "
+                    + "(shaded: level +- \(f(LevelCoverage.bandSigmas, 0)) sigma for N = \(card.overall.n); bars: the "
+                    + "binomial error of each point). A point below the diagonal under-covers.")
+        let breakdowns = (try? levels.map { l in
+            (level: l.level, breakdown: try CoverageBreakdown.byTrueMu(sorted, policy: policy, bins: card.byTrueMu.bins.count,
+                                                                        level: l.level, bandSigmas: LevelCoverage.bandSigmas))
+        }) ?? []
+        s += figure(Figures.coverageByLevelAgainstMu(breakdowns, range: policy.muRange),
+                    caption: "Coverage per true-mu bin at each level (shaded: the level's +- \(f(LevelCoverage.bandSigmas, 0)) "
+                    + "sigma band for the bin's n; dashed: the level; large dots lie outside their band).")
+        return s + "</div>\n"
+    }
 
     func e(_ s: String) -> String { HTMLText.escape(s) }
 

@@ -36,7 +36,7 @@ extension CoverageBreakdown {
 extension Scorecard {
     /// Everything, pooled numbers first: `n`, `interval`, `coverage`, `score`, `rmse`, `mae`,
     /// `failures`, `swapped`, `bias`, `pull_mean`, `pull_sd`, then `bootstrap` (standard errors),
-    /// `coverage95`, `sets`, `coverage_by_mu` and `coverage_by_nuisance`.
+    /// `coverage95`, `coverage_by_level` (when further levels are reported), `sets`, `coverage_by_mu` and `coverage_by_nuisance`.
     public var json: JSONValue {
         var pairs = overall.detailedPairs
         pairs.insert(contentsOf: [("rmse", JSONValue.optional(point.rmse)), ("mae", .optional(point.mae))], at: 4)
@@ -49,6 +49,16 @@ extension Scorecard {
                 ("interval_se", .number(b.intervalStandardError))])))
         }
         if let c = coverage95 { pairs.append(("coverage95", c.json)) }
+        if let levels, levels.count > 1 {
+            pairs.append(("coverage_by_level", .array(levels.map { l in
+                let c = l.coverage
+                return .object([("level", .number(l.level)), ("n", .number(Double(c.n))),
+                                ("covered", .number(Double(c.covered))), ("coverage", .number(c.coverage)),
+                                ("band_lower", .number(c.bandLower)), ("band_upper", .number(c.bandUpper)),
+                                ("status", .string(c.status.rawValue)), ("reported", .number(Double(l.reported))),
+                                ("interval", .number(l.meanWidth))])
+            })))
+        }
         pairs.append(("sets", .array(sets.map { s in
             var set: [(String, JSONValue)] = [("set", .number(Double(s.setIndex))), ("mu", .optional(s.mu))]
             set += s.metrics.detailedPairs

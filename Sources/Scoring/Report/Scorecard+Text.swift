@@ -39,6 +39,14 @@ extension Scorecard {
         if let c = coverage95 {
             out.append("  coverage at 95%  \(f(c.coverage)) (band [\(f(c.bandLower)), \(f(c.bandUpper))], \(c.status.rawValue))")
         }
+        if let levels, levels.count > 1 {
+            out.append("  coverage by level (band +- \(f(LevelCoverage.bandSigmas)) sigma; no interval at a level counts as not covered)")
+            for l in levels {
+                let c = l.coverage
+                out.append("    \(pad(f(l.level), 7)) \(f(c.coverage)) (band [\(f(c.bandLower)), \(f(c.bandUpper))], \(c.status.rawValue), "
+                           + "\(l.reported) of \(c.n) reported, mean width \(f(l.meanWidth)))")
+            }
+        }
         if let se { out.append("  (bootstrap: \(se.options.replicates) replicates, seed \(se.options.seed), sets then pseudo-experiments)") }
         out.append("")
         out.append("Per set")

@@ -39,6 +39,12 @@ struct LeaderboardCommand: ParsableCommand {
     @Option(name: .customLong("band-sigmas"), help: "Half-width of the coverage bands of --coverage-by-mu, in sigma68.")
     var bandSigmas: Double = 3
 
+    @Flag(name: .customLong("levels"), help: """
+        Also print each row's coverage at every confidence level its estimates report (50%, 68.27%, \
+        90%, 95% for the built-in baselines), each against its +-3 sigma binomial band.
+        """)
+    var levels = false
+
     func validate() throws {
         guard replicates >= 2 else { throw ValidationError("--replicates must be at least 2, got \(replicates).") }
         guard confidence > 0, confidence < 1 else {
@@ -53,6 +59,9 @@ struct LeaderboardCommand: ParsableCommand {
         if coverageBins > 0, format != .table {
             throw ValidationError("--coverage-by-mu prints a table: use it with --format table.")
         }
+        if levels, format != .table {
+            throw ValidationError("--levels prints a table: use it with --format table.")
+        }
     }
 
     func run() throws {
@@ -65,10 +74,15 @@ struct LeaderboardCommand: ParsableCommand {
             return
         }
         print(LeaderboardTable.render(tables, as: format), terminator: "")
-        guard coverageBins > 0 else { return }
         for table in tables {
-            print("")
-            print(try table.coverageByTrueMu(from: reader, bins: coverageBins, bandSigmas: bandSigmas), terminator: "")
+            if levels {
+                print("")
+                print(table.coverageByLevel(), terminator: "")
+            }
+            if coverageBins > 0 {
+                print("")
+                print(try table.coverageByTrueMu(from: reader, bins: coverageBins, bandSigmas: bandSigmas), terminator: "")
+            }
         }
     }
 }

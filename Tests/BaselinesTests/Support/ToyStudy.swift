@@ -89,3 +89,44 @@ struct ToyStudy {
         return Summary(outcomes: outcomes)
     }
 }
+
+extension ToyStudy.Summary {
+    /// The coverage at `level` (the primary interval at `primary`, else the estimate's further
+    /// interval at `level`; a failure or a missing interval is not covered) and its +-k sigma
+    /// binomial band `level +- k sqrt(level (1 - level) / N)`.
+    ///
+    /// `calibrationToys`: for an estimator calibrated on that many toys, whose nominal coverage
+    /// is itself known only to the binomial precision of its toys, the band's variance adds
+    /// theirs: `level (1 - level) (1/N + 1/calibrationToys)`.
+    func coverage(at level: Double, primary: Double = 0.6827, sigmas k: Double = 3, calibrationToys: Int? = nil)
+        -> (coverage: Double, band: ClosedRange<Double>, inside: Bool) {
+        let n = Double(max(outcomes.count, 1))
+        let covered = outcomes.filter { o in
+            guard let e = o.estimate else { return false }
+            let interval = level == primary ? e.interval68 : e.interval(at: level)
+            return interval?.contains(o.mu) ?? false
+        }.count
+        let c = Double(covered) / n
+        let half = k * (level * (1 - level) * (1 / n + (calibrationToys.map { 1 / Double($0) } ?? 0))).squareRoot()
+        let band = (level - half)...(level + half)
+        return (c, band, band.contains(c))
+    }
+}
+
+/// A test estimator whose every interval is `factor` times as wide as `base`'s, about its
+/// centre: with factor 0.8 the "20% too narrow" method the coverage tests must catch.
+struct ScaledIntervals: FittedEstimator {
+    let base: any FittedEstimator
+    let factor: Double
+
+    static func scaled(_ i: ConfidenceInterval, _ factor: Double) -> ConfidenceInterval {
+        let centre = 0.5 * (i.lower + i.upper), half = 0.5 * (i.upper - i.lower) * factor
+        return ConfidenceInterval(lower: centre - half, upper: centre + half)
+    }
+
+    func estimate(_ view: SealedView, using rng: inout SeededGenerator) throws -> Estimate {
+        let e = try base.estimate(view, using: &rng)
+        return Estimate(interval68: Self.scaled(e.interval68, factor), muHat: e.muHat, uncertainty: e.uncertainty,
+                        levels: e.levels.map { LevelInterval(level: $0.level, interval: Self.scaled($0.interval, factor)) })
+    }
+}

@@ -21,8 +21,9 @@ final class ReferenceSampleSets: PseudoExperimentSource, @unchecked Sendable {
     /// Expected events per process at mu = 1 in one pseudo-experiment of the mini spec.
     static let yields: [PhysicsProcess: Double] = [.htautau: 300, .ztautau: 1500, .ttbar: 150, .diboson: 50]
 
-    init(sets: Int = 2, perSet: Int = 3, rootSeed: UInt64 = 11) throws {
-        let spec = try ChallengeSpec.builtin(named: "fair-universe-2024-mini")
+    /// `spec`: the mini challenge's unless given (a copy with other parameters, say).
+    init(sets: Int = 2, perSet: Int = 3, rootSeed: UInt64 = 11, spec given: ChallengeSpec? = nil) throws {
+        let spec = try given ?? ChallengeSpec.builtin(named: "fair-universe-2024-mini")
         // Pool weights are quoted at the yields' luminosity; the generator scales them to the spec's.
         let scale = spec.yields.referenceLuminosity / spec.luminosity
         let sample = try EventTable.readCSV(from: ReferenceData.sample("input_rows.csv")).table

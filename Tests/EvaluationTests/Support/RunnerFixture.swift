@@ -10,10 +10,10 @@ struct RunnerFixture {
     let store: LeaderboardStore
     let sets: ReferenceSampleSets
 
-    init(_ label: String, sets: Int = 2, perSet: Int = 3) throws {
+    init(_ label: String, sets: Int = 2, perSet: Int = 3, spec: ChallengeSpec? = nil) throws {
         directory = try ReferenceData.temporaryDirectory("runner-\(label)")
         store = try LeaderboardStore(path: directory.appendingPathComponent("leaderboard.sqlite").path, access: .create)
-        self.sets = try ReferenceSampleSets(sets: sets, perSet: perSet)
+        self.sets = try ReferenceSampleSets(sets: sets, perSet: perSet, spec: spec)
     }
 
     func remove() { try? FileManager.default.removeItem(at: directory) }

@@ -19,7 +19,9 @@ and on the marker allocates 2 GiB. Mode reserve reserves 64 GiB of PROT_NONE add
 start (as torch, TensorFlow and JAX do at import) and answers the digest with mu_hat replaced
 by the GiB reserved. Mode hog writes 600 MiB on the marker and holds it for 20 s, then answers;
 mode child-hog has a child process in a session of its own do that (its command line carries
-PATH[0], a token the test looks for in /proc) while the plugin waits for it. Mode probe tries to open each PATH (in fit and in estimate) and answers
+PATH[0], a token the test looks for in /proc) while the plugin waits for it. Mode levels adds
+intervals at 0.5 [p16, p16], 0.9 [p16 - 1, p84 + 1] and 0.95 (p2_5, p97_5) [p16 - 2, p84 + 2] to
+the digest, and on the marker a swapped 90% interval. Mode probe tries to open each PATH (in fit and in estimate) and answers
 mu_hat = paths the worker could read, delta_mu_hat = paths the fitting process could read,
 p16 = 0, p84 = network interfaces other than lo.
 """
@@ -158,8 +160,15 @@ class TestPlugin(fuq.Estimator):
         if mode == "reserve":
             return {"mu_hat": sum(len(m) for m in RESERVED) / 2**30, "delta_mu_hat": events.rows,
                     "p16": float(values.min()), "p84": float(values.max())}
-        return {"mu_hat": float(values.sum()), "delta_mu_hat": events.rows,
-                "p16": float(values.min()), "p84": float(values.max())}
+        digest = {"mu_hat": float(values.sum()), "delta_mu_hat": events.rows,
+                  "p16": float(values.min()), "p84": float(values.max())}
+        if mode == "levels":
+            lo, hi = digest["p16"], digest["p84"]
+            digest["intervals"] = {0.9: (lo - 1, hi + 1), 0.5: (lo, lo)}
+            digest["p2_5"], digest["p97_5"] = lo - 2, hi + 2
+            if marked:
+                digest["intervals"] = {0.9: (hi + 1, lo - 1)}
+        return digest
 
     @staticmethod
     def _protocol_out():

@@ -136,8 +136,8 @@ final class LeaderboardTableTests: XCTestCase {
         let text = LeaderboardTable.render([try board()], as: .markdown)
         let rows = text.split(separator: "\n").filter { $0.hasPrefix("|") }
         XCTAssertEqual(rows.count, 2 + 5)
-        XCTAssertEqual(rows[1], "|---:|:---|:---|---:|---:|---:|---:|---:|---:|:---|")
-        XCTAssertTrue(rows.allSatisfy { $0.filter { $0 == "|" }.count == 11 })
+        XCTAssertEqual(rows[1], "|---:|:---|:---|---:|---:|---:|---:|---:|---:|---:|:---|")
+        XCTAssertTrue(rows.allSatisfy { $0.filter { $0 == "|" }.count == 12 })
         XCTAssertTrue(rows[3].hasPrefix("| 1 | beta | entry |"), String(rows[3]))
     }
 

@@ -27,7 +27,7 @@ struct StoreFixture {
         }
         self.truths = truths
         keys = truths.map(\.key)
-        try store.registerChallenge(name: Self.challenge, spec: #"{"name":"toy"}"#, specHash: "spec-1")
+        try store.registerChallenge(name: Self.challenge, spec: StoreFixtureSpec.json, specHash: "spec-1")
         try store.registerSetManifest(hash: Self.manifest, challenge: Self.challenge, rootSeed: 42, truths: truths)
     }
 
@@ -49,4 +49,12 @@ struct StoreFixture {
     }
 
     func remove() { try? FileManager.default.removeItem(at: directory) }
+}
+
+/// A valid challenge spec for the fixture's challenge "toy": the built-in mini challenge's
+/// (the same score parameters, confidence level and mu prior as fair-universe-2024), since
+/// every run is scored by the policy of its challenge's stored spec.
+enum StoreFixtureSpec {
+    static let json = String(decoding: try! ChallengeSpec.builtin(named: "fair-universe-2024-mini").canonicalJSON(),
+                             as: UTF8.self)
 }

@@ -52,8 +52,9 @@ final class HTMLReportTests: XCTestCase {
         let html = try report.render()
         let c = try parse(html)
 
-        // One figure each: coverage and width vs mu, 3 sets, pulls, 3 bootstrap, 6 nuisances.
-        XCTAssertEqual(c.elements["svg"], 2 + 3 + 1 + 3 + 6)
+        // One figure each: coverage and width vs mu, calibration curve and coverage per level vs
+        // mu, 3 sets, pulls, 3 bootstrap, 6 nuisances.
+        XCTAssertEqual(c.elements["svg"], 2 + 2 + 3 + 1 + 3 + 6)
         XCTAssertEqual(c.elements["figure"], c.elements["svg"])
         for title in ["Coverage against true mu", "Width against true mu", "Pulls", "Bootstrap: score",
                       "Bootstrap: coverage", "Bootstrap: mean width", "Coverage against jes", "Coverage against soft_met"] {
@@ -93,7 +94,7 @@ final class HTMLReportTests: XCTestCase {
         }
         let html = try HTMLReport(title: "bare", results: results, bootstrap: BootstrapOptions(replicates: 20)).render()
         let c = try parse(html)
-        XCTAssertEqual(c.elements["svg"], 2 + 1 + 1 + 3)
+        XCTAssertEqual(c.elements["svg"], 2 + 2 + 1 + 1 + 3)
         XCTAssertTrue(html.contains("No estimate reports mu_hat"))
         XCTAssertTrue(html.contains("do not record nuisance values"))
     }
@@ -107,5 +108,42 @@ final class HTMLReportTests: XCTestCase {
         XCTAssertThrowsError(try HTMLReport(title: "t", results: []).render()) {
             XCTAssertEqual($0 as? ScoringError, .noResults)
         }
+    }
+}
+
+/// The comparison page of several submissions (`bench report --all`).
+extension HTMLReportTests {
+    func testComparisonPageHoldsTheTableAndTheOverlaidFigures() throws {
+        let correct = LevelCoverageTests.results(n: 300, scale: 1, seed: 4)
+        let narrow = LevelCoverageTests.results(n: 300, scale: 0.8, seed: 4)
+        let page = ComparisonReport(title: "Two <estimators>", entries: [
+            .init(name: "narrow", kind: "entry", results: narrow), .init(name: "correct", kind: "baseline", results: correct),
+        ], bootstrap: BootstrapOptions(replicates: 20, seed: 1))
+        let html = try page.render()
+        let c = try parse(html)
+        XCTAssertEqual(c.elements["svg"], 3)
+        XCTAssertEqual(c.elements["figure"], 3)
+        for title in ["Coverage against true mu", "Mean width against true mu", "Calibration: observed against nominal coverage"] {
+            XCTAssertTrue(c.svgTitles.contains { $0.hasPrefix(title) }, "no figure '\(title)' in \(c.svgTitles)")
+        }
+        XCTAssertTrue(html.contains("Two &lt;estimators&gt;"))
+        // The table: a header and one row per submission, best first, a column per level.
+        XCTAssertEqual(c.elements["tr"], 3)
+        for level in ["cov 50%", "cov 68.27%", "cov 90%", "cov 95%"] { XCTAssertTrue(html.contains(level), level) }
+        let correctRow = try XCTUnwrap(html.range(of: "<td style=\"text-align:left\">correct</td>"))
+        let narrowRow = try XCTUnwrap(html.range(of: "<td style=\"text-align:left\">narrow</td>"))
+        XCTAssertLessThan(correctRow.lowerBound, narrowRow.lowerBound)
+        XCTAssertTrue(html.contains("class=\"below\""), "the narrow row's coverage is marked below its band")
+        XCTAssertNil(c.elements["script"])
+        XCTAssertEqual(try page.render(), html)
+    }
+
+    func testTheReportDrawsTheCalibrationCurveOfAnEstimateWithLevels() throws {
+        let html = try HTMLReport(title: "levels", results: LevelCoverageTests.results(n: 200, scale: 1, seed: 2),
+                                  bootstrap: BootstrapOptions(replicates: 20)).render()
+        let c = try parse(html)
+        XCTAssertTrue(c.svgTitles.contains { $0.hasPrefix("Calibration: observed against nominal coverage") })
+        XCTAssertTrue(c.svgTitles.contains { $0.hasPrefix("Coverage at each level against true mu") })
+        XCTAssertEqual(html.components(separatedBy: "<tr><td>0.").count - 1, 4, "one table row per level")
     }
 }

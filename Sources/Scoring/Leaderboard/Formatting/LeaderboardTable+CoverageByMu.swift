@@ -12,9 +12,11 @@ import Foundation
 /// 0.6827 +- 0.076 in each third, and in 0.6827 +- 0.044 overall.
 extension LeaderboardTable {
     /// One line per row: coverage overall and in each of `bins` equal-width bins of true mu over
-    /// the policy's range, with `*` marking a value outside its band.
+    /// the policy's range (default: the table's, its spec's), with `*` marking a value outside
+    /// its band.
     public func coverageByTrueMu(from store: LeaderboardStore, bins: Int, bandSigmas: Double,
-                                 policy: ScoringPolicy = .fairUniverse2024) throws -> String {
+                                 policy given: ScoringPolicy? = nil) throws -> String {
+        let policy = given ?? self.policy
         var header = ["Submission", "Overall"]
         var lines: [[String]] = []
         var ranges: [String] = []

@@ -19,8 +19,10 @@ public enum LeaderboardFormat: String, CaseIterable, Sendable {
 /// rank submission kind version code_hash challenge set_manifest run score score_error
 /// coverage interval failures pseudo_experiments runtime_s difference_to_next
 /// difference_to_next_error difference_to_next_lower difference_to_next_upper significant_to_next
-/// flags sealed
+/// flags sealed coverage_95
 /// ```
+/// `coverage_95` is the coverage of the runs' 95% intervals (null when the run reports none).
+/// JSON records end with `coverage_by_level`: the coverage at every level the run reports.
 /// `sealed` is whether the table's set manifest is sealed (true) or open (false).
 /// `flags` lists the run's flags as `kind: detail`, separated by `; ` (empty when none).
 /// `rank` is null for reference rows and for runs with a disqualifying flag
@@ -38,14 +40,28 @@ extension LeaderboardTable {
             let records = tables.flatMap(\.records)
             return CSVText.text([Self.recordKeys] + records.map { $0.map { $0.1.csvField } })
         case .json:
-            let array = JSONValue.array(tables.flatMap(\.records).map { record in
-                .object(record.map { ($0.0, $0.1.json) })
+            let array = JSONValue.array(tables.flatMap { table in
+                zip(table.records, table.rows).map { record, row in
+                    .object(record.map { ($0.0, $0.1.json) } + [("coverage_by_level", Self.levelsJSON(row.levels))])
+                }
             })
             return array.serialized(indent: 2) + "\n"
         }
     }
 
     // MARK: - Machine records
+
+    /// A row's coverage at every level (JSON only): level, n, covered, coverage, the +-3 sigma
+    /// band and its status, how many results reported the level, the mean width.
+    static func levelsJSON(_ levels: [LevelCoverage]) -> JSONValue {
+        .array(levels.map { l in
+            let c = l.coverage
+            return .object([("level", .number(l.level)), ("n", .number(Double(c.n))), ("covered", .number(Double(c.covered))),
+                            ("coverage", .number(c.coverage)), ("band_lower", .number(c.bandLower)),
+                            ("band_upper", .number(c.bandUpper)), ("status", .string(c.status.rawValue)),
+                            ("reported", .number(Double(l.reported))), ("interval", .number(l.meanWidth))])
+        })
+    }
 
     /// A cell of a machine record; nil is null.
     enum Cell {
@@ -74,7 +90,7 @@ extension LeaderboardTable {
         "rank", "submission", "kind", "version", "code_hash", "challenge", "set_manifest", "run", "score",
         "score_error", "coverage", "interval", "failures", "pseudo_experiments", "runtime_s",
         "difference_to_next", "difference_to_next_error", "difference_to_next_lower",
-        "difference_to_next_upper", "significant_to_next", "flags", "sealed",
+        "difference_to_next_upper", "significant_to_next", "flags", "sealed", "coverage_95",
     ]
 
     var records: [[(String, Cell)]] {
@@ -90,6 +106,7 @@ extension LeaderboardTable {
                 .number(next?.upper), .bool(next?.isSignificant),
                 .text(row.flags.map(\.description).joined(separator: "; ")),
                 .bool(sealed),
+                .number(row.coverage(at: 0.95)?.coverage.coverage),
             ]
             return Array(zip(Self.recordKeys, cells))
         }
@@ -97,10 +114,10 @@ extension LeaderboardTable {
 
     // MARK: - Human tables
 
-    private static let headers = ["Rank", "Submission", "Kind", "Score", "± error", "Coverage", "Interval",
-                                  "Failures", "Runtime (s)", "vs next"]
+    private static let headers = ["Rank", "Submission", "Kind", "Score", "± error", "Coverage", "Cov 95%",
+                                  "Interval", "Failures", "Runtime (s)", "vs next"]
     /// Columns aligned left (text) or right (numbers).
-    private static let leftAligned: Set<Int> = [1, 2, 9]
+    private static let leftAligned: Set<Int> = [1, 2, 10]
 
     /// The title line, the table, and the notes that explain it.
     func text(markdown: Bool) -> String {
@@ -115,6 +132,8 @@ extension LeaderboardTable {
         notes.append(sealed
             ? "Sealed: the root seed of these pseudo-experiments derives from a secret kept only in the harness's truth file; no submission could compute a truth."
             : "OPEN: the root seed of these pseudo-experiments is public (given on the command line or a phase's published default), so anyone can recompute their truths: a practice table, never ranked together with a sealed one. A sealed ranking: bench generate of a sealed phase without --seed, then bench evaluate.")
+        notes.append("Cov 95%: coverage of the 95% intervals (- when not reported; * outside 0.95 +- "
+            + "\(Self.fixed(LevelCoverage.bandSigmas, 0)) sigma); every level: --levels.")
         if rows.contains(where: { $0.rank == nil && !$0.submission.kind.isRanked }) {
             notes.append("Rank -: a reference (e.g. oracle or null baseline), shown for comparison, not ranked.")
         }
@@ -156,6 +175,7 @@ extension LeaderboardTable {
         return [row.rank.map(String.init) ?? "-", row.submission.name + (row.flags.isEmpty ? "" : " (!)"),
                 row.submission.kind.rawValue,
                 Self.fixed(row.metrics.score, 4), Self.fixed(row.scoreError, 4), Self.fixed(row.metrics.coverage, 3),
+                row.coverage(at: 0.95).map { Self.fixed($0.coverage.coverage, 3) + ($0.coverage.status == .inside ? " " : "*") } ?? "-",
                 Self.fixed(row.metrics.interval, 4), "\(row.metrics.failures)", Self.fixed(row.runtimeSeconds, 2),
                 versus]
     }

@@ -33,7 +33,10 @@ public struct PseudoExperimentOutcome: Sendable, Equatable {
         guard a.key == b.key, a.failure == b.failure, a.runtimeSeconds == b.runtimeSeconds else { return false }
         switch (a.estimate, b.estimate) {
         case (nil, nil): return true
-        case let (x?, y?): return zip(x.storedNumbers, y.storedNumbers).allSatisfy(same)
+        case let (x?, y?):
+            return zip(x.storedNumbers, y.storedNumbers).allSatisfy(same)
+                && x.levels.map(\.level) == y.levels.map(\.level)
+                && zip(x.levels, y.levels).allSatisfy { same($0.interval.lower, $1.interval.lower) && same($0.interval.upper, $1.interval.upper) }
         default: return false
         }
     }
