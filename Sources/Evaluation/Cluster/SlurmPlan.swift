@@ -200,4 +200,10 @@ public struct ShardProgress: Sendable, Equatable {
     /// Results the shard needs (nil: the file does not exist yet or holds no set manifest).
     public var expected: Int?
     public var isComplete: Bool { expected.map { $0 > 0 && recorded >= $0 } ?? false }
+
+    public init(shard: Int, recorded: Int, expected: Int?) {
+        self.shard = shard
+        self.recorded = recorded
+        self.expected = expected
+    }
 }
