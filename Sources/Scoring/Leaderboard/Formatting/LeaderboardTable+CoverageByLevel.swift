@@ -36,19 +36,9 @@ extension LeaderboardTable {
                 return String(format: "%.3f-%.3f ", c.bandLower, c.bandUpper)
             })
         }
-        let widths = header.indices.map { c in ([header] + lines).map { $0[c].count }.max() ?? 0 }
-        func format(_ cells: [String]) -> String {
-            cells.enumerated().map { c, text in
-                c == 0 ? text.padding(toLength: widths[c], withPad: " ", startingAt: 0)
-                    : String(repeating: " ", count: widths[c] - text.count) + text
-            }.joined(separator: "  ")
-        }
-        var out = "Coverage by confidence level (\(challenge), \(pseudoExperiments) pseudo-experiments): "
+        let out = "Coverage by confidence level (\(challenge), \(pseudoExperiments) pseudo-experiments): "
             + "observed coverage at each nominal level; * outside level +- "
             + "\(String(format: "%g", LevelCoverage.bandSigmas)) sigma; - not reported\n"
-        out += format(header) + "\n"
-        out += format(widths.map { String(repeating: "-", count: $0) }) + "\n"
-        for line in lines { out += format(line) + "\n" }
-        return out
+        return out + Self.grid(header: header, lines: lines)
     }
 }

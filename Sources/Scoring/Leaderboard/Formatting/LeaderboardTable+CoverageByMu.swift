@@ -36,6 +36,15 @@ extension LeaderboardTable {
             lines.append(line)
         }
         header += ranges
+        let out = "Coverage by true mu (\(challenge), \(pseudoExperiments) pseudo-experiments): "
+            + "coverage (pseudo-experiments); * outside \(Self.number(policy.parameters.target)) "
+            + "+- \(Self.number(bandSigmas)) sigma68 of its bin\n"
+        return out + Self.grid(header: header, lines: lines)
+    }
+
+    /// `header`, a rule of dashes and `lines` as aligned columns: the first left-aligned, the
+    /// others right-aligned, two spaces apart (the coverage tables by mu and by level).
+    static func grid(header: [String], lines: [[String]]) -> String {
         let widths = header.indices.map { c in ([header] + lines).map { $0[c].count }.max() ?? 0 }
         func format(_ cells: [String]) -> String {
             cells.enumerated().map { c, text in
@@ -43,13 +52,7 @@ extension LeaderboardTable {
                     : String(repeating: " ", count: widths[c] - text.count) + text
             }.joined(separator: "  ")
         }
-        var out = "Coverage by true mu (\(challenge), \(pseudoExperiments) pseudo-experiments): "
-            + "coverage (pseudo-experiments); * outside \(Self.number(policy.parameters.target)) "
-            + "+- \(Self.number(bandSigmas)) sigma68 of its bin\n"
-        out += format(header) + "\n"
-        out += format(widths.map { String(repeating: "-", count: $0) }) + "\n"
-        for line in lines { out += format(line) + "\n" }
-        return out
+        return ([header, widths.map { String(repeating: "-", count: $0) }] + lines).map { format($0) + "\n" }.joined()
     }
 
     private static func cell(_ c: BinomialCoverage) -> String {
