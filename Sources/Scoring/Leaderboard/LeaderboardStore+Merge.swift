@@ -78,7 +78,7 @@ extension LeaderboardStore {
                 manifests[m.hash] = (m, source.path)
             }
         }
-        let stored = try mergeContents()
+        let stored = try mergeContents(manifests: Set(manifests.keys))
         for c in stored.challenges {
             if let seen = challenges[c.name], seen.hash != c.specHash {
                 throw LeaderboardStoreError.mergeConflict(path: path, detail: "the challenge '\(c.name)' has spec \(c.specHash) "
@@ -264,7 +264,9 @@ struct MergeContents {
 }
 
 extension LeaderboardStore {
-    func mergeContents() throws -> MergeContents {
+    /// Everything a merge reads, or with `manifests` only the set manifests of those hashes and
+    /// the runs on them (the target of a merge: its runs on other sets cannot meet a source's).
+    func mergeContents(manifests only: Set<String>? = nil) throws -> MergeContents {
         try read { db in
             let challenges = try Row.fetchAll(db, sql: "SELECT name, spec, spec_hash FROM challenge ORDER BY name")
                 .map { MergeContents.Challenge(name: $0[0], spec: $0[1], specHash: $0[2]) }
@@ -273,6 +275,7 @@ extension LeaderboardStore {
                 SELECT s.id, s.hash, c.name, s.root_seed, s.sealed FROM set_manifest s JOIN challenge c ON c.id = s.challenge_id
                 ORDER BY s.hash
                 """) {
+                if let only, !only.contains(row[1] as String) { continue }
                 let seedText: String = row[3]
                 guard let seed = UInt64(seedText) else {
                     throw LeaderboardStoreError.corrupt(path: path, detail: "set manifest \(row[1] as String) has root seed "
@@ -281,7 +284,9 @@ extension LeaderboardStore {
                 manifests.append(.init(hash: row[1], challenge: row[2], rootSeed: seed, sealed: (row[4] as Int64) != 0,
                                        truths: try truths(setManifestID: row[0], db)))
             }
-            let runs = try Self.fetchManifests(db, path: path, where: "1", []).reversed().map { manifest in
+            let kept = Set(manifests.map(\.hash))
+            let runs = try Self.fetchManifests(db, path: path, where: "1", []).reversed()
+                .filter { only == nil || kept.contains($0.setManifestHash) }.map { manifest in
                 MergeContents.Run(
                     manifest: manifest, outcomes: try Self.fetchOutcomes(manifest.id, db),
                     flags: try Row.fetchAll(db, sql: "SELECT kind, detail FROM run_flag WHERE run_id = ? ORDER BY kind",
