@@ -68,7 +68,8 @@ enum OutcomeRules {
     /// estimator's: it is not recorded, and the pseudo-experiment is estimated again on resume.
     static func mayBeStopSignal(_ failure: String?) -> Bool {
         guard let failure else { return false }
-        return ["(SIGINT)", "(SIGTERM)", "(SIGHUP)"].contains { failure.contains($0) }
+        // "killed by signal 15 (SIGTERM)", or through the sandbox "status 143 (= 128 + 15: ..., SIGTERM)".
+        return ["SIGINT)", "SIGTERM)", "SIGHUP)"].contains { failure.contains($0) }
     }
 
     /// Whether `failure` is to be dropped because the evaluation is being stopped: the
