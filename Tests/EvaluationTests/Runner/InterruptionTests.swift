@@ -116,6 +116,15 @@ extension InterruptionTests {
         XCTAssertEqual(first.contestants[0].recorded, 1, "the estimate before the signal only")
         XCTAssertEqual(try f.store.outcomes(of: first.contestants[0].run).compactMap(\.failure), [])
 
+        // The same death as the sandbox reports it: its exit status 128 + 15.
+        let h = try RunnerFixture("stop-signal-status", sets: 1, perSet: 4)
+        defer { h.remove() }
+        let stopped = InterruptFlag()
+        let exited = SignalledEstimator(flag: stopped, failure: "The plugin exited with status 143 (= 128 + 15: a process "
+            + "inside was killed by signal 15, SIGTERM) during estimate instead of answering.")
+        let third = try h.runner(RunnerFixture.options(jobs: 1, fraction: 0)).run([try RunnerFixture.entry(exited)], interruption: stopped)
+        XCTAssertEqual(try h.store.outcomes(of: third.contestants[0].run).compactMap(\.failure), [])
+
         let g = try RunnerFixture("other-failure", sets: 1, perSet: 4)
         defer { g.remove() }
         let other = InterruptFlag()
