@@ -26,6 +26,7 @@ public enum SeedDerivation {
         case estimator = 8           // an estimator's own generator
         case runOrder = 9            // the runner's order of pseudo-experiments
         case training = 10           // training pool / fitting randomness
+        case domainShift = 11        // a challenge variant's effects on its evaluation pool
     }
 
     /// The seed at `path` below `root`.

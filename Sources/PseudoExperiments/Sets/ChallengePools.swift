@@ -23,11 +23,19 @@ public enum ChallengePools {
     /// open keys; for sealed keys the spec's rows from the secret seed ``SetKeys/poolSeed``, so
     /// that nobody can simulate the labelled evaluation pool from public values.
     public static func evaluationPlan(spec: ChallengeSpec, keys: SetKeys) throws -> SimulationPlan {
-        var plan = plan(try spec.simulatedPools().evaluation, spec: spec)
+        var plan = try evaluationPlan(spec: spec)
         if let seed = keys.poolSeed {
             plan.seed = seed
             plan.hidesSeed = true
         }
+        return plan
+    }
+
+    /// The plan of the spec's simulated evaluation pool with the variant's shift, if any (the
+    /// training pool is never shifted).
+    public static func evaluationPlan(spec: ChallengeSpec) throws -> SimulationPlan {
+        var plan = plan(try spec.simulatedPools().evaluation, spec: spec)
+        plan.shift = spec.evaluationShift?.effects ?? []
         return plan
     }
 
@@ -37,9 +45,14 @@ public enum ChallengePools {
     public static func evaluation(file: URL?, spec: ChallengeSpec, keys: SetKeys? = nil,
                                   part: ParquetEvents.Part = .all, sumWeights: Double? = nil,
                                   cache: URL = SimulatedPool.defaultDirectory) throws -> (pool: PreparedPool, source: SetManifest.Pool.Source) {
-        if let file { return (try PreparedPool.load(contentsOf: file, part: part, sumWeights: sumWeights), .file) }
+        if let file {
+            if spec.evaluationShift?.isIdentity == false {
+                throw SetError.shiftedPoolIsSimulated(challenge: spec.name, file: file.path)
+            }
+            return (try PreparedPool.load(contentsOf: file, part: part, sumWeights: sumWeights), .file)
+        }
         let plan = try keys.map { try evaluationPlan(spec: spec, keys: $0) }
-            ?? plan(try spec.simulatedPools().evaluation, spec: spec)
+            ?? evaluationPlan(spec: spec)
         return (try simulated(plan, cache: cache), .simulated(simulatorVersion: EventSimulator.version))
     }
 

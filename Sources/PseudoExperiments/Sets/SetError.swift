@@ -33,6 +33,8 @@ public enum SetError: Error, CustomStringConvertible, LocalizedError {
     case notMaterialized(path: String)
     /// A pseudo-experiment to regenerate without a pool.
     case poolRequired(path: String)
+    /// A pool file was given for a challenge variant, whose shifted pool is simulated.
+    case shiftedPoolIsSimulated(challenge: String, file: String)
     /// A challenge on a data file was to be run without it.
     case dataFileRequired(challenge: String, file: String, metadata: String?)
     /// A set drawn from a simulated pool of another simulator version.
@@ -75,6 +77,8 @@ public enum SetError: Error, CustomStringConvertible, LocalizedError {
             return "The set directory '\(path)' stores no pseudo-experiments (they are regenerated from the pool); pass the pool to regenerate them, or generate the set with --materialize."
         case let .poolRequired(path):
             return "The pseudo-experiments of '\(path)' are regenerated from its pool, which was not given; pass it with --pool FILE (the set's own pool file, or the challenge's simulated pool)."
+        case let .shiftedPoolIsSimulated(challenge, file):
+            return "The challenge '\(challenge)' is a variant whose evaluation pool is its nominal simulated pool with a domain shift applied (evaluation_shift), so it cannot be drawn from the pool file '\(file)'; leave out --pool (the shifted pool is simulated and cached), or use the nominal challenge with that file."
         case let .dataFileRequired(challenge, file, metadata):
             return "The challenge '\(challenge)' is run on the challenge's own data, which is not shipped with bench: "
                 + "pass it with --data \(file)" + (metadata.map { " (its metadata \($0) beside it, or --metadata FILE)" } ?? "")

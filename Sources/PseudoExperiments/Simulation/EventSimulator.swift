@@ -55,6 +55,9 @@ public enum EventSimulator {
         /// The luminosity (fb^-1) at which ``yields`` are quoted.
         public var yieldLuminosity: Double
         public var blockRows: Int
+        /// A variant's domain shift applied to the rows (absent from a nominal pool's metadata,
+        /// whose bytes are therefore those of a build without variants).
+        public var shift: [EvaluationShift.Effect]?
 
         public static let generatorName = "fair-uq-bench built-in simulator"
 
@@ -67,6 +70,7 @@ public enum EventSimulator {
             yields = plan.yields
             yieldLuminosity = plan.yieldLuminosity
             blockRows = plan.blockRows
+            shift = plan.shift.isEmpty ? nil : plan.shift
         }
     }
 
@@ -103,8 +107,10 @@ public enum EventSimulator {
     /// Generates the plan and writes it to `url`: as CSV with the FAIR Universe columns
     /// (`weights`, `detailed_labels` and `labels` included) if the name ends in `.csv`, otherwise
     /// as a binary pool (``PoolWriter``) with ``Metadata``. The file appears only when complete.
+    /// The nominal pool of the plan: a variant's shift is applied by ``SimulatedPool/cached(_:directory:workers:)``.
     @discardableResult
     public static func write(_ plan: SimulationPlan, to url: URL, workers: Int = defaultWorkers) throws -> Summary {
+        let plan = plan.nominal
         let start = Date()
         var candidates = ProcessRows(repeating: 0)
         if url.pathExtension.lowercased() == "csv" {

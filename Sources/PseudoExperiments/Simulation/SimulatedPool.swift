@@ -17,7 +17,10 @@ import Foundation
 /// (the yields hash: the first 8 hex digits of the SHA-256 of the yields and their luminosity).
 /// The pool of a sealed collection, whose seed is a secret, is named
 /// `simulated-v<version>-sealed<first 16 hex digits of SHA-256("fair-uq-bench/sealed-pool/v1 " + seed)>-...`
-/// instead, so that a directory listing does not give its seed away.
+/// instead, so that a directory listing does not give its seed away. A variant's shifted pool
+/// (``SimulationPlan/shift``) is made from the cached nominal pool by ``DomainShift`` and named
+/// like it with `-x<first 8 hex digits of the SHA-256 of the effects' canonical JSON>` before
+/// the extension.
 /// On reuse the file is verified: its header, directory and metadata when opened, the metadata
 /// against the plan, and every block's and the whole file's checksums. A file that fails is
 /// deleted and generated again (``Outcome/regenerated(reason:)`` says why); a file is written
@@ -62,7 +65,13 @@ public enum SimulatedPool {
         let seed = plan.hidesSeed
             ? "sealed" + SHA256.hash(Data("fair-uq-bench/sealed-pool/v1 \(plan.seed)".utf8)).hex.prefix(16)
             : "seed\(plan.seed)"
-        return "simulated-v\(EventSimulator.version)-\(seed)-h\(r.htautau)-z\(r.ztautau)-t\(r.ttbar)-d\(r.diboson)-b\(plan.blockRows)-y\(hash).fuqpool"
+        let shift = plan.shift.isEmpty ? "" : "-x" + SHA256.hash(Data(shiftKey(plan.shift).utf8)).hex.prefix(8)
+        return "simulated-v\(EventSimulator.version)-\(seed)-h\(r.htautau)-z\(r.ztautau)-t\(r.ttbar)-d\(r.diboson)-b\(plan.blockRows)-y\(hash)\(shift).fuqpool"
+    }
+
+    /// The effects as they name a shifted pool: `effect=size-bits` in order, comma-separated.
+    static func shiftKey(_ effects: [EvaluationShift.Effect]) -> String {
+        effects.map { "\($0.kind.rawValue)=\($0.size.bitPattern)" }.joined(separator: ",")
     }
 
     /// The path of `plan`'s pool in `directory`, generating it with `workers` threads if it is
@@ -85,8 +94,59 @@ public enum SimulatedPool {
                 try? FileManager.default.removeItem(at: url)
             }
         }
-        try EventSimulator.write(plan, to: url, workers: workers)
+        if plan.shift.isEmpty {
+            try EventSimulator.write(plan, to: url, workers: workers)
+        } else {
+            let nominal = try cached(plan.nominal, directory: directory, workers: workers)
+            try writeShifted(plan, from: nominal.url, to: url)
+        }
         return Entry(url: url, outcome: outcome)
+    }
+
+    /// Writes the nominal pool at `nominal` with `plan`'s shift applied to `url` (``DomainShift``:
+    /// one pass, or two when the Z pT is reweighted, the first summing the Z weights before and
+    /// after). The file appears only when complete.
+    static func writeShifted(_ plan: SimulationPlan, from nominal: URL, to url: URL) throws {
+        let reader = try PoolReader(url: nominal)
+        func shiftedBlocks(_ body: (EventTable) throws -> Void) throws {
+            var firstRow = 0
+            try reader.forEachBlock { _, block in
+                var table = block
+                DomainShift.applyFeatureEffects(plan.shift, to: &table, firstRow: firstRow, seed: plan.seed)
+                firstRow += table.count
+                try body(table)
+            }
+        }
+        // The Z yield is kept: weights scaled by sum(w) / sum(w * factor) over the Z rows.
+        var normalisation = 1.0
+        if plan.shift.contains(where: { $0.kind == .zPtMismodelling }) {
+            var before = 0.0, after = 0.0
+            try shiftedBlocks { table in
+                for row in 0..<table.count where table.process(at: row) == .ztautau {
+                    let w = Double(table.weights[row])
+                    before += w
+                    after += w * DomainShift.zPtFactor(plan.shift, table: table, row: row)
+                }
+            }
+            normalisation = after > 0 ? before / after : 1
+        }
+        let writer = try PoolWriter(url: url)
+        do {
+            try shiftedBlocks { block in
+                var table = block
+                if normalisation != 1 {
+                    for row in 0..<table.count where table.process(at: row) == .ztautau {
+                        table.weights[row] = Float(Double(table.weights[row])
+                            * DomainShift.zPtFactor(plan.shift, table: table, row: row) * normalisation)
+                    }
+                }
+                try writer.append(table)
+            }
+            try writer.finish(metadata: EventSimulator.Metadata(plan: plan))
+        } catch {
+            writer.cancel()
+            throw error
+        }
     }
 
     /// Checks that `url` is an intact pool made from `plan` by this simulator version: every

@@ -37,6 +37,17 @@ public struct SimulationPlan: Sendable, Equatable {
     /// is then named by a hash instead of the seed (``SimulatedPool/fileName(for:)``). Not part
     /// of the pool's bytes.
     public var hidesSeed = false
+    /// The effects of a challenge variant's domain shift (``EvaluationShift``), applied to the
+    /// simulated rows by ``DomainShift``; empty for a nominal pool (and for the closure variant,
+    /// whose pool is the nominal one).
+    public var shift: [EvaluationShift.Effect] = []
+
+    /// The plan of the same pool without its shift: the nominal pool a shifted one is made from.
+    public var nominal: SimulationPlan {
+        var plan = self
+        plan.shift = []
+        return plan
+    }
 
     public init(seed: UInt64, rows: ProcessRows, yields: PerProcess<Double>, yieldLuminosity: Double,
                 blockRows: Int = defaultBlockRows) {

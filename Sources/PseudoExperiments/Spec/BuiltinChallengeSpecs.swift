@@ -6,6 +6,108 @@ extension ChallengeSpec {
     /// The built-in spec documents, byte for byte as in `datasets-spec/challenges/` (each
     /// text is the file without its final line feed), sorted by name.
     static let builtinDocuments: [(name: String, file: String, text: String)] = [
+        ("fair-universe-2024-closure", "datasets-spec/challenges/fair-universe-2024-closure.json", #"""
+{
+  "$schema": "https://fair-uq-bench.example/schemas/1.1.0/challenge.json",
+  "schema_version": "1.1.0",
+  "name": "fair-universe-2024-closure",
+  "title": "FAIR Universe HiggsML Uncertainty Challenge (NeurIPS 2024), closure variant (identity shift)",
+  "description": "The closure test of the variant machinery: an evaluation shift without effects, so the evaluation pool, the pseudo-experiments and every result must equal the nominal challenge's bit for bit.",
+  "luminosity_fb_inverse": 10,
+  "yields": {
+    "luminosity_fb_inverse": 10,
+    "source": "FAIR Universe HiggsML Uncertainty Challenge dataset record: expected events of one pseudo-experiment at mu = 1",
+    "expected_events": {
+      "htautau": 1015,
+      "ztautau": 1002395,
+      "ttbar": 44192,
+      "diboson": 3783
+    }
+  },
+  "nuisances": [
+    {
+      "name": "tes",
+      "description": "Hadronic tau energy scale: multiplies PRI_had_pt, propagated into the MET.",
+      "prior": {"family": "normal", "mean": 1, "sigma": 0.01},
+      "clip": {"min": 0.9, "max": 1.1},
+      "acts_on": {"features": "hadronic_tau_energy_scale"}
+    },
+    {
+      "name": "jes",
+      "description": "Jet energy scale: multiplies the leading and subleading jet pt and PRI_jet_all_pt, propagated into the MET.",
+      "prior": {"family": "normal", "mean": 1, "sigma": 0.01},
+      "clip": {"min": 0.9, "max": 1.1},
+      "acts_on": {"features": "jet_energy_scale"}
+    },
+    {
+      "name": "soft_met",
+      "description": "Soft MET: width in GeV of the Gaussian noise added to each MET component per event.",
+      "prior": {"family": "lognormal", "log_mean": 0, "log_sigma": 1},
+      "clip": {"min": 0, "max": 5},
+      "acts_on": {"features": "soft_met_smearing"}
+    },
+    {
+      "name": "ttbar_scale",
+      "description": "Normalisation of the ttbar background.",
+      "prior": {"family": "normal", "mean": 1, "sigma": 0.02},
+      "clip": {"min": 0.8, "max": 1.2},
+      "acts_on": {"normalisation": ["ttbar"]}
+    },
+    {
+      "name": "diboson_scale",
+      "description": "Normalisation of the diboson background.",
+      "prior": {"family": "normal", "mean": 1, "sigma": 0.25},
+      "clip": {"min": 0, "max": 2},
+      "acts_on": {"normalisation": ["diboson"]}
+    },
+    {
+      "name": "bkg_scale",
+      "description": "Overall normalisation of every background.",
+      "prior": {"family": "normal", "mean": 1, "sigma": 0.001},
+      "clip": {"min": 0.99, "max": 1.01},
+      "acts_on": {"normalisation": ["ztautau", "ttbar", "diboson"]}
+    }
+  ],
+  "mu": {
+    "prior": {"family": "uniform", "min": 0.1, "max": 3}
+  },
+  "pools": {
+    "description": "The simulated event pools pseudo-experiments are drawn from (built-in simulator: seed and rows per process). Every pseudo-experiment of a set is drawn from the one evaluation pool, so its size bounds the coverage any estimator can reach (see PoolAdequacy): at least 50 pseudo-experiments' worth of rows (this one: about 51x). The training pool is simulated from another seed, so it shares no event with the evaluation pool.",
+    "evaluation": {"simulator_seed": 2024501, "rows": {"htautau": 500000, "ztautau": 51200000, "ttbar": 2260000, "diboson": 195000}},
+    "training": {"simulator_seed": 2024502, "rows": {"htautau": 400000, "ztautau": 9500000, "ttbar": 600000, "diboson": 100000}}
+  },
+  "phases": [
+    {
+      "name": "feedback",
+      "description": "The public phase: scores shown to participants.",
+      "sets": 10,
+      "pseudo_experiments_per_set": 100,
+      "default_seed": 2024001
+    },
+    {
+      "name": "final",
+      "description": "The ranking phase.",
+      "sets": 10,
+      "pseudo_experiments_per_set": 1000,
+      "default_seed": 2024002,
+      "sealed": true
+    }
+  ],
+  "default_phase": "final",
+  "confidence_level": 0.6827,
+  "score": {
+    "coverage_band_sigmas": 2,
+    "width_epsilon": 0.001,
+    "under_coverage_exponent": 4,
+    "over_coverage_exponent": 3
+  },
+  "evaluation_shift": {
+    "variant_of": "fair-universe-2024",
+    "description": "The closure test of the variant machinery: an evaluation shift without effects, so the evaluation pool, the pseudo-experiments and every result must equal the nominal challenge's bit for bit.",
+    "effects": []
+  }
+}
+"""#),
         ("fair-universe-2024-data", "datasets-spec/challenges/fair-universe-2024-data.json", #"""
 {
   "$schema": "https://fair-uq-bench.example/schemas/1.0.0/challenge.json",
@@ -106,6 +208,524 @@ extension ChallengeSpec {
   }
 }
 """#),
+        ("fair-universe-2024-jet-resolution", "datasets-spec/challenges/fair-universe-2024-jet-resolution.json", #"""
+{
+  "$schema": "https://fair-uq-bench.example/schemas/1.1.0/challenge.json",
+  "schema_version": "1.1.0",
+  "name": "fair-universe-2024-jet-resolution",
+  "title": "FAIR Universe HiggsML Uncertainty Challenge (NeurIPS 2024), variant with a worse jet energy resolution",
+  "description": "The evaluation events have a jet energy resolution worse than the simulation's: an extra 8% Gaussian smearing of each of the two leading jets' pt, propagated into PRI_jet_all_pt and the MET. Training and priors are nominal; the jet energy scale nuisance moves every jet together and cannot absorb it.",
+  "luminosity_fb_inverse": 10,
+  "yields": {
+    "luminosity_fb_inverse": 10,
+    "source": "FAIR Universe HiggsML Uncertainty Challenge dataset record: expected events of one pseudo-experiment at mu = 1",
+    "expected_events": {
+      "htautau": 1015,
+      "ztautau": 1002395,
+      "ttbar": 44192,
+      "diboson": 3783
+    }
+  },
+  "nuisances": [
+    {
+      "name": "tes",
+      "description": "Hadronic tau energy scale: multiplies PRI_had_pt, propagated into the MET.",
+      "prior": {"family": "normal", "mean": 1, "sigma": 0.01},
+      "clip": {"min": 0.9, "max": 1.1},
+      "acts_on": {"features": "hadronic_tau_energy_scale"}
+    },
+    {
+      "name": "jes",
+      "description": "Jet energy scale: multiplies the leading and subleading jet pt and PRI_jet_all_pt, propagated into the MET.",
+      "prior": {"family": "normal", "mean": 1, "sigma": 0.01},
+      "clip": {"min": 0.9, "max": 1.1},
+      "acts_on": {"features": "jet_energy_scale"}
+    },
+    {
+      "name": "soft_met",
+      "description": "Soft MET: width in GeV of the Gaussian noise added to each MET component per event.",
+      "prior": {"family": "lognormal", "log_mean": 0, "log_sigma": 1},
+      "clip": {"min": 0, "max": 5},
+      "acts_on": {"features": "soft_met_smearing"}
+    },
+    {
+      "name": "ttbar_scale",
+      "description": "Normalisation of the ttbar background.",
+      "prior": {"family": "normal", "mean": 1, "sigma": 0.02},
+      "clip": {"min": 0.8, "max": 1.2},
+      "acts_on": {"normalisation": ["ttbar"]}
+    },
+    {
+      "name": "diboson_scale",
+      "description": "Normalisation of the diboson background.",
+      "prior": {"family": "normal", "mean": 1, "sigma": 0.25},
+      "clip": {"min": 0, "max": 2},
+      "acts_on": {"normalisation": ["diboson"]}
+    },
+    {
+      "name": "bkg_scale",
+      "description": "Overall normalisation of every background.",
+      "prior": {"family": "normal", "mean": 1, "sigma": 0.001},
+      "clip": {"min": 0.99, "max": 1.01},
+      "acts_on": {"normalisation": ["ztautau", "ttbar", "diboson"]}
+    }
+  ],
+  "mu": {
+    "prior": {"family": "uniform", "min": 0.1, "max": 3}
+  },
+  "pools": {
+    "description": "The simulated event pools pseudo-experiments are drawn from (built-in simulator: seed and rows per process). Every pseudo-experiment of a set is drawn from the one evaluation pool, so its size bounds the coverage any estimator can reach (see PoolAdequacy): at least 50 pseudo-experiments' worth of rows (this one: about 51x). The training pool is simulated from another seed, so it shares no event with the evaluation pool.",
+    "evaluation": {"simulator_seed": 2024501, "rows": {"htautau": 500000, "ztautau": 51200000, "ttbar": 2260000, "diboson": 195000}},
+    "training": {"simulator_seed": 2024502, "rows": {"htautau": 400000, "ztautau": 9500000, "ttbar": 600000, "diboson": 100000}}
+  },
+  "phases": [
+    {
+      "name": "feedback",
+      "description": "The public phase: scores shown to participants.",
+      "sets": 10,
+      "pseudo_experiments_per_set": 100,
+      "default_seed": 2024001
+    },
+    {
+      "name": "final",
+      "description": "The ranking phase.",
+      "sets": 10,
+      "pseudo_experiments_per_set": 1000,
+      "default_seed": 2024002,
+      "sealed": true
+    }
+  ],
+  "default_phase": "final",
+  "confidence_level": 0.6827,
+  "score": {
+    "coverage_band_sigmas": 2,
+    "width_epsilon": 0.001,
+    "under_coverage_exponent": 4,
+    "over_coverage_exponent": 3
+  },
+  "evaluation_shift": {
+    "variant_of": "fair-universe-2024",
+    "description": "The evaluation events have a jet energy resolution worse than the simulation's: an extra 8% Gaussian smearing of each of the two leading jets' pt, propagated into PRI_jet_all_pt and the MET. Training and priors are nominal; the jet energy scale nuisance moves every jet together and cannot absorb it.",
+    "effects": [
+      {"effect": "jet_energy_resolution", "size": 0.08}
+    ]
+  }
+}
+"""#),
+        ("fair-universe-2024-mini-closure", "datasets-spec/challenges/fair-universe-2024-mini-closure.json", #"""
+{
+  "$schema": "https://fair-uq-bench.example/schemas/1.1.0/challenge.json",
+  "schema_version": "1.1.0",
+  "name": "fair-universe-2024-mini-closure",
+  "title": "FAIR Universe 2024, scaled down for tests and quick runs, closure variant (identity shift)",
+  "description": "The closure test of the variant machinery: an evaluation shift without effects, so the evaluation pool, the pseudo-experiments and every result must equal the nominal challenge's bit for bit.",
+  "luminosity_fb_inverse": 0.1,
+  "yields": {
+    "luminosity_fb_inverse": 10,
+    "source": "FAIR Universe HiggsML Uncertainty Challenge dataset record: expected events of one pseudo-experiment at mu = 1",
+    "expected_events": {
+      "htautau": 1015,
+      "ztautau": 1002395,
+      "ttbar": 44192,
+      "diboson": 3783
+    }
+  },
+  "nuisances": [
+    {
+      "name": "tes",
+      "description": "Hadronic tau energy scale: multiplies PRI_had_pt, propagated into the MET.",
+      "prior": {"family": "normal", "mean": 1, "sigma": 0.01},
+      "clip": {"min": 0.9, "max": 1.1},
+      "acts_on": {"features": "hadronic_tau_energy_scale"}
+    },
+    {
+      "name": "jes",
+      "description": "Jet energy scale: multiplies the leading and subleading jet pt and PRI_jet_all_pt, propagated into the MET.",
+      "prior": {"family": "normal", "mean": 1, "sigma": 0.01},
+      "clip": {"min": 0.9, "max": 1.1},
+      "acts_on": {"features": "jet_energy_scale"}
+    },
+    {
+      "name": "soft_met",
+      "description": "Soft MET: width in GeV of the Gaussian noise added to each MET component per event.",
+      "prior": {"family": "lognormal", "log_mean": 0, "log_sigma": 1},
+      "clip": {"min": 0, "max": 5},
+      "acts_on": {"features": "soft_met_smearing"}
+    },
+    {
+      "name": "ttbar_scale",
+      "description": "Normalisation of the ttbar background.",
+      "prior": {"family": "normal", "mean": 1, "sigma": 0.02},
+      "clip": {"min": 0.8, "max": 1.2},
+      "acts_on": {"normalisation": ["ttbar"]}
+    },
+    {
+      "name": "diboson_scale",
+      "description": "Normalisation of the diboson background.",
+      "prior": {"family": "normal", "mean": 1, "sigma": 0.25},
+      "clip": {"min": 0, "max": 2},
+      "acts_on": {"normalisation": ["diboson"]}
+    },
+    {
+      "name": "bkg_scale",
+      "description": "Overall normalisation of every background.",
+      "prior": {"family": "normal", "mean": 1, "sigma": 0.001},
+      "clip": {"min": 0.99, "max": 1.01},
+      "acts_on": {"normalisation": ["ztautau", "ttbar", "diboson"]}
+    }
+  ],
+  "mu": {
+    "prior": {"family": "uniform", "min": 0.1, "max": 3}
+  },
+  "pools": {
+    "description": "Small simulated pools for tests and quick runs: about 20 pseudo-experiments' worth of rows, too few for ranking (the pool's own fluctuation costs about 0.014 of coverage). The training pool is simulated from another seed.",
+    "evaluation": {"simulator_seed": 2024511, "rows": {"htautau": 20000, "ztautau": 170000, "ttbar": 15000, "diboson": 5000}},
+    "training": {"simulator_seed": 2024512, "rows": {"htautau": 10000, "ztautau": 80000, "ttbar": 8000, "diboson": 2000}}
+  },
+  "phases": [
+    {
+      "name": "feedback",
+      "description": "A small public phase.",
+      "sets": 3,
+      "pseudo_experiments_per_set": 4,
+      "default_seed": 2024101
+    },
+    {
+      "name": "final",
+      "description": "A small ranking phase.",
+      "sets": 4,
+      "pseudo_experiments_per_set": 5,
+      "default_seed": 2024102,
+      "sealed": true
+    }
+  ],
+  "default_phase": "final",
+  "confidence_level": 0.6827,
+  "score": {
+    "coverage_band_sigmas": 2,
+    "width_epsilon": 0.001,
+    "under_coverage_exponent": 4,
+    "over_coverage_exponent": 3
+  },
+  "evaluation_shift": {
+    "variant_of": "fair-universe-2024-mini",
+    "description": "The closure test of the variant machinery: an evaluation shift without effects, so the evaluation pool, the pseudo-experiments and every result must equal the nominal challenge's bit for bit.",
+    "effects": []
+  }
+}
+"""#),
+        ("fair-universe-2024-mini-jet-resolution", "datasets-spec/challenges/fair-universe-2024-mini-jet-resolution.json", #"""
+{
+  "$schema": "https://fair-uq-bench.example/schemas/1.1.0/challenge.json",
+  "schema_version": "1.1.0",
+  "name": "fair-universe-2024-mini-jet-resolution",
+  "title": "FAIR Universe 2024, scaled down for tests and quick runs, variant with a worse jet energy resolution",
+  "description": "The evaluation events have a jet energy resolution worse than the simulation's: an extra 8% Gaussian smearing of each of the two leading jets' pt, propagated into PRI_jet_all_pt and the MET. Training and priors are nominal; the jet energy scale nuisance moves every jet together and cannot absorb it.",
+  "luminosity_fb_inverse": 0.1,
+  "yields": {
+    "luminosity_fb_inverse": 10,
+    "source": "FAIR Universe HiggsML Uncertainty Challenge dataset record: expected events of one pseudo-experiment at mu = 1",
+    "expected_events": {
+      "htautau": 1015,
+      "ztautau": 1002395,
+      "ttbar": 44192,
+      "diboson": 3783
+    }
+  },
+  "nuisances": [
+    {
+      "name": "tes",
+      "description": "Hadronic tau energy scale: multiplies PRI_had_pt, propagated into the MET.",
+      "prior": {"family": "normal", "mean": 1, "sigma": 0.01},
+      "clip": {"min": 0.9, "max": 1.1},
+      "acts_on": {"features": "hadronic_tau_energy_scale"}
+    },
+    {
+      "name": "jes",
+      "description": "Jet energy scale: multiplies the leading and subleading jet pt and PRI_jet_all_pt, propagated into the MET.",
+      "prior": {"family": "normal", "mean": 1, "sigma": 0.01},
+      "clip": {"min": 0.9, "max": 1.1},
+      "acts_on": {"features": "jet_energy_scale"}
+    },
+    {
+      "name": "soft_met",
+      "description": "Soft MET: width in GeV of the Gaussian noise added to each MET component per event.",
+      "prior": {"family": "lognormal", "log_mean": 0, "log_sigma": 1},
+      "clip": {"min": 0, "max": 5},
+      "acts_on": {"features": "soft_met_smearing"}
+    },
+    {
+      "name": "ttbar_scale",
+      "description": "Normalisation of the ttbar background.",
+      "prior": {"family": "normal", "mean": 1, "sigma": 0.02},
+      "clip": {"min": 0.8, "max": 1.2},
+      "acts_on": {"normalisation": ["ttbar"]}
+    },
+    {
+      "name": "diboson_scale",
+      "description": "Normalisation of the diboson background.",
+      "prior": {"family": "normal", "mean": 1, "sigma": 0.25},
+      "clip": {"min": 0, "max": 2},
+      "acts_on": {"normalisation": ["diboson"]}
+    },
+    {
+      "name": "bkg_scale",
+      "description": "Overall normalisation of every background.",
+      "prior": {"family": "normal", "mean": 1, "sigma": 0.001},
+      "clip": {"min": 0.99, "max": 1.01},
+      "acts_on": {"normalisation": ["ztautau", "ttbar", "diboson"]}
+    }
+  ],
+  "mu": {
+    "prior": {"family": "uniform", "min": 0.1, "max": 3}
+  },
+  "pools": {
+    "description": "Small simulated pools for tests and quick runs: about 20 pseudo-experiments' worth of rows, too few for ranking (the pool's own fluctuation costs about 0.014 of coverage). The training pool is simulated from another seed.",
+    "evaluation": {"simulator_seed": 2024511, "rows": {"htautau": 20000, "ztautau": 170000, "ttbar": 15000, "diboson": 5000}},
+    "training": {"simulator_seed": 2024512, "rows": {"htautau": 10000, "ztautau": 80000, "ttbar": 8000, "diboson": 2000}}
+  },
+  "phases": [
+    {
+      "name": "feedback",
+      "description": "A small public phase.",
+      "sets": 3,
+      "pseudo_experiments_per_set": 4,
+      "default_seed": 2024101
+    },
+    {
+      "name": "final",
+      "description": "A small ranking phase.",
+      "sets": 4,
+      "pseudo_experiments_per_set": 5,
+      "default_seed": 2024102,
+      "sealed": true
+    }
+  ],
+  "default_phase": "final",
+  "confidence_level": 0.6827,
+  "score": {
+    "coverage_band_sigmas": 2,
+    "width_epsilon": 0.001,
+    "under_coverage_exponent": 4,
+    "over_coverage_exponent": 3
+  },
+  "evaluation_shift": {
+    "variant_of": "fair-universe-2024-mini",
+    "description": "The evaluation events have a jet energy resolution worse than the simulation's: an extra 8% Gaussian smearing of each of the two leading jets' pt, propagated into PRI_jet_all_pt and the MET. Training and priors are nominal; the jet energy scale nuisance moves every jet together and cannot absorb it.",
+    "effects": [
+      {"effect": "jet_energy_resolution", "size": 0.08}
+    ]
+  }
+}
+"""#),
+        ("fair-universe-2024-mini-tau-resolution", "datasets-spec/challenges/fair-universe-2024-mini-tau-resolution.json", #"""
+{
+  "$schema": "https://fair-uq-bench.example/schemas/1.1.0/challenge.json",
+  "schema_version": "1.1.0",
+  "name": "fair-universe-2024-mini-tau-resolution",
+  "title": "FAIR Universe 2024, scaled down for tests and quick runs, variant with a worse hadronic-tau energy resolution",
+  "description": "The evaluation events have a hadronic-tau energy resolution worse than the simulation's: an extra 5% Gaussian smearing of PRI_had_pt (8% simulated, 9.4% in the shifted data), propagated into the MET. Training and priors are nominal; no nuisance parameter models a resolution.",
+  "luminosity_fb_inverse": 0.1,
+  "yields": {
+    "luminosity_fb_inverse": 10,
+    "source": "FAIR Universe HiggsML Uncertainty Challenge dataset record: expected events of one pseudo-experiment at mu = 1",
+    "expected_events": {
+      "htautau": 1015,
+      "ztautau": 1002395,
+      "ttbar": 44192,
+      "diboson": 3783
+    }
+  },
+  "nuisances": [
+    {
+      "name": "tes",
+      "description": "Hadronic tau energy scale: multiplies PRI_had_pt, propagated into the MET.",
+      "prior": {"family": "normal", "mean": 1, "sigma": 0.01},
+      "clip": {"min": 0.9, "max": 1.1},
+      "acts_on": {"features": "hadronic_tau_energy_scale"}
+    },
+    {
+      "name": "jes",
+      "description": "Jet energy scale: multiplies the leading and subleading jet pt and PRI_jet_all_pt, propagated into the MET.",
+      "prior": {"family": "normal", "mean": 1, "sigma": 0.01},
+      "clip": {"min": 0.9, "max": 1.1},
+      "acts_on": {"features": "jet_energy_scale"}
+    },
+    {
+      "name": "soft_met",
+      "description": "Soft MET: width in GeV of the Gaussian noise added to each MET component per event.",
+      "prior": {"family": "lognormal", "log_mean": 0, "log_sigma": 1},
+      "clip": {"min": 0, "max": 5},
+      "acts_on": {"features": "soft_met_smearing"}
+    },
+    {
+      "name": "ttbar_scale",
+      "description": "Normalisation of the ttbar background.",
+      "prior": {"family": "normal", "mean": 1, "sigma": 0.02},
+      "clip": {"min": 0.8, "max": 1.2},
+      "acts_on": {"normalisation": ["ttbar"]}
+    },
+    {
+      "name": "diboson_scale",
+      "description": "Normalisation of the diboson background.",
+      "prior": {"family": "normal", "mean": 1, "sigma": 0.25},
+      "clip": {"min": 0, "max": 2},
+      "acts_on": {"normalisation": ["diboson"]}
+    },
+    {
+      "name": "bkg_scale",
+      "description": "Overall normalisation of every background.",
+      "prior": {"family": "normal", "mean": 1, "sigma": 0.001},
+      "clip": {"min": 0.99, "max": 1.01},
+      "acts_on": {"normalisation": ["ztautau", "ttbar", "diboson"]}
+    }
+  ],
+  "mu": {
+    "prior": {"family": "uniform", "min": 0.1, "max": 3}
+  },
+  "pools": {
+    "description": "Small simulated pools for tests and quick runs: about 20 pseudo-experiments' worth of rows, too few for ranking (the pool's own fluctuation costs about 0.014 of coverage). The training pool is simulated from another seed.",
+    "evaluation": {"simulator_seed": 2024511, "rows": {"htautau": 20000, "ztautau": 170000, "ttbar": 15000, "diboson": 5000}},
+    "training": {"simulator_seed": 2024512, "rows": {"htautau": 10000, "ztautau": 80000, "ttbar": 8000, "diboson": 2000}}
+  },
+  "phases": [
+    {
+      "name": "feedback",
+      "description": "A small public phase.",
+      "sets": 3,
+      "pseudo_experiments_per_set": 4,
+      "default_seed": 2024101
+    },
+    {
+      "name": "final",
+      "description": "A small ranking phase.",
+      "sets": 4,
+      "pseudo_experiments_per_set": 5,
+      "default_seed": 2024102,
+      "sealed": true
+    }
+  ],
+  "default_phase": "final",
+  "confidence_level": 0.6827,
+  "score": {
+    "coverage_band_sigmas": 2,
+    "width_epsilon": 0.001,
+    "under_coverage_exponent": 4,
+    "over_coverage_exponent": 3
+  },
+  "evaluation_shift": {
+    "variant_of": "fair-universe-2024-mini",
+    "description": "The evaluation events have a hadronic-tau energy resolution worse than the simulation's: an extra 5% Gaussian smearing of PRI_had_pt (8% simulated, 9.4% in the shifted data), propagated into the MET. Training and priors are nominal; no nuisance parameter models a resolution.",
+    "effects": [
+      {"effect": "tau_energy_resolution", "size": 0.05}
+    ]
+  }
+}
+"""#),
+        ("fair-universe-2024-mini-z-pt", "datasets-spec/challenges/fair-universe-2024-mini-z-pt.json", #"""
+{
+  "$schema": "https://fair-uq-bench.example/schemas/1.1.0/challenge.json",
+  "schema_version": "1.1.0",
+  "name": "fair-universe-2024-mini-z-pt",
+  "title": "FAIR Universe 2024, scaled down for tests and quick runs, variant with a mismodelled Z pT spectrum",
+  "description": "The Z -> tau tau background's transverse-momentum spectrum is harder in the evaluation events than in the simulation: weights times exp(0.15 DER_pt_h / 100 GeV), renormalised to the nominal Z yield (a pure change of shape, 16% more weight at 100 GeV than at 0). Training and priors are nominal; the normalisation nuisances cannot absorb a change of shape.",
+  "luminosity_fb_inverse": 0.1,
+  "yields": {
+    "luminosity_fb_inverse": 10,
+    "source": "FAIR Universe HiggsML Uncertainty Challenge dataset record: expected events of one pseudo-experiment at mu = 1",
+    "expected_events": {
+      "htautau": 1015,
+      "ztautau": 1002395,
+      "ttbar": 44192,
+      "diboson": 3783
+    }
+  },
+  "nuisances": [
+    {
+      "name": "tes",
+      "description": "Hadronic tau energy scale: multiplies PRI_had_pt, propagated into the MET.",
+      "prior": {"family": "normal", "mean": 1, "sigma": 0.01},
+      "clip": {"min": 0.9, "max": 1.1},
+      "acts_on": {"features": "hadronic_tau_energy_scale"}
+    },
+    {
+      "name": "jes",
+      "description": "Jet energy scale: multiplies the leading and subleading jet pt and PRI_jet_all_pt, propagated into the MET.",
+      "prior": {"family": "normal", "mean": 1, "sigma": 0.01},
+      "clip": {"min": 0.9, "max": 1.1},
+      "acts_on": {"features": "jet_energy_scale"}
+    },
+    {
+      "name": "soft_met",
+      "description": "Soft MET: width in GeV of the Gaussian noise added to each MET component per event.",
+      "prior": {"family": "lognormal", "log_mean": 0, "log_sigma": 1},
+      "clip": {"min": 0, "max": 5},
+      "acts_on": {"features": "soft_met_smearing"}
+    },
+    {
+      "name": "ttbar_scale",
+      "description": "Normalisation of the ttbar background.",
+      "prior": {"family": "normal", "mean": 1, "sigma": 0.02},
+      "clip": {"min": 0.8, "max": 1.2},
+      "acts_on": {"normalisation": ["ttbar"]}
+    },
+    {
+      "name": "diboson_scale",
+      "description": "Normalisation of the diboson background.",
+      "prior": {"family": "normal", "mean": 1, "sigma": 0.25},
+      "clip": {"min": 0, "max": 2},
+      "acts_on": {"normalisation": ["diboson"]}
+    },
+    {
+      "name": "bkg_scale",
+      "description": "Overall normalisation of every background.",
+      "prior": {"family": "normal", "mean": 1, "sigma": 0.001},
+      "clip": {"min": 0.99, "max": 1.01},
+      "acts_on": {"normalisation": ["ztautau", "ttbar", "diboson"]}
+    }
+  ],
+  "mu": {
+    "prior": {"family": "uniform", "min": 0.1, "max": 3}
+  },
+  "pools": {
+    "description": "Small simulated pools for tests and quick runs: about 20 pseudo-experiments' worth of rows, too few for ranking (the pool's own fluctuation costs about 0.014 of coverage). The training pool is simulated from another seed.",
+    "evaluation": {"simulator_seed": 2024511, "rows": {"htautau": 20000, "ztautau": 170000, "ttbar": 15000, "diboson": 5000}},
+    "training": {"simulator_seed": 2024512, "rows": {"htautau": 10000, "ztautau": 80000, "ttbar": 8000, "diboson": 2000}}
+  },
+  "phases": [
+    {
+      "name": "feedback",
+      "description": "A small public phase.",
+      "sets": 3,
+      "pseudo_experiments_per_set": 4,
+      "default_seed": 2024101
+    },
+    {
+      "name": "final",
+      "description": "A small ranking phase.",
+      "sets": 4,
+      "pseudo_experiments_per_set": 5,
+      "default_seed": 2024102,
+      "sealed": true
+    }
+  ],
+  "default_phase": "final",
+  "confidence_level": 0.6827,
+  "score": {
+    "coverage_band_sigmas": 2,
+    "width_epsilon": 0.001,
+    "under_coverage_exponent": 4,
+    "over_coverage_exponent": 3
+  },
+  "evaluation_shift": {
+    "variant_of": "fair-universe-2024-mini",
+    "description": "The Z -> tau tau background's transverse-momentum spectrum is harder in the evaluation events than in the simulation: weights times exp(0.15 DER_pt_h / 100 GeV), renormalised to the nominal Z yield (a pure change of shape, 16% more weight at 100 GeV than at 0). Training and priors are nominal; the normalisation nuisances cannot absorb a change of shape.",
+    "effects": [
+      {"effect": "z_pt_mismodelling", "size": 0.15}
+    ]
+  }
+}
+"""#),
         ("fair-universe-2024-mini", "datasets-spec/challenges/fair-universe-2024-mini.json", #"""
 {
   "$schema": "https://fair-uq-bench.example/schemas/1.0.0/challenge.json",
@@ -200,6 +820,214 @@ extension ChallengeSpec {
     "width_epsilon": 0.001,
     "under_coverage_exponent": 4,
     "over_coverage_exponent": 3
+  }
+}
+"""#),
+        ("fair-universe-2024-tau-resolution", "datasets-spec/challenges/fair-universe-2024-tau-resolution.json", #"""
+{
+  "$schema": "https://fair-uq-bench.example/schemas/1.1.0/challenge.json",
+  "schema_version": "1.1.0",
+  "name": "fair-universe-2024-tau-resolution",
+  "title": "FAIR Universe HiggsML Uncertainty Challenge (NeurIPS 2024), variant with a worse hadronic-tau energy resolution",
+  "description": "The evaluation events have a hadronic-tau energy resolution worse than the simulation's: an extra 5% Gaussian smearing of PRI_had_pt (8% simulated, 9.4% in the shifted data), propagated into the MET. Training and priors are nominal; no nuisance parameter models a resolution.",
+  "luminosity_fb_inverse": 10,
+  "yields": {
+    "luminosity_fb_inverse": 10,
+    "source": "FAIR Universe HiggsML Uncertainty Challenge dataset record: expected events of one pseudo-experiment at mu = 1",
+    "expected_events": {
+      "htautau": 1015,
+      "ztautau": 1002395,
+      "ttbar": 44192,
+      "diboson": 3783
+    }
+  },
+  "nuisances": [
+    {
+      "name": "tes",
+      "description": "Hadronic tau energy scale: multiplies PRI_had_pt, propagated into the MET.",
+      "prior": {"family": "normal", "mean": 1, "sigma": 0.01},
+      "clip": {"min": 0.9, "max": 1.1},
+      "acts_on": {"features": "hadronic_tau_energy_scale"}
+    },
+    {
+      "name": "jes",
+      "description": "Jet energy scale: multiplies the leading and subleading jet pt and PRI_jet_all_pt, propagated into the MET.",
+      "prior": {"family": "normal", "mean": 1, "sigma": 0.01},
+      "clip": {"min": 0.9, "max": 1.1},
+      "acts_on": {"features": "jet_energy_scale"}
+    },
+    {
+      "name": "soft_met",
+      "description": "Soft MET: width in GeV of the Gaussian noise added to each MET component per event.",
+      "prior": {"family": "lognormal", "log_mean": 0, "log_sigma": 1},
+      "clip": {"min": 0, "max": 5},
+      "acts_on": {"features": "soft_met_smearing"}
+    },
+    {
+      "name": "ttbar_scale",
+      "description": "Normalisation of the ttbar background.",
+      "prior": {"family": "normal", "mean": 1, "sigma": 0.02},
+      "clip": {"min": 0.8, "max": 1.2},
+      "acts_on": {"normalisation": ["ttbar"]}
+    },
+    {
+      "name": "diboson_scale",
+      "description": "Normalisation of the diboson background.",
+      "prior": {"family": "normal", "mean": 1, "sigma": 0.25},
+      "clip": {"min": 0, "max": 2},
+      "acts_on": {"normalisation": ["diboson"]}
+    },
+    {
+      "name": "bkg_scale",
+      "description": "Overall normalisation of every background.",
+      "prior": {"family": "normal", "mean": 1, "sigma": 0.001},
+      "clip": {"min": 0.99, "max": 1.01},
+      "acts_on": {"normalisation": ["ztautau", "ttbar", "diboson"]}
+    }
+  ],
+  "mu": {
+    "prior": {"family": "uniform", "min": 0.1, "max": 3}
+  },
+  "pools": {
+    "description": "The simulated event pools pseudo-experiments are drawn from (built-in simulator: seed and rows per process). Every pseudo-experiment of a set is drawn from the one evaluation pool, so its size bounds the coverage any estimator can reach (see PoolAdequacy): at least 50 pseudo-experiments' worth of rows (this one: about 51x). The training pool is simulated from another seed, so it shares no event with the evaluation pool.",
+    "evaluation": {"simulator_seed": 2024501, "rows": {"htautau": 500000, "ztautau": 51200000, "ttbar": 2260000, "diboson": 195000}},
+    "training": {"simulator_seed": 2024502, "rows": {"htautau": 400000, "ztautau": 9500000, "ttbar": 600000, "diboson": 100000}}
+  },
+  "phases": [
+    {
+      "name": "feedback",
+      "description": "The public phase: scores shown to participants.",
+      "sets": 10,
+      "pseudo_experiments_per_set": 100,
+      "default_seed": 2024001
+    },
+    {
+      "name": "final",
+      "description": "The ranking phase.",
+      "sets": 10,
+      "pseudo_experiments_per_set": 1000,
+      "default_seed": 2024002,
+      "sealed": true
+    }
+  ],
+  "default_phase": "final",
+  "confidence_level": 0.6827,
+  "score": {
+    "coverage_band_sigmas": 2,
+    "width_epsilon": 0.001,
+    "under_coverage_exponent": 4,
+    "over_coverage_exponent": 3
+  },
+  "evaluation_shift": {
+    "variant_of": "fair-universe-2024",
+    "description": "The evaluation events have a hadronic-tau energy resolution worse than the simulation's: an extra 5% Gaussian smearing of PRI_had_pt (8% simulated, 9.4% in the shifted data), propagated into the MET. Training and priors are nominal; no nuisance parameter models a resolution.",
+    "effects": [
+      {"effect": "tau_energy_resolution", "size": 0.05}
+    ]
+  }
+}
+"""#),
+        ("fair-universe-2024-z-pt", "datasets-spec/challenges/fair-universe-2024-z-pt.json", #"""
+{
+  "$schema": "https://fair-uq-bench.example/schemas/1.1.0/challenge.json",
+  "schema_version": "1.1.0",
+  "name": "fair-universe-2024-z-pt",
+  "title": "FAIR Universe HiggsML Uncertainty Challenge (NeurIPS 2024), variant with a mismodelled Z pT spectrum",
+  "description": "The Z -> tau tau background's transverse-momentum spectrum is harder in the evaluation events than in the simulation: weights times exp(0.15 DER_pt_h / 100 GeV), renormalised to the nominal Z yield (a pure change of shape, 16% more weight at 100 GeV than at 0). Training and priors are nominal; the normalisation nuisances cannot absorb a change of shape.",
+  "luminosity_fb_inverse": 10,
+  "yields": {
+    "luminosity_fb_inverse": 10,
+    "source": "FAIR Universe HiggsML Uncertainty Challenge dataset record: expected events of one pseudo-experiment at mu = 1",
+    "expected_events": {
+      "htautau": 1015,
+      "ztautau": 1002395,
+      "ttbar": 44192,
+      "diboson": 3783
+    }
+  },
+  "nuisances": [
+    {
+      "name": "tes",
+      "description": "Hadronic tau energy scale: multiplies PRI_had_pt, propagated into the MET.",
+      "prior": {"family": "normal", "mean": 1, "sigma": 0.01},
+      "clip": {"min": 0.9, "max": 1.1},
+      "acts_on": {"features": "hadronic_tau_energy_scale"}
+    },
+    {
+      "name": "jes",
+      "description": "Jet energy scale: multiplies the leading and subleading jet pt and PRI_jet_all_pt, propagated into the MET.",
+      "prior": {"family": "normal", "mean": 1, "sigma": 0.01},
+      "clip": {"min": 0.9, "max": 1.1},
+      "acts_on": {"features": "jet_energy_scale"}
+    },
+    {
+      "name": "soft_met",
+      "description": "Soft MET: width in GeV of the Gaussian noise added to each MET component per event.",
+      "prior": {"family": "lognormal", "log_mean": 0, "log_sigma": 1},
+      "clip": {"min": 0, "max": 5},
+      "acts_on": {"features": "soft_met_smearing"}
+    },
+    {
+      "name": "ttbar_scale",
+      "description": "Normalisation of the ttbar background.",
+      "prior": {"family": "normal", "mean": 1, "sigma": 0.02},
+      "clip": {"min": 0.8, "max": 1.2},
+      "acts_on": {"normalisation": ["ttbar"]}
+    },
+    {
+      "name": "diboson_scale",
+      "description": "Normalisation of the diboson background.",
+      "prior": {"family": "normal", "mean": 1, "sigma": 0.25},
+      "clip": {"min": 0, "max": 2},
+      "acts_on": {"normalisation": ["diboson"]}
+    },
+    {
+      "name": "bkg_scale",
+      "description": "Overall normalisation of every background.",
+      "prior": {"family": "normal", "mean": 1, "sigma": 0.001},
+      "clip": {"min": 0.99, "max": 1.01},
+      "acts_on": {"normalisation": ["ztautau", "ttbar", "diboson"]}
+    }
+  ],
+  "mu": {
+    "prior": {"family": "uniform", "min": 0.1, "max": 3}
+  },
+  "pools": {
+    "description": "The simulated event pools pseudo-experiments are drawn from (built-in simulator: seed and rows per process). Every pseudo-experiment of a set is drawn from the one evaluation pool, so its size bounds the coverage any estimator can reach (see PoolAdequacy): at least 50 pseudo-experiments' worth of rows (this one: about 51x). The training pool is simulated from another seed, so it shares no event with the evaluation pool.",
+    "evaluation": {"simulator_seed": 2024501, "rows": {"htautau": 500000, "ztautau": 51200000, "ttbar": 2260000, "diboson": 195000}},
+    "training": {"simulator_seed": 2024502, "rows": {"htautau": 400000, "ztautau": 9500000, "ttbar": 600000, "diboson": 100000}}
+  },
+  "phases": [
+    {
+      "name": "feedback",
+      "description": "The public phase: scores shown to participants.",
+      "sets": 10,
+      "pseudo_experiments_per_set": 100,
+      "default_seed": 2024001
+    },
+    {
+      "name": "final",
+      "description": "The ranking phase.",
+      "sets": 10,
+      "pseudo_experiments_per_set": 1000,
+      "default_seed": 2024002,
+      "sealed": true
+    }
+  ],
+  "default_phase": "final",
+  "confidence_level": 0.6827,
+  "score": {
+    "coverage_band_sigmas": 2,
+    "width_epsilon": 0.001,
+    "under_coverage_exponent": 4,
+    "over_coverage_exponent": 3
+  },
+  "evaluation_shift": {
+    "variant_of": "fair-universe-2024",
+    "description": "The Z -> tau tau background's transverse-momentum spectrum is harder in the evaluation events than in the simulation: weights times exp(0.15 DER_pt_h / 100 GeV), renormalised to the nominal Z yield (a pure change of shape, 16% more weight at 100 GeV than at 0). Training and priors are nominal; the normalisation nuisances cannot absorb a change of shape.",
+    "effects": [
+      {"effect": "z_pt_mismodelling", "size": 0.15}
+    ]
   }
 }
 """#),

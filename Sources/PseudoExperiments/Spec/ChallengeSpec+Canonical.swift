@@ -18,13 +18,15 @@ extension ChallengeSpec {
     }
 
     /// The spec as estimators receive it (the `spec` of the plugin protocol's `fit` and `load`
-    /// messages): ``canonicalJSON()`` without `phases`, `default_phase` and the pools'
-    /// `simulator_seed`s. Those are the inputs of the documented seed rule: with a phase's
-    /// default seed a submission could recompute every truth of an open run, and with the
-    /// evaluation pool's seed re-simulate the labelled pool and match rows. Nothing an
-    /// estimator needs (yields, priors, clip ranges, the mu prior, the score) is left out.
+    /// messages): ``canonicalJSON()`` of ``redactedForEstimators()``, without `phases`,
+    /// `default_phase` and the pools' `simulator_seed`s. Those are the inputs of the documented
+    /// seed rule: with a phase's default seed a submission could recompute every truth of an open
+    /// run, and with the evaluation pool's seed re-simulate the labelled pool and match rows.
+    /// A variant's `evaluation_shift`, name and texts are replaced by its nominal's view (see
+    /// ``redactedForEstimators()``). Nothing an estimator needs (yields, priors, clip ranges,
+    /// the mu prior, the score) is left out.
     public func estimatorCanonicalJSON() -> Data {
-        guard case var .object(root) = canonicalValue else { preconditionFailure("a spec is an object") }
+        guard case var .object(root) = redactedForEstimators().canonicalValue else { preconditionFailure("a spec is an object") }
         root["phases"] = nil
         root["default_phase"] = nil
         if case var .object(pools) = root["pools"] {
@@ -44,8 +46,22 @@ extension ChallengeSpec {
     /// The spec as an in-process estimator's ``TrainingContext`` holds it: no phases, no default
     /// phase, the pools' simulator seeds zero (see ``estimatorCanonicalJSON()``). Not a valid
     /// challenge document; for estimators only.
+    ///
+    /// A variant (``evaluationShift``) is seen as its nominal challenge: its name becomes the
+    /// nominal's, the shift is dropped and its schema version is 1.0.0 again (the only 1.1.0
+    /// field is gone). The top-level title and description are dropped from every spec (a
+    /// variant's describe its shift). Since a variant differs from its nominal in nothing else,
+    /// estimators receive the very same spec for both (a test holds every built-in variant to
+    /// it) and cannot adapt to a shift they are not told of.
     public func redactedForEstimators() -> ChallengeSpec {
         var spec = self
+        if let shift = evaluationShift {
+            spec.evaluationShift = nil
+            spec.name = shift.variantOf
+            spec.schemaVersion = "1.0.0"
+        }
+        spec.title = ""
+        spec.description = nil
         spec.phases = []
         spec.defaultPhase = ""
         spec.pools.evaluation?.simulatorSeed = 0
@@ -83,6 +99,16 @@ extension ChallengeSpec {
             ]),
         ]
         if let description { root["description"] = .string(description) }
+        if let evaluationShift {
+            var shift: [String: CanonicalJSON] = [
+                "variant_of": .string(evaluationShift.variantOf),
+                "effects": .array(evaluationShift.effects.map {
+                    .object(["effect": .string($0.kind.rawValue), "size": .number($0.size)])
+                }),
+            ]
+            if let text = evaluationShift.description { shift["description"] = .string(text) }
+            root["evaluation_shift"] = .object(shift)
+        }
         return .object(root)
     }
 }

@@ -147,7 +147,7 @@ extension KeyedDecodingContainer {
     }
 }
 
-/// The strict decoding of a whole version-1.0.0 document.
+/// The strict decoding of a whole version-1.0.0 or 1.1.0 document (1.1.0 adds `evaluation_shift`).
 private struct StrictDocument: Decodable {
     var spec: ChallengeSpec
 
@@ -155,13 +155,20 @@ private struct StrictDocument: Decodable {
         case schema = "$schema", schemaVersion = "schema_version", name, title, description
         case luminosity = "luminosity_fb_inverse", yields, nuisances, mu, pools, phases
         case defaultPhase = "default_phase", confidenceLevel = "confidence_level", score
+        case evaluationShift = "evaluation_shift"
     }
 
     init(from decoder: Decoder) throws {
         let c = try decoder.strictContainer(Keys.self)
-        if let schema = try c.decodeIfPresent(String.self, forKey: .schema), schema != ChallengeSpec.schemaID {
+        let version = try c.decode(String.self, forKey: .schemaVersion)
+        let schemaID = ChallengeSpec.schemaID(version: version)
+        if let schema = try c.decodeIfPresent(String.self, forKey: .schema), schema != schemaID {
             throw SchemaViolation(path: c.codingPath + [Keys.schema],
-                                  problem: "'\(schema)' is not this version's schema \(ChallengeSpec.schemaID)")
+                                  problem: "'\(schema)' is not this version's schema \(schemaID)")
+        }
+        if version == "1.0.0", c.contains(.evaluationShift) {
+            throw SchemaViolation(path: c.codingPath + [Keys.evaluationShift],
+                                  problem: "unknown key 'evaluation_shift' in a version 1.0.0 document (schema_version 1.1.0 adds it: state \"schema_version\": \"1.1.0\")")
         }
         spec = ChallengeSpec(
             schemaVersion: try c.decode(String.self, forKey: .schemaVersion),
@@ -176,12 +183,17 @@ private struct StrictDocument: Decodable {
             phases: try c.decode([PhaseDocument].self, forKey: .phases).map(\.value),
             defaultPhase: try c.decode(String.self, forKey: .defaultPhase),
             confidenceLevel: try c.decode(Double.self, forKey: .confidenceLevel),
-            score: try c.decode(ScoreDocument.self, forKey: .score).value)
+            score: try c.decode(ScoreDocument.self, forKey: .score).value,
+            evaluationShift: try c.decodeIfPresent(EvaluationShiftDocument.self, forKey: .evaluationShift)?.value)
         if spec.phases.isEmpty {
             throw SchemaViolation(path: c.codingPath + [Keys.phases], problem: "at least one phase is required")
         }
         // The schema's name patterns.
         try Identifier.check(spec.name, path: [Keys.name], rule: .challenge)
+        if let shift = spec.evaluationShift {
+            try Identifier.check(shift.variantOf, path: [Keys.evaluationShift, AnyCodingKey(stringValue: "variant_of")],
+                                 rule: .challenge)
+        }
         for (i, nuisance) in spec.nuisances.enumerated() {
             try Identifier.check(nuisance.name, path: [Keys.nuisances, AnyCodingKey(intValue: i)!, AnyCodingKey(stringValue: "name")],
                                  rule: .nuisance)
@@ -448,5 +460,25 @@ private struct ScoreDocument: Decodable {
                       widthEpsilon: try c.decode(Double.self, forKey: .epsilon),
                       underCoverageExponent: try c.decode(Double.self, forKey: .under),
                       overCoverageExponent: try c.decode(Double.self, forKey: .over))
+    }
+}
+
+private struct EvaluationShiftDocument: Decodable {
+    var value: EvaluationShift
+    enum Keys: String, CodingKey, CaseIterable { case variantOf = "variant_of", description, effects }
+    enum EffectKeys: String, CodingKey, CaseIterable { case effect, size }
+    init(from decoder: Decoder) throws {
+        let c = try decoder.strictContainer(Keys.self)
+        var list = try c.nestedUnkeyedContainer(forKey: .effects)
+        var effects: [EvaluationShift.Effect] = []
+        while !list.isAtEnd {
+            let e = try list.superDecoder().strictContainer(EffectKeys.self)
+            effects.append(.init(try e.decodeEnum(EvaluationShift.Kind.self, forKey: .effect,
+                                                  allowed: EvaluationShift.Kind.allCases),
+                                 size: try e.decode(Double.self, forKey: .size)))
+        }
+        value = .init(variantOf: try c.decode(String.self, forKey: .variantOf),
+                      description: try c.decodeIfPresent(String.self, forKey: .description),
+                      effects: effects)
     }
 }

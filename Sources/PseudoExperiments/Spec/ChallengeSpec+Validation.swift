@@ -20,7 +20,12 @@ extension ChallengeSpec {
             guard value.isFinite, value > 0 else { throw fail(path, "\(what) is \(value); it must be a finite number > 0. \(advice)") }
         }
 
-        guard schemaVersion == "1.0.0" else { throw fail("schema_version", "this build checks version 1.0.0 only") }
+        guard ChallengeSpec.supportedSchemaVersions.contains(schemaVersion) else {
+            throw fail("schema_version", "this build checks versions \(ChallengeSpec.supportedSchemaVersions.joined(separator: ", ")) only")
+        }
+        if evaluationShift != nil, schemaVersion == "1.0.0" {
+            throw fail("evaluation_shift", "evaluation_shift needs schema_version 1.1.0")
+        }
         try positive(luminosity, "luminosity_fb_inverse", "the luminosity",
                      "Give the integrated luminosity of one pseudo-experiment in fb^-1")
         try positive(yields.referenceLuminosity, "yields.luminosity_fb_inverse", "the luminosity of the yields",
@@ -130,7 +135,15 @@ extension ChallengeSpec {
         guard confidenceLevel.isFinite, confidenceLevel > 0, confidenceLevel < 1 else {
             throw fail("confidence_level", "\(confidenceLevel) is not a probability strictly between 0 and 1 (0.6827 is the 68.27% interval)")
         }
-        let scoreAdvice = "See the score's description in datasets-spec/schemas/1.0.0/challenge.json"
+        if let shift = evaluationShift {
+            if let (path, problem) = shift.problem(challenge: name) {
+                throw fail("evaluation_shift.\(path)", problem)
+            }
+            guard pools.evaluation != nil else {
+                throw fail("evaluation_shift", "a shift applies to the built-in simulator's evaluation pool, and this challenge's pools come from a data file (pools.data); give simulated pools or leave evaluation_shift out")
+            }
+        }
+        let scoreAdvice = "See the score's description in datasets-spec/schemas/\(schemaVersion)/challenge.json"
         try positive(score.coverageBandSigmas, "score.coverage_band_sigmas", "the coverage band (in sigma68)", scoreAdvice)
         try positive(score.widthEpsilon, "score.width_epsilon", "the width epsilon", scoreAdvice)
         try positive(score.underCoverageExponent, "score.under_coverage_exponent", "the under-coverage exponent", scoreAdvice)

@@ -18,10 +18,16 @@
 /// decoded strictly (unknown keys are refused at every level) and its values are checked
 /// (``SpecError`` keeps the two kinds of failure apart).
 public struct ChallengeSpec: Sendable, Equatable {
-    /// The schema versions this build reads.
-    public static let supportedSchemaVersions = ["1.0.0"]
+    /// The schema versions this build reads. 1.1.0 adds the optional `evaluation_shift` (challenge
+    /// variants, ``EvaluationShift``) and is otherwise 1.0.0.
+    public static let supportedSchemaVersions = ["1.0.0", "1.1.0"]
     /// The `$id` of the schema of version 1.0.0.
-    public static let schemaID = "https://fair-uq-bench.example/schemas/1.0.0/challenge.json"
+    public static let schemaID = schemaID(version: "1.0.0")
+
+    /// The `$id` of the schema of `version`.
+    public static func schemaID(version: String) -> String {
+        "https://fair-uq-bench.example/schemas/\(version)/challenge.json"
+    }
 
     /// The document's `schema_version`.
     public var schemaVersion: String
@@ -44,6 +50,9 @@ public struct ChallengeSpec: Sendable, Equatable {
     /// Nominal coverage of the reported interval (0.6827 for the 16%..84% interval).
     public var confidenceLevel: Double
     public var score: Score
+    /// The domain shift of a challenge variant's evaluation pool (schema 1.1.0); nil for a
+    /// nominal challenge.
+    public var evaluationShift: EvaluationShift? = nil
 
     /// Expected events per process at mu = 1, quoted at a reference luminosity.
     public struct Yields: Sendable, Equatable {

@@ -45,7 +45,7 @@ public enum SpecError: Error, CustomStringConvertible, LocalizedError, Equatable
         case let .unsupportedVersion(source, found, supported):
             return "Challenge spec '\(source)' states schema_version \"\(found)\", but this build reads \(supported.map { "\"\($0)\"" }.joined(separator: ", ")) only. Convert the document to a supported version or use a matching bench build."
         case let .doesNotMatchSchema(source, path, problem):
-            return "Challenge spec '\(source)' does not match schema \(ChallengeSpec.schemaID) at \(path.isEmpty ? "the top level" : "'\(path)'"): \(problem). Fix the document (datasets-spec/schemas/1.0.0/challenge.json describes every field)."
+            return "Challenge spec '\(source)' does not match its schema at \(path.isEmpty ? "the top level" : "'\(path)'"): \(problem). Fix the document (datasets-spec/schemas/<its schema_version>/challenge.json describes every field)."
         case let .makesNoSense(source, path, problem):
             return "Challenge spec '\(source)' is well-formed but makes no sense at '\(path)': \(problem)."
         case let .unknownBuiltin(name, available):

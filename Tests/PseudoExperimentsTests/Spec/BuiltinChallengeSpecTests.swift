@@ -21,7 +21,10 @@ final class BuiltinChallengeSpecTests: XCTestCase {
     }
 
     func testEveryBuiltinLoadsAndIsNamedAfterItsFile() throws {
-        XCTAssertEqual(Set(ChallengeSpec.builtinNames), ["fair-universe-2024", "fair-universe-2024-data", "fair-universe-2024-mini"])
+        let variants = ["closure", "tau-resolution", "jet-resolution", "z-pt"]
+        XCTAssertEqual(Set(ChallengeSpec.builtinNames),
+                       Set(["fair-universe-2024", "fair-universe-2024-data", "fair-universe-2024-mini"]
+                           + ["fair-universe-2024", "fair-universe-2024-mini"].flatMap { n in variants.map { "\(n)-\($0)" } }))
         for name in ChallengeSpec.builtinNames {
             let spec = try ChallengeSpec.builtin(named: name)
             XCTAssertEqual(spec.name, name)

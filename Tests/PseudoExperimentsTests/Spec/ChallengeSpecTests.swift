@@ -31,7 +31,7 @@ final class ChallengeSpecTests: XCTestCase {
         // A version-2 document with a layout version 1 does not know: the version is the error.
         let doc = Data(#"{"schema_version": "2.0.0", "whatever": {"new": "layout"}}"#.utf8)
         XCTAssertThrowsError(try ChallengeSpec.decode(doc, source: "v2.json")) { error in
-            XCTAssertEqual(error as? SpecError, .unsupportedVersion(source: "v2.json", found: "2.0.0", supported: ["1.0.0"]))
+            XCTAssertEqual(error as? SpecError, .unsupportedVersion(source: "v2.json", found: "2.0.0", supported: ["1.0.0", "1.1.0"]))
         }
         XCTAssertThrowsError(try ChallengeSpec.decode(Data(#"{"name": "x"}"#.utf8), source: "s")) { error in
             XCTAssertEqual((error as? SpecError)?.path, "")
