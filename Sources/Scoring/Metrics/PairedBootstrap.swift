@@ -42,6 +42,17 @@ public struct PairedScoreDifference: Codable, Sendable, Equatable {
     public var isSignificant: Bool { lower > 0 || upper < 0 }
 }
 
+/// The paired differences of a run's score, coverage and mean width against another run on the
+/// same pseudo-experiments (the robustness view: a variant against its nominal).
+public struct PairedMetricDifferences: Codable, Sendable, Equatable {
+    /// score(A) - score(B).
+    public var score: PairedScoreDifference
+    /// coverage(A) - coverage(B).
+    public var coverage: PairedScoreDifference
+    /// mean width(A) - mean width(B).
+    public var width: PairedScoreDifference
+}
+
 /// The paired bootstrap of the score difference between two submissions.
 public enum PairedBootstrap {
     /// The score difference `first - second` and its paired bootstrap interval.
@@ -52,6 +63,16 @@ public enum PairedBootstrap {
                                        policy: ScoringPolicy = .fairUniverse2024,
                                        options: BootstrapOptions = BootstrapOptions(),
                                        confidence: Double = 0.95) throws -> PairedScoreDifference {
+        try differences(first, second, policy: policy, options: options, confidence: confidence).score
+    }
+
+    /// The differences `first - second` of score, coverage and mean width, each with its paired
+    /// bootstrap interval from the same replicates (the rule of the type's documentation applied
+    /// to each metric). Throws as ``scoreDifference(_:_:policy:options:confidence:)``.
+    public static func differences(_ first: [ScoredResult], _ second: [ScoredResult],
+                                   policy: ScoringPolicy = .fairUniverse2024,
+                                   options: BootstrapOptions = BootstrapOptions(),
+                                   confidence: Double = 0.95) throws -> PairedMetricDifferences {
         guard options.replicates >= 2 else { throw ScoringError.tooFewReplicates(options.replicates) }
         let (a, sizes) = try first.groupedBySet()
         let (b, _) = try second.groupedBySet()
@@ -60,15 +81,15 @@ public enum PairedBootstrap {
         let outA = a.map { policy.outcome(of: $0) }
         let outB = b.map { policy.outcome(of: $0) }
         let p = policy.parameters
-        let observed = IntervalMetrics(outcomes: outA, parameters: p).score
-            - IntervalMetrics(outcomes: outB, parameters: p).score
+        let mA = IntervalMetrics(outcomes: outA, parameters: p), mB = IntervalMetrics(outcomes: outB, parameters: p)
 
         let wA = outA.map(\.width), cA = outA.map(\.covered)
         let wB = outB.map(\.width), cB = outB.map(\.covered)
         let resampler = TwoStageResampler(sizes: sizes, seed: options.seed, stream: 1)
-        var diffs: [Double] = []
-        diffs.reserveCapacity(options.replicates)
-        var firstBetter = 0
+        var scores: [Double] = [], coverages: [Double] = [], widths: [Double] = []
+        scores.reserveCapacity(options.replicates)
+        coverages.reserveCapacity(options.replicates)
+        widths.reserveCapacity(options.replicates)
         for r in 0..<options.replicates {
             var sumA = 0.0, sumB = 0.0, nA = 0, nB = 0, n = 0
             resampler.resample(r) { i in
@@ -77,21 +98,27 @@ public enum PairedBootstrap {
                 if cB[i] { nB += 1 }
                 n += 1
             }
-            let d = IntervalMetrics(widthSum: sumA, covered: nA, n: n, parameters: p).score
-                - IntervalMetrics(widthSum: sumB, covered: nB, n: n, parameters: p).score
-            if d > 0 { firstBetter += 1 }
-            diffs.append(d)
+            let x = IntervalMetrics(widthSum: sumA, covered: nA, n: n, parameters: p)
+            let y = IntervalMetrics(widthSum: sumB, covered: nB, n: n, parameters: p)
+            scores.append(x.score - y.score)
+            coverages.append(x.coverage - y.coverage)
+            widths.append(x.interval - y.interval)
         }
-        let sorted = diffs.sorted()
-        let alpha = (1 - confidence) / 2
-        return PairedScoreDifference(
-            observed: observed,
-            standardError: SampleStatistics.standardDeviation(diffs),
-            lower: SampleStatistics.quantile(sorted: sorted, alpha),
-            upper: SampleStatistics.quantile(sorted: sorted, 1 - alpha),
-            confidence: confidence,
-            fractionFirstBetter: Double(firstBetter) / Double(options.replicates),
-            options: options)
+        func summary(_ observed: Double, _ diffs: [Double]) -> PairedScoreDifference {
+            let sorted = diffs.sorted()
+            let alpha = (1 - confidence) / 2
+            return PairedScoreDifference(
+                observed: observed,
+                standardError: SampleStatistics.standardDeviation(diffs),
+                lower: SampleStatistics.quantile(sorted: sorted, alpha),
+                upper: SampleStatistics.quantile(sorted: sorted, 1 - alpha),
+                confidence: confidence,
+                fractionFirstBetter: Double(diffs.filter { $0 > 0 }.count) / Double(options.replicates),
+                options: options)
+        }
+        return PairedMetricDifferences(score: summary(mA.score - mB.score, scores),
+                                       coverage: summary(mA.coverage - mB.coverage, coverages),
+                                       width: summary(mA.interval - mB.interval, widths))
     }
 
     /// Both sorted lists must hold the same keys with the same true mu.

@@ -45,6 +45,13 @@ struct LeaderboardCommand: ParsableCommand {
         """)
     var levels = false
 
+    @Flag(name: .customLong("robustness"), help: """
+        Print the robustness view instead: per submission, score, coverage and width on each nominal \
+        challenge and on its variants (challenge specs with an evaluation_shift, run with the same \
+        seed and sizes), the change and its paired-bootstrap significance.
+        """)
+    var robustness = false
+
     func validate() throws {
         guard replicates >= 2 else { throw ValidationError("--replicates must be at least 2, got \(replicates).") }
         guard confidence > 0, confidence < 1 else {
@@ -62,10 +69,25 @@ struct LeaderboardCommand: ParsableCommand {
         if levels, format != .table {
             throw ValidationError("--levels prints a table: use it with --format table.")
         }
+        if robustness, format != .table || levels || coverageBins > 0 {
+            throw ValidationError("--robustness prints its own table: use it without --format, --levels and --coverage-by-mu.")
+        }
     }
 
     func run() throws {
         let reader = try store.open(.readOnly)
+        if robustness {
+            let views = try RobustnessTable.tables(from: reader, challenge: challenge,
+                                                   bootstrap: BootstrapOptions(replicates: replicates, seed: seed),
+                                                   confidence: confidence)
+            if views.isEmpty {
+                print("No nominal challenge\(challenge.map { " named \($0)" } ?? "") in \(reader.path) has completed runs on a variant "
+                      + "with paired pseudo-experiments. Run a variant (e.g. bench run --challenge fair-universe-2024-mini-tau-resolution) "
+                      + "with the same --seed, --sets and --per-set as the nominal run.")
+            }
+            print(views.map { $0.rendered() }.joined(separator: "\n"), terminator: "")
+            return
+        }
         let tables = try LeaderboardTable.tables(
             from: reader, challenge: challenge, bootstrap: BootstrapOptions(replicates: replicates, seed: seed),
             confidence: confidence)

@@ -37,8 +37,8 @@ extension LeaderboardTable {
         }
         header += ranges
         let out = "Coverage by true mu (\(challenge), \(pseudoExperiments) pseudo-experiments): "
-            + "coverage (pseudo-experiments); * outside \(Self.number(policy.parameters.target)) "
-            + "+- \(Self.number(bandSigmas)) sigma68 of its bin\n"
+            + "coverage (pseudo-experiments); * outside \(Self.shortNumber(policy.parameters.target)) "
+            + "+- \(Self.shortNumber(bandSigmas)) sigma68 of its bin\n"
         return out + Self.grid(header: header, lines: lines)
     }
 
@@ -61,7 +61,7 @@ extension LeaderboardTable {
         return String(format: "%.3f", c.coverage) + (inside ? " " : "*") + " (\(c.n))"
     }
 
-    private static func number(_ x: Double) -> String {
+    static func shortNumber(_ x: Double) -> String {
         x == x.rounded() ? String(Int(x)) : String(format: "%g", x)
     }
 }

@@ -191,7 +191,7 @@ extension LeaderboardTable {
         x.isFinite && x >= 0 ? "+" + fixed(x, 4) : fixed(x, 4)
     }
 
-    private static func percent(_ c: Double) -> String {
+    static func percent(_ c: Double) -> String {
         let p = c * 100
         return (p == p.rounded() ? String(Int(p)) : String(format: "%.1f", p)) + "%"
     }
