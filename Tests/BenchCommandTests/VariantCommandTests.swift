@@ -16,9 +16,11 @@ final class VariantCommandTests: XCTestCase {
     }
 
     func evaluate(_ sets: URL, database: String) throws {
-        let run = try BenchProcess.run(["evaluate", "--sets", sets.path, "--estimator", "counting",
-                                        "--database", database, "--no-progress"])
-        XCTAssertEqual(run.status, 0, run.stderr)
+        for estimator in ["counting", "null"] {
+            let run = try BenchProcess.run(["evaluate", "--sets", sets.path, "--estimator", estimator,
+                                            "--database", database, "--no-progress"])
+            XCTAssertEqual(run.status, 0, run.stderr)
+        }
     }
 
     func testClosureEqualsNominalAndTheRobustnessViewPairsEachVariant() throws {
@@ -42,7 +44,9 @@ final class VariantCommandTests: XCTestCase {
 
         let store = try LeaderboardStore(path: database, access: .readOnly)
         var results: [String: [ScoredResult]] = [:]
-        for run in try store.latestCompletedRuns() { results[run.challenge] = try store.scoredResults(of: run.id) }
+        for run in try store.latestCompletedRuns() where run.submission.name == "counting" {
+            results[run.challenge] = try store.scoredResults(of: run.id)
+        }
         let nominal = try XCTUnwrap(results["fair-universe-2024-mini"])
         XCTAssertEqual(nominal.count, 12)
         XCTAssertEqual(results["fair-universe-2024-mini-closure"], nominal, "closure: every result bit for bit")
@@ -63,6 +67,16 @@ final class VariantCommandTests: XCTestCase {
         XCTAssertTrue(view.stdout.contains("tau-resolution = tau_energy_resolution 0.05"), view.stdout)
         XCTAssertTrue(view.stdout.contains("Not paired with these pseudo-experiments") && view.stdout.contains("fair-universe-2024-mini-z-pt"),
                       view.stdout)
+
+        // The comparison page of the nominal runs carries the robustness panel.
+        let page = directory.appendingPathComponent("compare.xhtml")
+        let report = try BenchProcess.run(["report", "--database", database, "--all", "--challenge", "fair-universe-2024-mini",
+                                           "--output", page.path, "--replicates", "50"])
+        XCTAssertEqual(report.status, 0, report.stderr)
+        let html = try String(contentsOf: page, encoding: .utf8)
+        XCTAssertTrue(html.contains("<h2>Robustness under domain shift</h2>"), "no robustness panel")
+        XCTAssertTrue(html.contains("tau_energy_resolution 0.05") && html.contains(">tau-resolution</td>"))
+        XCTAssertTrue(html.contains("Coverage on the nominal challenge and each variant"))
 
         // Without variant runs there is nothing to show, said plainly.
         let only = try BenchProcess.run(["leaderboard", "--database", database, "--robustness", "--challenge", "fair-universe-2024"])

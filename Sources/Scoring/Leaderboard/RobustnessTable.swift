@@ -23,6 +23,8 @@ public struct RobustnessTable: Sendable, Equatable {
     public var rows: [Row]
     public var bootstrap: BootstrapOptions
     public var confidence: Double
+    /// The nominal coverage of the scored interval (the spec's confidence level).
+    public var target: Double
 
     public struct Variant: Sendable, Equatable {
         public var challenge: String
@@ -90,7 +92,8 @@ public struct RobustnessTable: Sendable, Equatable {
             out.append(RobustnessTable(challenge: nominal.challenge, setManifestHash: nominal.setManifestHash,
                                        pseudoExperiments: nominal.pseudoExperiments, variants: variants,
                                        unpaired: unpaired.filter { u in !variants.contains { $0.challenge == u } },
-                                       rows: rows, bootstrap: bootstrap, confidence: confidence))
+                                       rows: rows, bootstrap: bootstrap, confidence: confidence,
+                                       target: nominal.policy.parameters.target))
         }
         return out
     }

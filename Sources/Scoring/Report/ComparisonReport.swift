@@ -38,6 +38,9 @@ public struct ComparisonReport: Sendable {
     public var muBins = 6
     /// Whether the pseudo-experiments were sealed (nil: unknown).
     public var sealed: Bool?
+    /// The robustness view of these pseudo-experiments' challenge, when variants of it ran on
+    /// paired pseudo-experiments: drawn as a panel (table and coverage per variant).
+    public var robustness: RobustnessTable?
 
     public init(title: String, entries: [Entry], policy: ScoringPolicy = .fairUniverse2024,
                 bootstrap: BootstrapOptions = BootstrapOptions()) {
@@ -111,6 +114,66 @@ public struct ComparisonReport: Sendable {
                             caption: "Observed against nominal coverage, every submission overlaid (shaded: each level's "
                                 + "+-\(page.f(LevelCoverage.bandSigmas, 0)) sigma band; bars: each point's binomial error).")
         body += "</div>\n"
+        if let robustness { body += Self.robustnessPanel(robustness, page: page) }
         return page.document(body)
+    }
+
+    /// The robustness panel: each submission's score, coverage and width on the nominal
+    /// challenge and on every paired variant, the changes with their paired-bootstrap errors
+    /// (significant ones marked), and a figure of coverage per variant.
+    static func robustnessPanel(_ r: RobustnessTable, page: HTMLReport) -> String {
+        let effects: String = r.variants.map { v -> String in "\(page.e(r.shortName(v.challenge))): \(page.e(v.effects))" }
+            .joined(separator: "; ")
+        let confidence: String = page.f(100 * r.confidence, 0)
+        var body = "<h2>Robustness under domain shift</h2>\n<p class=\"meta\">Variants of \(page.e(r.challenge)) whose "
+        body += "evaluation simulation differs from the training simulation (\(effects)), on the same pseudo-experiments "
+        body += "(same true mu and nuisances). Changes are variant minus nominal +- their paired-bootstrap standard error "
+        body += "(\(r.bootstrap.replicates) replicates); <strong>bold</strong>: significant at \(confidence)%.</p>\n"
+        body += "<table class=\"robustness\">\n<tr><th>submission</th><th>variant</th><th>score</th><th>change</th>"
+            + "<th>coverage</th><th>change</th><th>width</th><th>change</th></tr>\n"
+        func change(_ d: PairedScoreDifference, _ digits: Int) -> String {
+            let text = String(format: "%+.\(digits)f +- %.\(digits)f", d.observed, d.standardError)
+            return d.isSignificant ? "<td><strong>\(text)</strong></td>" : "<td>\(text)</td>"
+        }
+        for row in r.rows {
+            body += "<tr><td style=\"text-align:left\">\(page.e(row.submission.name))</td><td style=\"text-align:left\">nominal</td>"
+                + "<td>\(page.f(row.nominal.score))</td><td></td><td>\(page.f(row.nominal.coverage, 3))</td><td></td>"
+                + "<td>\(page.f(row.nominal.interval))</td><td></td></tr>\n"
+            for cell in row.cells {
+                var line = "<tr><td></td><td style=\"text-align:left\">\(page.e(r.shortName(cell.variant)))</td>"
+                line += "<td>\(page.f(cell.metrics.score))</td>" + change(cell.change.score, 4)
+                line += "<td>\(page.f(cell.metrics.coverage, 3))</td>" + change(cell.change.coverage, 3)
+                line += "<td>\(page.f(cell.metrics.interval))</td>" + change(cell.change.width, 4) + "</tr>\n"
+                body += line
+            }
+        }
+        body += "</table>\n<div class=\"figures\">\n"
+        let names = ["nominal"] + r.variants.map { r.shortName($0.challenge) }
+        var chart = SVGChart(title: "Coverage on the nominal challenge and each variant",
+                             xLabel: names.enumerated().map { "\($0.offset) \($0.element)" }.joined(separator: ", "),
+                             yLabel: "coverage", x: -0.5...(Double(names.count) - 0.5), y: 0...1)
+        chart.width = 780  // room for a key of several submissions
+        chart.horizontalRule(r.target, color: Figures.target)
+        for (k, row) in r.rows.enumerated() {
+            let dx = (Double(k) - Double(r.rows.count - 1) / 2) * 0.06
+            var points = [(0.0, row.nominal.coverage, row.nominal.n)]
+            for (j, variant) in r.variants.enumerated() {
+                if let cell = row.cells.first(where: { $0.variant == variant.challenge }) {
+                    points.append((Double(j + 1), cell.metrics.coverage, cell.metrics.n))
+                }
+            }
+            chart.line(points.map { ($0.0 + dx, $0.1) }, color: Figures.color(k), width: 1)
+            for (x, p, n) in points where n > 0 {
+                let err = (p * (1 - p) / Double(n)).squareRoot()
+                chart.errorBar(x: x + dx, low: max(p - err, 0), high: min(p + err, 1), color: Figures.color(k))
+                chart.points([(x + dx, p)], color: Figures.color(k), radius: 3.5,
+                             title: "\(row.submission.name) on \(names[Int(x)]): coverage " + String(format: "%.3f", p) + " (n = \(n))")
+            }
+            chart.key(row.submission.name, color: Figures.color(k))
+        }
+        body += page.figure(chart, caption: "Coverage of the scored interval per challenge variant (bars: binomial error; "
+            + "line: the nominal level). A method robust to the shift keeps its coverage across the variants.")
+        body += "</div>\n"
+        return body
     }
 }

@@ -98,6 +98,9 @@ struct ReportCommand: ParsableCommand {
             policy: try reader.scoringPolicy(challenge: first.challenge),
             bootstrap: BootstrapOptions(replicates: replicates, seed: seed))
         page.sealed = try reader.isSealed(setManifestHash: first.setManifestHash)
+        page.robustness = try RobustnessTable.tables(from: reader, challenge: first.challenge,
+                                                     bootstrap: BootstrapOptions(replicates: replicates, seed: seed))
+            .first { $0.setManifestHash == first.setManifestHash }
         let url = URL(fileURLWithPath: output)
         try page.write(to: url)
         print("Wrote \(url.path): \(chosen.count) submissions (\(chosen.map(\.submission.name).joined(separator: ", "))) on \(first.challenge).")
