@@ -122,12 +122,16 @@ public struct RobustnessTable: Sendable, Equatable {
         func change(_ d: PairedScoreDifference, _ format: String) -> String {
             String(format: "%+\(format) ± %\(format)", d.observed, d.standardError) + (d.isSignificant ? " *" : "  ")
         }
+        func coverage(_ m: IntervalMetrics) -> String {
+            let band = BinomialCoverage(n: m.n, covered: m.covered, target: target, bandSigmas: LevelCoverage.bandSigmas)
+            return String(format: "%.3f", m.coverage) + (band.status == .inside ? " " : "*")
+        }
         for row in rows {
             lines.append([row.submission.name, "nominal", String(format: "%.4f", row.nominal.score), "",
-                          String(format: "%.3f", row.nominal.coverage), "", String(format: "%.4f", row.nominal.interval), ""])
+                          coverage(row.nominal), "", String(format: "%.4f", row.nominal.interval), ""])
             for cell in row.cells {
                 lines.append(["", shortName(cell.variant), String(format: "%.4f", cell.metrics.score), change(cell.change.score, ".4f"),
-                              String(format: "%.3f", cell.metrics.coverage), change(cell.change.coverage, ".3f"),
+                              coverage(cell.metrics), change(cell.change.coverage, ".3f"),
                               String(format: "%.4f", cell.metrics.interval), change(cell.change.width, ".4f")])
             }
         }
@@ -135,6 +139,8 @@ public struct RobustnessTable: Sendable, Equatable {
         text += "Variants: " + variants.map { "\(shortName($0.challenge)) = \($0.effects)" }.joined(separator: "; ") + ".\n"
         text += "Δ: variant minus nominal ± its paired-bootstrap standard error (\(bootstrap.replicates) replicates, seed \(bootstrap.seed)); "
             + "* = significant (the \(LeaderboardTable.percent(confidence)) interval of the change excludes 0).\n"
+        text += "Coverage *: outside \(LeaderboardTable.shortNumber(target)) +- \(LeaderboardTable.shortNumber(LevelCoverage.bandSigmas)) sigma "
+            + "(binomial, N = \(pseudoExperiments)).\n"
         if !unpaired.isEmpty {
             text += "Not paired with these pseudo-experiments (other seed or sets; run the variant with the nominal's --seed and sizes): "
                 + unpaired.joined(separator: ", ") + ".\n"
