@@ -89,6 +89,12 @@ final class ExamplePluginTests: XCTestCase {
             let sigma = try XCTUnwrap(estimate.uncertainty)
             XCTAssertGreaterThanOrEqual(sigma, Double(max(n, 1)).squareRoot() / s * (1 - 1e-12), "statistics alone")
             XCTAssertEqual(estimate.interval68.lower, estimate.muHat! - sigma, accuracy: 1e-9)
+            if name == "swift-cut-and-count" {
+                // The Swift client speaks version 2: the template's Gaussian intervals at 50% and 90% arrive.
+                XCTAssertEqual(estimate.levels.map(\.level), [0.5, 0.9, 0.95], "pseudo-experiment \(i)")
+                let ninety = try XCTUnwrap(estimate.levels.first { $0.level == 0.9 })
+                XCTAssertEqual(ninety.interval.upper - estimate.muHat!, 1.644853626951472 * sigma, accuracy: 1e-9)
+            }
             XCTAssertLessThan(abs(estimate.muHat! - experiment.mu), 5 * sigma, "pseudo-experiment \(i): a 5 sigma miss")
             scored.append(ScoredResult(truth: PseudoExperimentTruth(setIndex: i / 4, index: i % 4, mu: experiment.mu,
                                                                     nuisances: experiment.nuisances),

@@ -7,8 +7,10 @@ import Darwin
 
 /// Serves the plugin protocol for an estimator: call ``run(_:)`` from `main.swift`.
 public enum Plugin {
-    /// The protocol version this client speaks.
-    public static let protocolVersion = 1
+    /// The protocol version this client speaks: 2 (`datasets-spec/plugin-protocol-v2.md`), for
+    /// the `intervals` of an estimate; the fit's `transform` requests are version 1's, and the
+    /// version-2 `transform_events` request is not offered by this client.
+    public static let protocolVersion = 2
 
     /// Says hello, then answers `fit`, `load` and `estimate` messages until the harness sends
     /// `shutdown` or closes stdin; then exits. Errors thrown by the estimator are reported to the
@@ -68,6 +70,12 @@ public enum Plugin {
         if let v = e.deltaMuHat { fields.append("\"delta_mu_hat\":\(Channel.number(v))") }
         if let v = e.p2_5 { fields.append("\"p2_5\":\(Channel.number(v))") }
         if let v = e.p97_5 { fields.append("\"p97_5\":\(Channel.number(v))") }
+        if !e.intervals.isEmpty {
+            let items = e.intervals.map {
+                "{\"level\":\(Channel.number($0.level)),\"lower\":\(Channel.number($0.lower)),\"upper\":\(Channel.number($0.upper))}"
+            }
+            fields.append("\"intervals\":[" + items.joined(separator: ",") + "]")
+        }
         return "{" + fields.joined(separator: ",") + "}"
     }
 }

@@ -51,15 +51,31 @@ public struct PluginEstimate: Sendable, Equatable {
     public var deltaMuHat: Double?
     public var p2_5: Double?
     public var p97_5: Double?
+    /// Central intervals at further confidence levels (protocol version 2's `intervals`: at most
+    /// 16, levels strictly between 0 and 1, each once), for the harness's calibration checks.
+    public var intervals: [LevelInterval]
+
+    /// A central interval at a confidence level (`level` 0.9: the 5% and 95% quantiles).
+    public struct LevelInterval: Sendable, Equatable {
+        public var level: Double
+        public var lower: Double
+        public var upper: Double
+        public init(level: Double, lower: Double, upper: Double) {
+            self.level = level
+            self.lower = lower
+            self.upper = upper
+        }
+    }
 
     public init(p16: Double, p84: Double, muHat: Double? = nil, deltaMuHat: Double? = nil,
-                p2_5: Double? = nil, p97_5: Double? = nil) {
+                p2_5: Double? = nil, p97_5: Double? = nil, intervals: [LevelInterval] = []) {
         self.p16 = p16
         self.p84 = p84
         self.muHat = muHat
         self.deltaMuHat = deltaMuHat
         self.p2_5 = p2_5
         self.p97_5 = p97_5
+        self.intervals = intervals
     }
 }
 

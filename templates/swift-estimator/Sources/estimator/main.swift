@@ -110,8 +110,13 @@ struct CutAndCount: PluginEstimator {
             variance += shift * shift
         }
         let sigma = variance.squareRoot()
+        // Gaussian intervals at the further levels the harness checks calibration at (z of the
+        // central 50% and 90% intervals; 95% is p2.5/p97.5).
+        let further = [(0.5, 0.674489750196082), (0.9, 1.644853626951472)].map { level, z in
+            PluginEstimate.LevelInterval(level: level, lower: muHat - z * sigma, upper: muHat + z * sigma)
+        }
         return PluginEstimate(p16: muHat - sigma, p84: muHat + sigma, muHat: muHat, deltaMuHat: sigma,
-                              p2_5: muHat - 1.96 * sigma, p97_5: muHat + 1.96 * sigma)
+                              p2_5: muHat - 1.96 * sigma, p97_5: muHat + 1.96 * sigma, intervals: further)
     }
 }
 
