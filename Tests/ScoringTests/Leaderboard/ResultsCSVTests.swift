@@ -36,6 +36,28 @@ final class ResultsCSVTests: XCTestCase {
         XCTAssertThrowsError(try parse(text), line: line) { XCTAssertEqual($0 as? ResultsCSVError, expected, line: line) }
     }
 
+    /// Intervals at further levels come as quantile pairs (p25,p75 = 50%; p5,p95 = 90%;
+    /// p2_5,p97_5 = 95%), each pair whole, and reach the estimate's levels.
+    func testReadsLevelIntervalsAsQuantilePairs() throws {
+        let csv = try parse("""
+            set_index,index,p16,p84,p25,p75,p5,p95,p2_5,p97_5,p0_5,p99_5,runtime_s
+            0,0,0.8,1.2,0.9,1.1,0.7,1.3,0.6,1.4,0.5,1.5,0.1
+            0,1,0.8,1.2,,,0.7,1.3,,,,,0.1
+            """)
+        let first = try XCTUnwrap(csv.outcomes[0].estimate)
+        XCTAssertEqual(first.levels.map(\.level), [0.5, 0.9, 0.95, 0.99])
+        XCTAssertEqual(first.levels[0].interval, ConfidenceInterval(lower: 0.9, upper: 1.1))
+        XCTAssertEqual(first.levels[3].interval, ConfidenceInterval(lower: 0.5, upper: 1.5))
+        XCTAssertEqual(first.interval95, ConfidenceInterval(lower: 0.6, upper: 1.4))
+        XCTAssertEqual(try XCTUnwrap(csv.outcomes[1].estimate).levels.map(\.level), [0.9], "an empty pair is not reported")
+        assertError("set_index,index,p16,p84,p25,runtime_s\n0,0,0.8,1.2,0.9,0.1", .missingColumn(path: "r.csv", column: "p75"))
+        assertError("set_index,index,p16,p84,p5,p95,runtime_s\n0,0,0.8,1.2,0.7,,0.1",
+                    .halfInterval(path: "r.csv", line: 2, given: "p5", missing: "p95"))
+        for bad in ["p50", "p_5", "p5_", "p100", "pp5", "p1_2_3"] {
+            assertError("set_index,index,p16,p84,\(bad),runtime_s\n0,0,0.8,1.2,1,0.1", .unknownColumn(path: "r.csv", column: bad))
+        }
+    }
+
     func testReadsEveryKindOfResult() throws {
         let csv = try parse("""
             index,set_index,runtime_s,p16,p84,mu_hat,uncertainty,p2_5,p97_5,error

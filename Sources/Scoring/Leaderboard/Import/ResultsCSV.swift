@@ -12,7 +12,10 @@ import PseudoExperiments
 /// ```
 /// Required: `set_index`, `index` (whole numbers >= 0), `p16`, `p84`, `runtime_s` (seconds,
 /// finite, >= 0). Optional: `mu_hat`, `uncertainty`, `p2_5` and `p97_5` (the 95% interval, both
-/// or neither), `error` (the failure message). Numbers may be `nan`, `inf` or `-inf`; an empty
+/// or neither), `error` (the failure message), and the central intervals at further confidence
+/// levels as quantile pairs `pA`/`pB` with `A + B = 100` and `A < 50` (`_` for a decimal point):
+/// `p25`,`p75` is the 50% interval, `p5`,`p95` the 90%, `p2_5`,`p97_5` the 95% (level =
+/// `1 - 2A/100`; each pair both columns or neither). Numbers may be `nan`, `inf` or `-inf`; an empty
 /// field is "not reported", and a row with empty `p16` and `p84` has no estimate. Unknown
 /// columns are refused, so that a misspelt column is never silently ignored.
 public struct ResultsCSV: Sendable, Equatable {
@@ -23,6 +26,23 @@ public struct ResultsCSV: Sendable, Equatable {
     static let requiredColumns = ["set_index", "index", "p16", "p84", "runtime_s"]
     static let optionalColumns = ["mu_hat", "uncertainty", "p2_5", "p97_5", "error"]
     static var allColumns: [String] { requiredColumns + optionalColumns }
+
+    /// The lower quantile (percent) of a level column `pA` (`p25`, `p2_5`, `p97_5`), or nil for
+    /// any other name; `p16`/`p84` are the primary interval's.
+    static func quantile(ofColumn name: String) -> Double? {
+        guard name.hasPrefix("p"), name != "p16", name != "p84" else { return nil }
+        let digits = name.dropFirst()
+        guard !digits.isEmpty, digits.first != "_", digits.last != "_",
+              digits.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "_") }),
+              digits.filter({ $0 == "_" }).count <= 1,
+              let q = Double(digits.replacingOccurrences(of: "_", with: ".")), q > 0, q < 100, q != 50 else { return nil }
+        return q
+    }
+
+    /// The column name of quantile `q` percent (`25` -> `p25`, `2.5` -> `p2_5`).
+    static func column(ofQuantile q: Double) -> String {
+        "p" + (q == q.rounded() ? String(Int(q)) : String(q).replacingOccurrences(of: ".", with: "_"))
+    }
     static let exampleHeader = "set_index,index,p16,p84,mu_hat,uncertainty,p2_5,p97_5,runtime_s,error"
 
     /// Reads and checks a whole file; nothing partial is returned.
@@ -44,12 +64,24 @@ public struct ResultsCSV: Sendable, Equatable {
         var column: [String: Int] = [:]
         for (i, raw) in header.fields.enumerated() {
             let name = raw.trimmingCharacters(in: .whitespaces)
-            guard allColumns.contains(name) else { throw ResultsCSVError.unknownColumn(path: path, column: name) }
+            guard allColumns.contains(name) || quantile(ofColumn: name) != nil else {
+                throw ResultsCSVError.unknownColumn(path: path, column: name)
+            }
             guard column[name] == nil else { throw ResultsCSVError.duplicateColumn(path: path, column: name) }
             column[name] = i
         }
         for name in requiredColumns where column[name] == nil {
             throw ResultsCSVError.missingColumn(path: path, column: name)
+        }
+        // Level columns come in pairs; the 95% pair is read as interval95 below.
+        var levelPairs: [(level: Double, lower: String, upper: String)] = []
+        for name in column.keys.sorted() {
+            guard let q = quantile(ofColumn: name) else { continue }
+            let partner = Self.column(ofQuantile: 100 - q)
+            guard column[partner] != nil, quantile(ofColumn: partner) == 100 - q else {
+                throw ResultsCSVError.missingColumn(path: path, column: partner)
+            }
+            if q < 50, name != "p2_5" { levelPairs.append((1 - 2 * q / 100, name, partner)) }
         }
 
         var result = ResultsCSV(outcomes: [], lines: [])
@@ -69,12 +101,18 @@ public struct ResultsCSV: Sendable, Equatable {
             let interval68 = try row.interval("p16", "p84")
             let muHat = try row.number("mu_hat"), uncertainty = try row.number("uncertainty")
             let interval95 = try row.interval("p2_5", "p97_5")
+            var levels: [LevelInterval] = []
+            for pair in levelPairs {
+                if let interval = try row.interval(pair.lower, pair.upper) {
+                    levels.append(LevelInterval(level: pair.level, interval: interval))
+                }
+            }
             var estimate: Estimate?
             if let interval68 {
                 estimate = Estimate(interval68: interval68, muHat: muHat, uncertainty: uncertainty,
-                                    interval95: interval95)
+                                    interval95: interval95, levels: levels)
             } else if let orphan = [("mu_hat", muHat), ("uncertainty", uncertainty), ("p2_5", interval95?.lower)]
-                        .first(where: { $0.1 != nil })?.0 {
+                        .first(where: { $0.1 != nil })?.0 ?? levels.first.map({ _ in levelPairs[0].lower }) {
                 throw ResultsCSVError.valueWithoutInterval(path: path, line: record.line, column: orphan)
             }
             let failure = row.text("error").flatMap { $0.isEmpty ? nil : $0 }

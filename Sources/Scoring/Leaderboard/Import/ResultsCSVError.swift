@@ -32,7 +32,8 @@ public enum ResultsCSVError: Error, CustomStringConvertible, LocalizedError, Equ
                 + "\(ResultsCSV.requiredColumns.joined(separator: ","))."
         case let .unknownColumn(path, column):
             return "\(path) has a column '\(column)' that results do not have: use only "
-                + "\(ResultsCSV.allColumns.joined(separator: ",")) (check the spelling)."
+                + "\(ResultsCSV.allColumns.joined(separator: ",")) and level pairs such as p25,p75 or p5,p95 "
+                + "(check the spelling)."
         case let .duplicateColumn(path, column):
             return "\(path) names the column '\(column)' twice in its header: keep one."
         case let .wrongFieldCount(path, line, expected, found):
