@@ -15,7 +15,9 @@ import Foundation
 /// nextUnitDouble() = (next() >> 11) * 2^-53          in [0, 1)
 /// nextOpenUnitDouble() = ((next() >> 11) + 0.5) * 2^-53   in (0, 1)
 /// ```
-public struct SeededGenerator: RandomNumberGenerator, Sendable, Hashable {
+/// Codable (its four state words) so that saved training results keep the state they were
+/// computed from and leave (``TrainingArtifactsSnapshot``).
+public struct SeededGenerator: RandomNumberGenerator, Sendable, Hashable, Codable {
     private var s0: UInt64
     private var s1: UInt64
     private var s2: UInt64
@@ -50,6 +52,9 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable, Hashable {
         defer { (s0, s1, s2, s3) = state.s }
         return body(&state)
     }
+
+    /// The state, for a deterministic order of saved training results (``TrainingArtifactsSnapshot``).
+    var stateWords: [UInt64] { [s0, s1, s2, s3] }
 
     /// A generator with an explicit state (for tests against published vectors).
     init(state s0: UInt64, _ s1: UInt64, _ s2: UInt64, _ s3: UInt64) {
