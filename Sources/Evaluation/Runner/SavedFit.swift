@@ -9,7 +9,7 @@ import Scoring
 /// ```
 /// DIR/fit.json          this record (written last: a directory without it is an unfinished save)
 /// DIR/model/            a plugin's model directory as its fit left it (ModelDirectory)
-/// DIR/artifacts.plist   a built-in's costly training results (TrainingArtifactsSnapshot)
+/// DIR/artifacts.bin   a built-in's costly training results (TrainingArtifactsSnapshot)
 /// ```
 /// The record names what the fit depended on, and a shard refuses a saved fit of anything else:
 /// the submission (name, code hash), the challenge spec's SHA-256, the training pool's hash and
@@ -22,7 +22,7 @@ import Scoring
 ///
 /// Built-in estimators: the results of their costly steps (templates, the classifier's trees
 /// and pool partition, the calibration's toys: everything that goes through the context's
-/// ``TrainingArtifacts``) are saved in `artifacts.plist`, its SHA-256 in the record. A shard
+/// ``TrainingArtifacts``) are saved in `artifacts.bin`, its SHA-256 in the record. A shard
 /// checks the digest before anything is written, preloads the results into its training
 /// context and calls the estimator's `fit`, which finds every costly step done: the same model
 /// as a fit of its own (same values, generator left in the same state), in a fraction of a
@@ -36,7 +36,7 @@ public struct SavedFit: Codable, Sendable, Equatable {
     public static let currentFormat = "fair-uq-fit-v1"
     public static let recordName = "fit.json"
     public static let modelName = "model"
-    public static let artifactsName = "artifacts.plist"
+    public static let artifactsName = "artifacts.bin"
 
     public struct Plugin: Codable, Sendable, Equatable {
         /// The name and version the plugin's `hello` said during the fit.
@@ -53,7 +53,7 @@ public struct SavedFit: Codable, Sendable, Equatable {
 
     /// A built-in's saved training results (``TrainingArtifactsSnapshot``).
     public struct Artifacts: Codable, Sendable, Equatable {
-        /// The SHA-256 of `artifacts.plist`.
+        /// The SHA-256 of `artifacts.bin`.
         public var sha256: String
         /// How many results it holds.
         public var results: Int

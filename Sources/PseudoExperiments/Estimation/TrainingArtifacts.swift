@@ -114,7 +114,7 @@ public final class TrainingArtifacts: @unchecked Sendable {
                 condition.unlock()
                 let value: T
                 do {
-                    value = try TrainingArtifactsSnapshot.decoder.decode(T.self, from: bytes)
+                    value = try TrainingArtifactsSnapshot.decode(T.self, from: bytes)
                 } catch {
                     condition.lock()
                     slots[key] = .saved(bytes: bytes, generator: generator)
@@ -176,7 +176,7 @@ public final class TrainingArtifacts: @unchecked Sendable {
             case let .done(value, generator):
                 let bytes: Data
                 do {
-                    bytes = try TrainingArtifactsSnapshot.encoder().encode(value)
+                    bytes = try TrainingArtifactsSnapshot.encode(value)
                 } catch {
                     throw TrainingArtifactsError.unencodableValue(step: key.step, reason: "\(error)")
                 }

@@ -15,9 +15,7 @@ import Foundation
 /// nextUnitDouble() = (next() >> 11) * 2^-53          in [0, 1)
 /// nextOpenUnitDouble() = ((next() >> 11) + 0.5) * 2^-53   in (0, 1)
 /// ```
-/// Codable (its four state words) so that saved training results keep the state they were
-/// computed from and leave (``TrainingArtifactsSnapshot``).
-public struct SeededGenerator: RandomNumberGenerator, Sendable, Hashable, Codable {
+public struct SeededGenerator: RandomNumberGenerator, Sendable, Hashable {
     private var s0: UInt64
     private var s1: UInt64
     private var s2: UInt64
@@ -53,7 +51,7 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable, Hashable, Codabl
         return body(&state)
     }
 
-    /// The state, for a deterministic order of saved training results (``TrainingArtifactsSnapshot``).
+    /// The state, for saved training results (``TrainingArtifactsSnapshot``).
     var stateWords: [UInt64] { [s0, s1, s2, s3] }
 
     /// A generator with an explicit state (for tests against published vectors).
