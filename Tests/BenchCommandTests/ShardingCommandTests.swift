@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import PseudoExperiments
 import Scoring
 import TestSupport
 import XCTest
@@ -84,6 +85,53 @@ final class ShardingCommandTests: XCTestCase {
         XCTAssertTrue(again.stderr.contains("not empty"), again.stderr)
     }
 
+    /// A built-in's fit saved once: the shards preload its training results instead of training,
+    /// and merged they equal the run on one machine; a snapshot changed after the save is
+    /// refused, naming the file, before anything is written.
+    func testABuiltinsSavedTrainingServesEveryShardAndTheMergeEqualsOneMachine() throws {
+        let builtin = ["--estimator", "binned-likelihood"]
+        try bench(["evaluate", "--sets", sets.path] + builtin + poolArguments + ["--database", path("one.sqlite"), "--no-progress"])
+        let saved = try bench(["evaluate", "--sets", sets.path] + builtin + poolArguments + ["--save-fit", path("fit")])
+        XCTAssertTrue(saved.stdout.contains("training results ("), saved.stdout)
+        let record = try JSONSerialization.jsonObject(with: Data(contentsOf: directory.appendingPathComponent("fit/fit.json"))) as? [String: Any]
+        let artifacts = try XCTUnwrap(record?["artifacts"] as? [String: Any], "\(record ?? [:])")
+        XCTAssertEqual(artifacts["results"] as? Int, 1, "the templates, the one costly step")
+        let file = directory.appendingPathComponent("fit/artifacts.bin")
+        let bytes = try Data(contentsOf: file)
+        XCTAssertEqual(artifacts["sha256"] as? String, SHA256.hash(Array(bytes)).hex)
+        for k in 1...3 {
+            let shard = try bench(["evaluate", "--sets", sets.path] + builtin + poolArguments
+                                  + ["--fitted", path("fit"), "--shard", "\(k)/3", "--database", path("shard-\(k).sqlite"), "--no-progress"])
+            XCTAssertTrue(shard.stdout.contains("Shard \(k)/3 done"), shard.stdout)
+            XCTAssertTrue(shard.stdout.contains("saved fit loaded in"), shard.stdout)
+        }
+        try bench(["store", "merge", path("shard-1.sqlite"), path("shard-2.sqlite"), path("shard-3.sqlite"), "--into", path("merged.sqlite")])
+        try assertSameRuns(path("one.sqlite"), path("merged.sqlite"), runs: 1)
+
+        // One byte changed: refused before the database is created, the file named.
+        var tampered = bytes
+        tampered[tampered.count - 2] ^= 0x01
+        try tampered.write(to: file)
+        let refused = try bench(["evaluate", "--sets", sets.path] + builtin + poolArguments
+                                + ["--fitted", path("fit"), "--shard", "1/3", "--database", path("tampered.sqlite")], expect: 1)
+        XCTAssertTrue(refused.stderr.contains(file.path), refused.stderr)
+        XCTAssertTrue(refused.stderr.contains("changed since the fit") && refused.stderr.contains("save the fit again"), refused.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: path("tampered.sqlite")), "refused before the database was created")
+        // Undecodable though its digest is right (a record edited to match): refused as well.
+        try Data("not a snapshot".utf8).write(to: file)
+        var edited = try XCTUnwrap(record)
+        edited["artifacts"] = ["sha256": SHA256.hash(Array("not a snapshot".utf8)).hex, "results": 1, "bytes": 14]
+        try JSONSerialization.data(withJSONObject: edited).write(to: directory.appendingPathComponent("fit/fit.json"))
+        let undecodable = try bench(["evaluate", "--sets", sets.path] + builtin + poolArguments
+                                    + ["--fitted", path("fit"), "--database", path("tampered.sqlite")], expect: 1)
+        XCTAssertTrue(undecodable.stderr.contains(file.path) && undecodable.stderr.contains("format line"), undecodable.stderr)
+        XCTAssertTrue(undecodable.stderr.contains("save the fit again"), undecodable.stderr)
+        // A fit of another seed is still refused.
+        let otherSeed = try bench(["evaluate", "--sets", sets.path] + builtin + poolArguments
+                                  + ["--fitted", path("fit"), "--seed", "9", "--database", path("tampered.sqlite")], expect: 1)
+        XCTAssertTrue(otherSeed.stderr.contains("fitted for another fit seed"), otherSeed.stderr)
+    }
+
     /// `bench store merge`: partial shards say which shard is missing (and --require-complete
     /// exits 3), a conflicting file is refused, merging again changes nothing.
     func testStoreMergeReportsMissingShardsAndRefusesConflicts() throws {
@@ -129,10 +177,14 @@ final class ShardingCommandTests: XCTestCase {
             XCTAssertTrue(out.contains(expected), "missing \(expected) in\n\(out)")
         }
         XCTAssertFalse(FileManager.default.fileExists(atPath: path("w")), "a dry run writes nothing")
+        // The built-ins are fitted once too: the shards load the saved training results.
         let builtin = try bench(["slurm", "--shards", "2", "--work-dir", path("w"), "--dry-run", "--", "run", "--sets", "2"])
-        XCTAssertFalse(builtin.stdout.contains("fit.sbatch"), "built-ins fit on each node: \(builtin.stdout)")
-        XCTAssertTrue(builtin.stdout.contains("bench run --sets 2 --shard \"$K/2\"")
-                      || builtin.stdout.contains(" run --sets 2 --shard \"$K/2\""), builtin.stdout)
+        for expected in ["fit.sbatch", " run --sets 2 --save-fit \(path("w"))/fit --jobs",
+                         " run --sets 2 --shard \"$K/2\"", "--fitted \(path("w"))/fit",
+                         "--array=1-2 --dependency=afterok:FIT"] {
+            XCTAssertTrue(builtin.stdout.contains(expected), "missing \(expected) in\n\(builtin.stdout)")
+        }
+        XCTAssertFalse(builtin.stdout.contains("--hide"), "bench run has no plugin to hide anything from: \(builtin.stdout)")
 
         for (arguments, message) in [(["evaluate", "--sets", sets.path, "--estimator", "counting", "--database", "x.sqlite"], "Leave --database out"),
                                      (["evaluate", "--sets", sets.path, "--estimator", "counting", "--shard=1/2"], "Leave --shard out"),

@@ -43,7 +43,7 @@ public struct ThresholdCalibration: Sendable, Equatable {
     }
 
     /// What the calibration found.
-    public struct Result: Sendable, Equatable {
+    public struct Result: Sendable, Equatable, Codable {
         /// The calibrated threshold of t(mu).
         public var threshold: Double
         /// Toys whose t was measured, and toys whose fit failed.

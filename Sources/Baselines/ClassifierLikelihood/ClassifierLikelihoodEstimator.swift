@@ -40,7 +40,7 @@ public struct ClassifierLikelihoodEstimator: Estimator {
     }
 
     /// What training made, for estimators built on this one (calibrated, oracle).
-    public struct Trained: Sendable {
+    public struct Trained: Sendable, Codable {
         public var fitted: FittedTemplates<ScoreBinning>
         public var partition: PoolPartition
     }

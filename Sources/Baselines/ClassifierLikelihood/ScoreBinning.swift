@@ -1,7 +1,7 @@
 import PseudoExperiments
 
 /// The bins of a classifier's score: each row is scored by the boosted trees and binned.
-public struct ScoreBinning: EventBinning, Equatable {
+public struct ScoreBinning: EventBinning, Equatable, Codable {
     public let classifier: BoostedTrees
     public let edges: BinEdges
 

@@ -13,7 +13,7 @@ import Foundation
 /// negative and whose uncertainty is relative. It has no Jacobian term (2 ln x) because the
 /// auxiliary measurement, not the parameter, is the random variable. A parameter with a
 /// log-normal constraint needs a lower bound > 0.
-public enum ParameterConstraint: Equatable, Sendable {
+public enum ParameterConstraint: Equatable, Sendable, Codable {
     case none
     case gaussian(mean: Double, sigma: Double)
     case logNormal(median: Double, sigma: Double)

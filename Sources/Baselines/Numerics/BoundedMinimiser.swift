@@ -33,7 +33,7 @@ import Foundation
 /// (``FitError/nonFiniteValue(quantity:at:)`` or the objective's own diagnosis), no progress in
 /// the line search (``FitError/lineSearchFailed(iteration:value:at:)``), or the iteration limit
 /// (``FitError/notConverged(iterations:expectedDistance:projectedGradient:at:)``).
-public struct BoundedMinimiser: Sendable {
+public struct BoundedMinimiser: Sendable, Codable {
     /// Converged when the EDM is at most this times the objective's error definition.
     public var expectedDistanceTolerance: Double
     /// Converged when the projected gradient's largest component is at most this.

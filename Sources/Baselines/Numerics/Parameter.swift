@@ -2,7 +2,7 @@
 ///
 /// Bounds may be infinite. A parameter with `lower == upper` is fixed at that value: the
 /// minimiser leaves it alone, which is how a profile likelihood fixes the parameter of interest.
-public struct Parameter: Equatable, Sendable {
+public struct Parameter: Equatable, Sendable, Codable {
     public var name: String
     public var start: Double
     public var lower: Double

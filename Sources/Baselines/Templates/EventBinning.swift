@@ -44,7 +44,7 @@ extension EventBinning {
 
 /// Bin edges on a line: bin `k` holds `edges[k-1] < x <= edges[k]`, with the first bin open to
 /// -infinity and the last to +infinity, so every finite value falls into exactly one bin.
-public struct BinEdges: Sendable, Equatable {
+public struct BinEdges: Sendable, Equatable, Codable {
     /// The inner edges, strictly increasing (`binCount - 1` of them).
     public let inner: [Float]
 

@@ -1,7 +1,7 @@
 import PseudoExperiments
 
 /// The bins of one feature: every row falls into one of ``BinEdges``' bins.
-public struct FeatureBinning: EventBinning, Equatable {
+public struct FeatureBinning: EventBinning, Equatable, Codable {
     public let feature: Feature
     public let edges: BinEdges
 
@@ -21,9 +21,9 @@ public struct FeatureBinning: EventBinning, Equatable {
 /// A selection by a box of feature ranges: one bin holding the rows inside every range.
 ///
 /// A row is selected when `lower < x <= upper` for each cut (either end may be infinite).
-public struct BoxSelection: EventBinning, Equatable {
+public struct BoxSelection: EventBinning, Equatable, Codable {
     /// One range of one feature.
-    public struct Cut: Sendable, Equatable, CustomStringConvertible {
+    public struct Cut: Sendable, Equatable, Codable, CustomStringConvertible {
         public var feature: Feature
         public var lower: Float
         public var upper: Float

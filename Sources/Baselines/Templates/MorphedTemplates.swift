@@ -24,9 +24,9 @@ import Foundation
 /// f'(x)  = sum d a_d u^(d-1) u'(x),   f''(x) = sum d (d-1) a_d u^(d-2) u'(x)^2 + sum d a_d u^(d-1) u''(x)
 /// ```
 /// Outside the grid the polynomial is extrapolated; keep the parameter bounds near the grid.
-public struct MorphedTemplates: BinnedExpectation, Sendable, Equatable {
+public struct MorphedTemplates: BinnedExpectation, Sendable, Equatable, Codable {
     /// The variable a response polynomial is written in.
-    public enum Basis: String, Sendable, Equatable {
+    public enum Basis: String, Sendable, Equatable, Codable {
         /// u = (x - c) / s.
         case linear
         /// u = (x^2 - c^2) / s.
@@ -34,7 +34,7 @@ public struct MorphedTemplates: BinnedExpectation, Sendable, Equatable {
     }
 
     /// The response of one process's template to one parameter.
-    public struct Response: Sendable, Equatable {
+    public struct Response: Sendable, Equatable, Codable {
         public var parameter: Int
         public var basis: Basis
         public var nominal: Double
@@ -64,7 +64,7 @@ public struct MorphedTemplates: BinnedExpectation, Sendable, Equatable {
     }
 
     /// One process: its nominal template, the parameters that scale it and its responses.
-    public struct Process: Sendable, Equatable {
+    public struct Process: Sendable, Equatable, Codable {
         public var name: String
         public var template: [Double]
         public var normalisations: [Int]

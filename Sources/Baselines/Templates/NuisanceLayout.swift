@@ -17,9 +17,9 @@ import PseudoExperiments
 ///
 /// A nuisance that acts on features gets a template grid (see ``ShapeNuisance``); one that acts on
 /// normalisations multiplies the processes it lists.
-public struct NuisanceLayout: Sendable, Equatable {
+public struct NuisanceLayout: Sendable, Equatable, Codable {
     /// A nuisance that changes the events through the systematics transform.
-    public struct ShapeNuisance: Sendable, Equatable {
+    public struct ShapeNuisance: Sendable, Equatable, Codable {
         /// The parameter's index.
         public var index: Int
         public var name: String
@@ -42,6 +42,10 @@ public struct NuisanceLayout: Sendable, Equatable {
     public let normalisations: [[Int]]
     /// The index of mu.
     public let muIndex = 0
+
+    enum CodingKeys: String, CodingKey {
+        case parameters, constraints, shapeNuisances, normalisations
+    }
 
     /// How many prior standard deviations the bounds allow.
     public static let boundSigmas = 5.0

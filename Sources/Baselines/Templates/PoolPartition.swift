@@ -13,6 +13,11 @@ public struct PoolPartition: Sendable {
     /// For each role, its rows in ascending order.
     public let rows: [[Int32]]
 
+    /// A partition with these rows (a saved one, decoded).
+    init(rows: [[Int32]]) {
+        self.rows = rows
+    }
+
     /// The same `fractions` for every process.
     public init(pool: EventTable, fractions: [Double], using rng: inout SeededGenerator) {
         self.init(pool: pool, fractions: Dictionary(uniqueKeysWithValues: PhysicsProcess.allCases.map { ($0, fractions) }),

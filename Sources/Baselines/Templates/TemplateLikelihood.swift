@@ -17,7 +17,7 @@ import PseudoExperiments
 /// ``furtherLevels`` too (50%, 90%, 95%), from the same global fit. The reported interval is the likelihood interval intersected with the
 /// mu prior's range (the true mu is known to lie there, so this never costs coverage); an
 /// interval wholly outside that range collapses onto the nearer edge.
-public struct TemplateLikelihood: Sendable {
+public struct TemplateLikelihood: Sendable, Codable {
     /// The name of the estimator, for errors (set again by each estimator that takes the
     /// likelihood from shared training results).
     public var estimator: String
@@ -91,7 +91,7 @@ public struct TemplateLikelihood: Sendable {
     }
 
     /// A confidence level with the threshold of t(mu) that gives its interval.
-    public struct LevelThreshold: Sendable, Equatable {
+    public struct LevelThreshold: Sendable, Equatable, Codable {
         public var level: Double
         public var threshold: Double
 

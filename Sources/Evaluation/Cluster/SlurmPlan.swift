@@ -6,10 +6,12 @@ import Scoring
 /// directory's layout, and what is done.
 ///
 /// Three jobs, each a script in `WORK/scripts`:
-/// 1. `fit.sbatch` (plugins only): `bench evaluate ARGS --save-fit WORK/fit`: the fit, once.
+/// 1. `fit.sbatch`: `bench evaluate ARGS --save-fit WORK/fit` (`bench run ARGS --save-fit
+///    WORK/fit` for every built-in, one subdirectory each): the fit, once; a plugin's model or a
+///    built-in's training results (``SavedFit``).
 /// 2. `shards.sbatch`, an array with one task per shard, after the fit (`afterok`):
 ///    `bench evaluate ARGS --shard K/N --fitted WORK/fit --database WORK/shards/shard-K.sqlite`
-///    (`bench run ARGS --shard K/N ...` for the built-ins, which fit on each node from the same seed).
+///    (`bench run ARGS --shard K/N --fitted WORK/fit ...`): the shards load the fit, none trains.
 ///    Pseudo-experiments are regenerated on each node from the set directory's manifest and the
 ///    pool (or its simulator recipe): only those, the truth file and the fit travel.
 /// 3. `merge.sbatch`, after every task ended however (`afterany`): `bench store merge` of the
@@ -18,7 +20,7 @@ import Scoring
 /// ```
 /// WORK/slurm.json         the command, the shard count and every job submitted (SlurmState)
 /// WORK/scripts/*.sbatch   the three scripts (rewritten at each submission, same content)
-/// WORK/fit/               the saved fit (SavedFit)
+/// WORK/fit/               the saved fit (SavedFit; for `run`, WORK/fit/<estimator>/ per built-in)
 /// WORK/shards/shard-K.sqlite   one SQLite file per shard
 /// WORK/logs/              fit.out, shard-K.out (appended to by resubmitted tasks), merge.out
 /// ```
@@ -60,7 +62,8 @@ public struct SlurmPlan: Sendable, Equatable {
     public var shards: Int
     /// The database the shards are merged into (absolute).
     public var into: String
-    /// Whether a fit job comes first (a plugin's fit, saved once).
+    /// Whether a fit job comes first, the shards loading its saved fit (`bench slurm` always
+    /// fits once; without, each shard would fit on its own from the same seed).
     public var fitsOnce: Bool
     /// Whether the command sets `--jobs` itself (else each task uses its CPUs).
     public var commandSetsJobs: Bool
@@ -129,8 +132,9 @@ public struct SlurmPlan: Sendable, Equatable {
         let jobs = commandSetsJobs ? [] : ["--jobs", "\"${SLURM_CPUS_PER_TASK:-1}\""]
         switch job {
         case .fit:
-            lines.append("exec \(bench) \(quotedCommand) --save-fit \(Self.quote(fitDirectory)) --hide \(Self.quote(work))"
-                + (jobs.isEmpty ? "" : " " + jobs.joined(separator: " ")) + " --no-progress")
+            var words = [bench, quotedCommand, "--save-fit", Self.quote(fitDirectory)]
+            if command.first == "evaluate" { words += ["--hide", Self.quote(work)] }
+            lines.append("exec " + (words + jobs + ["--no-progress"]).joined(separator: " "))
         case .shards:
             lines.append("K=\"$SLURM_ARRAY_TASK_ID\"")
             var words = [bench, quotedCommand, "--shard", "\"$K/\(shards)\"",
@@ -188,8 +192,13 @@ public struct SlurmPlan: Sendable, Equatable {
         return ShardProgress(shard: k, recorded: recorded, expected: mine.count * contestants)
     }
 
-    /// Whether the saved fit is there.
-    public var fitIsSaved: Bool { FileManager.default.fileExists(atPath: fitDirectory + "/" + SavedFit.recordName) }
+    /// Whether the saved fit is there (for `run`, the fit of every built-in).
+    public var fitIsSaved: Bool {
+        let records = command.first == "run"
+            ? EstimatorRegistry.names.map { fitDirectory + "/\($0)/" + SavedFit.recordName }
+            : [fitDirectory + "/" + SavedFit.recordName]
+        return records.allSatisfy { FileManager.default.fileExists(atPath: $0) }
+    }
 }
 
 /// What a shard's file holds.

@@ -7,8 +7,9 @@ import Scoring
 /// training again (`bench evaluate --save-fit DIR`, then `--fitted DIR` on each shard).
 ///
 /// ```
-/// DIR/fit.json   this record (written last: a directory without it is an unfinished save)
-/// DIR/model/     a plugin's model directory as its fit left it (ModelDirectory)
+/// DIR/fit.json          this record (written last: a directory without it is an unfinished save)
+/// DIR/model/            a plugin's model directory as its fit left it (ModelDirectory)
+/// DIR/artifacts.bin   a built-in's costly training results (TrainingArtifactsSnapshot)
 /// ```
 /// The record names what the fit depended on, and a shard refuses a saved fit of anything else:
 /// the submission (name, code hash), the challenge spec's SHA-256, the training pool's hash and
@@ -17,16 +18,25 @@ import Scoring
 /// with its reason and fails every shard the same way, as the run on one machine would.
 ///
 /// Plugins: the model directory is copied into each shard's exchange directory and loaded by
-/// the workers (the fit process never runs again); its digest is checked first. Built-in
-/// estimators fit anew on every shard: their fits are seeded by the same seed, so they give the
-/// same models (and the costly steps take seconds, `bench benchmark`); the record still checks
-/// that the shards fit on the same spec, pool and seed.
+/// the workers (the fit process never runs again); its digest is checked first.
+///
+/// Built-in estimators: the results of their costly steps (templates, the classifier's trees
+/// and pool partition, the calibration's toys: everything that goes through the context's
+/// ``TrainingArtifacts``) are saved in `artifacts.bin`, its SHA-256 in the record. A shard
+/// checks the digest before anything is written, preloads the results into its training
+/// context and calls the estimator's `fit`, which finds every costly step done: the same model
+/// as a fit of its own (same values, generator left in the same state), in a fraction of a
+/// second instead of minutes (README, cluster section). The file holds training-side results
+/// only (computed from the training pool, the redacted spec and the fit's generator), never an
+/// evaluation set's events, a truth or a seed of one. A record without `artifacts` (a save of
+/// an older harness) makes the built-in fit anew from the same seed, as before.
 ///
 /// The plugin never sees this directory: workers get a copy of `model/` only.
 public struct SavedFit: Codable, Sendable, Equatable {
     public static let currentFormat = "fair-uq-fit-v1"
     public static let recordName = "fit.json"
     public static let modelName = "model"
+    public static let artifactsName = "artifacts.bin"
 
     public struct Plugin: Codable, Sendable, Equatable {
         /// The name and version the plugin's `hello` said during the fit.
@@ -41,6 +51,15 @@ public struct SavedFit: Codable, Sendable, Equatable {
         }
     }
 
+    /// A built-in's saved training results (``TrainingArtifactsSnapshot``).
+    public struct Artifacts: Codable, Sendable, Equatable {
+        /// The SHA-256 of `artifacts.bin`.
+        public var sha256: String
+        /// How many results it holds.
+        public var results: Int
+        public var bytes: Int
+    }
+
     public var format: String
     public var harnessVersion: String
     public var submission: Submission
@@ -50,12 +69,15 @@ public struct SavedFit: Codable, Sendable, Equatable {
     public var fitSeedDigest: String
     /// Set for an out-of-process plugin whose model is saved.
     public var plugin: Plugin?
+    /// Set for a built-in whose training results are saved (optional: records of format v1
+    /// written before it have none, and their built-ins fit anew).
+    public var artifacts: Artifacts?
     public var fitSeconds: Double
     /// Why the fit failed (the reason every pseudo-experiment is recorded with), or nil.
     public var failure: String?
 
     enum CodingKeys: String, CodingKey {
-        case format, submission, estimator, plugin, failure
+        case format, submission, estimator, plugin, artifacts, failure
         case harnessVersion = "harness_version"
         case specSHA256 = "spec_sha256"
         case trainingPoolHash = "training_pool_hash"
@@ -133,20 +155,58 @@ public struct SavedFitDirectory: Sendable {
     }
 
     var modelPath: String { url.appendingPathComponent(SavedFit.modelName).path }
+    var artifactsPath: String { url.appendingPathComponent(SavedFit.artifactsName).path }
 
     /// Refuses this saved fit unless it was made for `contestant` on the training data and seed
-    /// an evaluation of `source` with `options` fits on (the runner checks it before any write;
-    /// commands call it before they create a database).
+    /// an evaluation of `source` with `options` fits on, or when its saved training results are
+    /// not the ones saved (the runner checks it before any write; commands call it before they
+    /// create a database).
     public func check(for contestant: Contestant, source: any PseudoExperimentSource, options: EvaluationOptions) throws {
         try record.check(contestant: contestant, specSHA256: source.spec.sha256.hex, trainingPoolHash: source.trainingPoolHash,
                          fitSeed: options.trainingSeed(keys: source.keys), path: url.path)
+        _ = try artifacts()
+    }
+
+    /// The saved training results, checked against the record's digest and decoded (their values
+    /// decode on first use), or nil when the record has none.
+    func artifacts() throws -> TrainingArtifactsSnapshot? {
+        guard record.failure == nil, let saved = record.artifacts else { return nil }
+        let again = "save the fit again with --save-fit (and the same arguments as the shards)"
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: artifactsPath))
+        } catch {
+            throw EvaluationError.savedFit(path: artifactsPath, problem: "cannot read the saved training results "
+                + "(\(error.localizedDescription)); copy the whole saved fit, or \(again)")
+        }
+        let digest = SHA256.hash(Array(data)).hex
+        guard digest == saved.sha256 else {
+            throw EvaluationError.savedFit(path: artifactsPath, problem: "the saved training results changed since the fit "
+                + "(digest \(digest), recorded \(saved.sha256) in \(SavedFit.recordName)): the file is corrupted or was "
+                + "replaced; copy the saved fit again or \(again)")
+        }
+        do {
+            return try TrainingArtifactsSnapshot(decoding: data)
+        } catch {
+            throw EvaluationError.savedFit(path: artifactsPath, problem: "\(error); \(again)")
+        }
     }
 
     /// The fitted model of `contestant` from this save: a plugin's saved model loaded by new
-    /// worker processes, a built-in fitted anew, or the saved failure.
+    /// worker processes, a built-in fitted on its saved training results (or anew, without
+    /// them), or the saved failure.
     func load(_ contestant: Contestant, context: inout TrainingContext) throws -> any FittedEstimator {
         if let failure = record.failure { throw SavedFitFailure(reason: failure) }
-        guard let plugin = record.plugin else { return try contestant.estimator.fit(&context) }
+        guard let plugin = record.plugin else {
+            if let snapshot = try artifacts() { context.artifacts.preload(snapshot) }
+            do {
+                return try contestant.estimator.fit(&context)
+            } catch let error as TrainingArtifactsError {
+                // Digest right but undecodable: saved by a harness whose types differ from ours.
+                throw EvaluationError.savedFit(path: artifactsPath, problem: "\(error); save the fit again with --save-fit "
+                    + "using this harness")
+            }
+        }
         guard let process = contestant.estimator as? ProcessEstimator else {
             throw EvaluationError.savedFit(path: url.path, problem: "it holds a plugin's model, but \(contestant.submission.name) "
                 + "is not a plugin")

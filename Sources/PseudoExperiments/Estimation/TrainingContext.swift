@@ -18,7 +18,7 @@ public struct TrainingContext: Sendable {
     public var rng: SeededGenerator
     /// Results of expensive training steps shared by the estimators fitted on this context and
     /// its copies (see ``shared(_:_:)``).
-    public let artifacts: TrainingArtifacts
+    public private(set) var artifacts: TrainingArtifacts
 
     public init(spec: ChallengeSpec, pool: EventTable, rng: SeededGenerator,
                 artifacts: TrainingArtifacts = TrainingArtifacts()) {
@@ -32,8 +32,9 @@ public struct TrainingContext: Sendable {
     /// The result of the training step `step` on this context, computed once per generator
     /// state by whichever estimator asks first (``TrainingArtifacts``): `step` must describe
     /// everything the result depends on besides the context and `rng` (e.g. the estimator's
-    /// configuration). Leaves `rng` as `compute` would have.
-    public mutating func shared<T: Sendable>(_ step: String, _ compute: (inout TrainingContext) throws -> T) throws -> T {
+    /// configuration). Leaves `rng` as `compute` would have. `T` is Codable so that the result
+    /// can be saved with a fit and preloaded on another machine (``TrainingArtifactsSnapshot``).
+    public mutating func shared<T: Sendable & Codable>(_ step: String, _ compute: (inout TrainingContext) throws -> T) throws -> T {
         let base = self
         return try artifacts.value(step, rng: &rng) { rng in
             var context = base
@@ -41,6 +42,14 @@ public struct TrainingContext: Sendable {
             defer { rng = context.rng }
             return try compute(&context)
         }
+    }
+
+    /// This context sharing `artifacts` instead (e.g. a ``TrainingArtifacts/recorder()`` of its
+    /// own, to save what one fit computed); the prepared pool is kept, not prepared again.
+    public func sharing(_ artifacts: TrainingArtifacts) -> TrainingContext {
+        var context = self
+        context.artifacts = artifacts
+        return context
     }
 
     /// The training pool after the systematics transform at `shift` (with cuts unless the shift

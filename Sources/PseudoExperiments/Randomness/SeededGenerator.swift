@@ -51,6 +51,9 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable, Hashable {
         return body(&state)
     }
 
+    /// The state, for saved training results (``TrainingArtifactsSnapshot``).
+    var stateWords: [UInt64] { [s0, s1, s2, s3] }
+
     /// A generator with an explicit state (for tests against published vectors).
     init(state s0: UInt64, _ s1: UInt64, _ s2: UInt64, _ s3: UInt64) {
         self.s0 = s0; self.s1 = s1; self.s2 = s2; self.s3 = s3

@@ -107,7 +107,7 @@ public struct ChallengeSpec: Sendable, Equatable {
     }
 
     /// The feature effects the systematics transform implements.
-    public enum FeatureEffect: String, Sendable, CaseIterable {
+    public enum FeatureEffect: String, Sendable, CaseIterable, Codable {
         /// Scales PRI_had_pt (propagated into the MET).
         case hadronicTauEnergyScale = "hadronic_tau_energy_scale"
         /// Scales the jets' pt and PRI_jet_all_pt (propagated into the MET).

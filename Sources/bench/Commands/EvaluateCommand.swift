@@ -92,7 +92,7 @@ struct EvaluateCommand: ParsableCommand {
     var saveFit: String?
 
     @Option(help: ArgumentHelp(
-        "Load the fit saved by --save-fit instead of fitting (a plugin's model; a built-in fits anew from the same seed). "
+        "Load the fit saved by --save-fit instead of fitting (a plugin's model; a built-in's training results). "
             + "Refused unless it was made for this submission, challenge, training pool and --seed.",
         valueName: "dir"))
     var fitted: String?
@@ -180,7 +180,8 @@ struct EvaluateCommand: ParsableCommand {
             let record = try EvaluationRunner.saveFit(contestant, source: source, options: try evaluation.options(seed: seed),
                                                       to: URL(fileURLWithPath: saveFit))
             let what = record.plugin.map { "the model of plugin \(TerminalText.escapedField($0.name)) \(TerminalText.escapedField($0.version)) (digest \($0.modelSHA256.prefix(12)))" }
-                ?? "the fit's identity (a built-in fits anew from the same seed on every shard)"
+                ?? record.artifacts.map { "its \($0.results) training results (\($0.bytes) bytes), which every shard preloads" }
+                ?? "the fit's identity"
             print("\(TerminalText.escapedField(contestant.submission.name)): "
                 + (record.failure.map { "the fit FAILED (\(TerminalText.escapedField($0))); saved, so that every shard records it" }
                     ?? "fitted in \(String(format: "%.2f", record.fitSeconds)) s")

@@ -55,6 +55,18 @@ struct RunCommand: ParsableCommand {
         valueName: "file"))
     var trainingPool: String?
 
+    @Option(name: .customLong("save-fit"), help: ArgumentHelp(
+        "Only fit every built-in (as this run would) and save the fits in this new directory, one subdirectory per "
+            + "estimator, for --fitted; writes no database. Fit once, then run the shards of a cluster run with --fitted.",
+        valueName: "dir"))
+    var saveFit: String?
+
+    @Option(help: ArgumentHelp(
+        "Load the fits saved by --save-fit instead of fitting (each built-in's training results). Refused unless they "
+            + "were made for this challenge, training pool and seed by this harness.",
+        valueName: "dir"))
+    var fitted: String?
+
     @OptionGroup var data: DataOptions
     @OptionGroup var training: TrainingOptions
     @OptionGroup var evaluation: EvaluationArguments
@@ -66,6 +78,13 @@ struct RunCommand: ParsableCommand {
         if let seed, seed < 0 || seed > ChallengeSpec.maximumJSONSeed {
             throw ValidationError("--seed must be in 0...\(ChallengeSpec.maximumJSONSeed) (2^53 - 1), got \(seed).")
         }
+        if saveFit != nil, fitted != nil { throw ValidationError("--save-fit makes the fits and --fitted loads them: give one of them.") }
+        if saveFit != nil, evaluation.shard != nil { throw ValidationError("--save-fit only fits; --shard is for the runs that load the fits.") }
+    }
+
+    /// Where the fit of `name` is saved in the directory of --save-fit / --fitted.
+    static func fitDirectory(_ directory: String, estimator name: String) -> URL {
+        URL(fileURLWithPath: directory).appendingPathComponent(name, isDirectory: true)
     }
 
     func run() throws {
@@ -96,7 +115,27 @@ struct RunCommand: ParsableCommand {
         print("\(spec.name): \(sets) sets x \(perSet) pseudo-experiments, seed \(rootSeed), "
               + "set manifest \(manifest.sha256); \(EstimatorRegistry.builtins.count) built-in estimators")
         fflush(stdout)
-        let contestants = EstimatorRegistry.builtins.map { Contestant($0) }
+        var contestants = EstimatorRegistry.builtins.map { Contestant($0) }
+        let options = try evaluation.options(seed: rootSeed)
+        if let saveFit {
+            let records = try EvaluationRunner.saveFits(contestants, source: generated, options: options,
+                                                        to: contestants.map { Self.fitDirectory(saveFit, estimator: $0.estimator.name) })
+            for (contestant, record) in zip(contestants, records) {
+                print("\(TerminalText.escapedField(contestant.submission.name)): "
+                    + (record.failure.map { "the fit FAILED (\(TerminalText.escapedField($0))); saved, so that every shard records it" }
+                        ?? "fitted in \(String(format: "%.2f", record.fitSeconds)) s")
+                    + (record.artifacts.map { "; saved \($0.results) training results (\($0.bytes) bytes)" } ?? ""))
+            }
+            print("Saved the fits in \(saveFit). Run with --fitted \(saveFit).")
+            return
+        }
+        if let fitted {
+            for i in contestants.indices {
+                let saved = try SavedFitDirectory(Self.fitDirectory(fitted, estimator: contestants[i].estimator.name))
+                try saved.check(for: contestants[i], source: generated, options: options)
+                contestants[i].savedFit = saved
+            }
+        }
         let report = try evaluation.evaluate(contestants, on: generated, store: try store.open(.create), seed: rootSeed)
         if report.interrupted { throw ExitCode(130) }
     }

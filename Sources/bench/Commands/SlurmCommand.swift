@@ -13,8 +13,8 @@ struct SlurmCommand: ParsableCommand {
         discussion: """
             Give the bench command to spread after --, as you would run it on one machine: \
             `bench slurm --shards 50 --work-dir /shared/w -- evaluate --sets sets --plugin ./p.py --seed 3`, \
-            or `-- run --sets 10 --per-set 1000` for the built-ins. A plugin is fitted once by a first job \
-            (bench evaluate --save-fit); an array job then evaluates shard K of N in task K (bench evaluate \
+            or `-- run --sets 10 --per-set 1000` for the built-ins. The estimator (or every built-in) is fitted once \
+            by a first job (bench evaluate/run --save-fit: a plugin's model, a built-in's training results); an array job then evaluates shard K of N in task K (bench evaluate \
             --shard K/N --fitted, each shard into its own SQLite file under the work directory: SQLite on a \
             network file system is unsafe for concurrent writers, one writer per file is not); a last job \
             merges the shard files into --into (bench store merge) after every task ended. The merged runs \
@@ -114,10 +114,9 @@ struct SlurmCommand: ParsableCommand {
         }
         let verb = command[0]
         let arguments = Array(command.dropFirst())
-        let isBuiltin = verb == "run" || arguments.contains { $0 == "--estimator" || $0.hasPrefix("--estimator=") }
         let plan = SlurmPlan(
             bench: try bench.map(absolute) ?? Self.currentExecutable(), work: absolute(workDir), workingDirectory: cwd,
-            command: command, shards: shards, into: absolute(into), fitsOnce: !isBuiltin,
+            command: command, shards: shards, into: absolute(into), fitsOnce: true,
             commandSetsJobs: arguments.contains { $0 == "--jobs" || $0.hasPrefix("--jobs=") },
             resources: .init(partition: partition, account: account, time: time, cpusPerTask: cpusPerTask, memory: mem,
                              extra: sbatchOptions))

@@ -2,6 +2,7 @@ import Evaluation
 import Foundation
 import PseudoExperiments
 import Scoring
+import TestSupport
 import XCTest
 
 /// The pieces of `bench slurm` that do not need a cluster: reading squeue, quoting for bash,
@@ -61,5 +62,24 @@ final class SlurmPlanTests: XCTestCase {
         XCTAssertTrue(plan.scriptText(.shards).contains("--shard \"$K/2\""))
         XCTAssertFalse(plan.scriptText(.shards).contains("--hide"), "bench run has no plugin to hide things from")
         XCTAssertEqual(plan.jobName(.merge), "fair-uq-\(plan.tag)-merge")
+    }
+
+    /// Built-ins are fitted once as well: `bench run --save-fit` saves one fit per built-in, and
+    /// the fit counts as saved only when every one of them is.
+    func testTheBuiltinsFitJobAndItsSavedFits() throws {
+        let work = try ReferenceData.temporaryDirectory("slurm-builtin-fits").path
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        let plan = SlurmPlan(bench: "/bin/bench", work: work, workingDirectory: "/", command: ["run", "--sets", "2"], shards: 2,
+                             into: work + "/lb.sqlite", fitsOnce: true, commandSetsJobs: false, resources: .init())
+        let fit = plan.scriptText(.fit)
+        XCTAssertTrue(fit.contains("exec /bin/bench run --sets 2 --save-fit \(work)/fit --jobs"), fit)
+        XCTAssertFalse(fit.contains("--hide"), "bench run has no --hide: \(fit)")
+        XCTAssertTrue(plan.scriptText(.shards).contains("--fitted \(work)/fit"))
+        XCTAssertFalse(plan.fitIsSaved)
+        for (i, name) in EstimatorRegistry.names.enumerated() {
+            try FileManager.default.createDirectory(atPath: "\(work)/fit/\(name)", withIntermediateDirectories: true)
+            try Data("{}".utf8).write(to: URL(fileURLWithPath: "\(work)/fit/\(name)/\(SavedFit.recordName)"))
+            XCTAssertEqual(plan.fitIsSaved, i == EstimatorRegistry.names.count - 1, "saved after \(name)")
+        }
     }
 }
