@@ -173,7 +173,7 @@ final class ShardingCommandTests: XCTestCase {
                          "#SBATCH --time=0:10:00", "#SBATCH --cpus-per-task=2", "#SBATCH --mem=2G",
                          "#SBATCH --output=\(path("w"))/logs/shard-%a.out", "--jobs \"${SLURM_CPUS_PER_TASK:-1}\"",
                          "store merge \"${files[@]}\" --into \(path("lb.sqlite")) --shard-count 4",
-                         "--array=1-4 --dependency=afterok:FIT --kill-on-invalid-dep=yes", "--dependency=afterany:SHARDS"] {
+                         "--array=1-4 --dependency=afterok:FIT --kill-on-invalid-dep=yes", "--dependency=afterany:SHARDS,singleton"] {
             XCTAssertTrue(out.contains(expected), "missing \(expected) in\n\(out)")
         }
         XCTAssertFalse(FileManager.default.fileExists(atPath: path("w")), "a dry run writes nothing")

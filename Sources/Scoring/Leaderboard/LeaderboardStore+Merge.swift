@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Foundation
 import GRDB
 import PseudoExperiments
@@ -56,6 +59,12 @@ extension LeaderboardStore {
         if let same = sources.first(where: { Self.sameFile($0.path, path) }) {
             throw LeaderboardStoreError.mergeConflict(path: path, detail: "\(same.path) is the target database itself")
         }
+        // Two merges into one target at once would each read it before the other writes, and
+        // each begin the same run anew (CI caught two completed copies of a run when a Slurm merge
+        // of an earlier round ran beside the next one's). An exclusive lock on a file beside the
+        // target, held from the first read to the last write, serialises them.
+        let lock = try MergeLock(database: path)
+        defer { lock.release() }
         try requireReadableStoredValues()
         let contents = try sources.map { try $0.mergeContents() }
 
@@ -306,4 +315,37 @@ extension LeaderboardStore {
         let runs = contents.runs.filter { $0.manifest.status != .failed && $0.manifest.setManifestHash == manifest.hash }
         return (manifest.truths.map(\.key), runs.map { Set($0.outcomes.map(\.key)) })
     }
+}
+
+/// An exclusive `flock` on `DATABASE.merge-lock`, held by one merge at a time (released when the
+/// process ends, however it ends). Local file systems only: on a network file system `flock`
+/// may not exclude other hosts, which is why `bench slurm` also runs its merges as a Slurm
+/// `singleton`.
+final class MergeLock {
+    private var descriptor: Int32
+
+    init(database: String) throws {
+        let file = database + ".merge-lock"
+        descriptor = open(file, O_CREAT | O_RDWR | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else {
+            throw LeaderboardStoreError.mergeConflict(path: database, detail: "cannot open the merge lock \(file): "
+                + String(cString: strerror(errno)) + " (the target's directory must be writable)")
+        }
+        while flock(descriptor, LOCK_EX) != 0 {
+            guard errno == EINTR else {
+                let reason = String(cString: strerror(errno))
+                close(descriptor)
+                throw LeaderboardStoreError.mergeConflict(path: database, detail: "cannot lock \(file): \(reason)")
+            }
+        }
+    }
+
+    func release() {
+        guard descriptor >= 0 else { return }
+        flock(descriptor, LOCK_UN)
+        close(descriptor)
+        descriptor = -1
+    }
+
+    deinit { release() }
 }

@@ -130,7 +130,7 @@ struct SlurmCommand: ParsableCommand {
             print("# submitted as:")
             if plan.fitsOnce { print("sbatch --parsable \(plan.script(.fit))") }
             print("sbatch --parsable --array=1-\(shards)\(plan.fitsOnce ? " --dependency=afterok:FIT --kill-on-invalid-dep=yes" : "") \(plan.script(.shards))")
-            print("sbatch --parsable --dependency=afterany:SHARDS \(plan.script(.merge))")
+            print("sbatch --parsable --dependency=afterany:SHARDS,singleton \(plan.script(.merge))")
             return
         }
 
@@ -179,9 +179,11 @@ struct SlurmCommand: ParsableCommand {
         }
         let everythingDone = report.allSatisfy(\.isComplete)
         if !shardJobs.isEmpty {
-            try submit(.merge, ["--parsable", "--dependency=afterany:\(shardJobs.sorted().joined(separator: ":"))"])
+            // singleton: a merge of an earlier round still queued runs before this one, never
+            // beside it (the store also serialises merges into one file: LeaderboardStore.merge).
+            try submit(.merge, ["--parsable", "--dependency=afterany:\(shardJobs.sorted().joined(separator: ":")),singleton"])
         } else if everythingDone, active(.merge).isEmpty, !(try Self.isMerged(plan, contestants: contestants)) {
-            try submit(.merge, ["--parsable"])
+            try submit(.merge, ["--parsable", "--dependency=singleton"])
         }
         queue = try Self.queue(plan)
         print(Self.describe(plan, report: report, queue: queue, submitted: submitted), terminator: "")

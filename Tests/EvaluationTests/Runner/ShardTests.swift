@@ -85,6 +85,27 @@ final class ShardTests: XCTestCase {
         XCTAssertEqual(again.runs.map(\.alreadyThere), [12, 12])
         XCTAssertEqual(try merged.contents().runs, [.completed: 2])
         XCTAssertEqual(try merged.contents().results, 24)
+
+        // Merges into one target at the same time (Slurm merges of two rounds) are serialised:
+        // one run per submission, every result once, whichever starts first.
+        for attempt in 0..<4 {
+            let target = f.directory.appendingPathComponent("concurrent-\(attempt).sqlite").path
+            _ = try LeaderboardStore(path: target, access: .create)
+            let lock = NSLock()
+            var errors: [String] = []
+            DispatchQueue.concurrentPerform(iterations: 3) { k in
+                do {
+                    let store = try LeaderboardStore(path: target, access: .readWrite)
+                    _ = try store.merge(from: k == 0 ? files : Array(files.reversed()), bootstrap: bootstrap)
+                } catch {
+                    lock.lock(); errors.append("\(error)"); lock.unlock()
+                }
+            }
+            XCTAssertEqual(errors, [])
+            let contents = try LeaderboardStore(path: target, access: .readOnly).contents()
+            XCTAssertEqual(contents.runs, [.completed: 2], "attempt \(attempt)")
+            XCTAssertEqual(contents.results, 24, "attempt \(attempt)")
+        }
     }
 
     /// Shards recording into one file (a local disk) complete the run themselves: the last
