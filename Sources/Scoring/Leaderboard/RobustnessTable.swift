@@ -55,20 +55,28 @@ public struct RobustnessTable: Sendable, Equatable {
                                                  confidence: confidence)
         var specs: [String: ChallengeSpec] = [:]
         for name in Set(boards.map(\.challenge)) { specs[name] = try store.challengeSpecDecoded(named: name) }
+        // A variant's runs are compared with every nominal table of its challenge: read each run once.
+        var read: [RunID: [ScoredResult]] = [:]
+        func results(_ run: RunID) throws -> [ScoredResult] {
+            if let known = read[run] { return known }
+            let fetched = try store.scoredResults(of: run)
+            read[run] = fetched
+            return fetched
+        }
         var out: [RobustnessTable] = []
         for nominal in boards where specs[nominal.challenge]?.evaluationShift == nil {
             if let challenge, challenge != nominal.challenge { continue }
             let variantBoards = boards.filter { specs[$0.challenge]?.evaluationShift?.variantOf == nominal.challenge }
             guard !variantBoards.isEmpty else { continue }
             var nominalResults: [String: (Submission, [ScoredResult])] = [:]
-            for row in nominal.rows { nominalResults[row.submission.name] = (row.submission, try store.scoredResults(of: row.run)) }
-            let truth = Self.truths(nominalResults.values.first?.1 ?? [])
+            for row in nominal.rows { nominalResults[row.submission.name] = (row.submission, try results(row.run)) }
+            let truth = Self.truths(try nominal.rows.first.map { try results($0.run) } ?? [])
 
             var variants: [Variant] = [], unpaired: [String] = []
             var cells: [String: [Cell]] = [:]
             for board in variantBoards.sorted(by: { $0.challenge < $1.challenge }) {
                 var boardResults: [(String, [ScoredResult])] = []
-                for row in board.rows { boardResults.append((row.submission.name, try store.scoredResults(of: row.run))) }
+                for row in board.rows { boardResults.append((row.submission.name, try results(row.run))) }
                 guard let first = boardResults.first, Self.truths(first.1) == truth else {
                     unpaired.append(board.challenge)
                     continue
